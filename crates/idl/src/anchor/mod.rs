@@ -1,0 +1,7 @@
+//! Anchor ≥0.30, legacy Anchor and Shank IDLs → [`Program`](crate::Program).
+
+use crate::{ParseOptions, Problem, Program};
+
+pub fn parse(_value: &serde_json::Value, _options: &ParseOptions) -> Result<Program, Vec<Problem>> {
+    Err(vec![Problem::new("", "Anchor parsing is not implemented yet")])
+}
