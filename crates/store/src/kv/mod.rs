@@ -1,0 +1,127 @@
+//! The KV cache: the seed's two namespaces, its key patterns and TTLs, behind one trait so the
+//! embedded in-process store and a shared one (Redis, later) are interchangeable.
+//!
+//! Keys are only ever built by the functions in [`keys`]; no caller formats them by hand.
+
+mod memory;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+
+pub use memory::MemoryKv;
+
+/// The seed's namespaces (Cloudflare KV bindings in the original).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Namespace {
+    /// Raw IDL JSON: latest and per version.
+    Idls,
+    /// Generated response bodies.
+    Cache,
+}
+
+impl Namespace {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Namespace::Idls => "IDLS",
+            Namespace::Cache => "CACHE",
+        }
+    }
+}
+
+/// TTL of entries in `IDLS` (24 h, as in the seed).
+pub const IDLS_TTL: Duration = Duration::from_secs(86_400);
+/// TTL of entries in `CACHE` (1 h, as in the seed).
+pub const CACHE_TTL: Duration = Duration::from_secs(3_600);
+
+/// A key together with its namespace and TTL, so a put can never use the wrong TTL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub namespace: Namespace,
+    pub key: String,
+}
+
+impl Key {
+    /// The seed's TTL for this key's namespace.
+    pub fn ttl(&self) -> Duration {
+        match self.namespace {
+            Namespace::Idls => IDLS_TTL,
+            Namespace::Cache => CACHE_TTL,
+        }
+    }
+}
+
+/// Builders for every key pattern of the seed.
+pub mod keys {
+    use super::{Key, Namespace};
+
+    /// `IDLS` `project:{projectId}:idl` — the latest IDL JSON.
+    pub fn project_idl(project_id: &str) -> Key {
+        Key {
+            namespace: Namespace::Idls,
+            key: format!("project:{project_id}:idl"),
+        }
+    }
+
+    /// `IDLS` `project:{projectId}:version:{version}` — one version's IDL JSON.
+    pub fn project_version(project_id: &str, version: i64) -> Key {
+        Key {
+            namespace: Namespace::Idls,
+            key: format!("project:{project_id}:version:{version}"),
+        }
+    }
+
+    /// `CACHE` `api:{projectId}:instructions`.
+    pub fn api_instructions(project_id: &str) -> Key {
+        Key {
+            namespace: Namespace::Cache,
+            key: format!("api:{project_id}:instructions"),
+        }
+    }
+
+    /// `CACHE` `api:{projectId}:accounts`.
+    pub fn api_accounts(project_id: &str) -> Key {
+        Key {
+            namespace: Namespace::Cache,
+            key: format!("api:{project_id}:accounts"),
+        }
+    }
+
+    /// `CACHE` `api:{projectId}:docs`.
+    pub fn api_docs(project_id: &str) -> Key {
+        Key {
+            namespace: Namespace::Cache,
+            key: format!("api:{project_id}:docs"),
+        }
+    }
+
+    /// Every key of a project in `IDLS` starts with this.
+    pub fn project_idls_prefix(project_id: &str) -> (Namespace, String) {
+        (Namespace::Idls, format!("project:{project_id}:"))
+    }
+
+    /// Every key of a project in `CACHE` starts with this.
+    pub fn project_cache_prefix(project_id: &str) -> (Namespace, String) {
+        (Namespace::Cache, format!("api:{project_id}:"))
+    }
+}
+
+/// A TTL-honouring key-value cache. Implementations must be safe to share across tasks.
+#[async_trait]
+pub trait Kv: Send + Sync + 'static {
+    async fn get(&self, key: &Key) -> Option<Bytes>;
+    /// Stores `value` for `ttl` (callers normally pass [`Key::ttl`]).
+    async fn put(&self, key: &Key, value: Bytes, ttl: Duration);
+    async fn delete(&self, key: &Key);
+    /// Deletes every key of `namespace` starting with `prefix`.
+    async fn delete_prefix(&self, namespace: Namespace, prefix: &str);
+}
+
+/// Deletes everything cached for a project in both namespaces (after a delete or an update).
+pub async fn forget_project(kv: &dyn Kv, project_id: &str) {
+    let (ns, prefix) = keys::project_idls_prefix(project_id);
+    kv.delete_prefix(ns, &prefix).await;
+    let (ns, prefix) = keys::project_cache_prefix(project_id);
+    kv.delete_prefix(ns, &prefix).await;
+}

@@ -1,0 +1,247 @@
+//! Row types and inputs of the [`Store`](crate::Store). Timestamps are the database's own text
+//! (`YYYY-MM-DD HH:MM:SS`, UTC) so that they round-trip exactly.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: String,
+    pub github_id: i64,
+    pub username: String,
+    pub email: String,
+    pub avatar_url: Option<String>,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+/// What GitHub (or `orquestra user create`) tells us about a user.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GithubProfile {
+    pub github_id: i64,
+    pub username: String,
+    pub email: String,
+    pub avatar_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Project {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub program_id: String,
+    pub is_public: bool,
+    pub custom_docs: Option<String>,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProject {
+    pub user_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub program_id: String,
+    pub is_public: bool,
+}
+
+/// A partial update: `None` leaves a column alone; `Some(None)` clears a nullable one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectUpdate {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub is_public: Option<bool>,
+    pub custom_docs: Option<Option<String>>,
+}
+
+/// One entry of the seed's "user with projects" aggregate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectRef {
+    pub id: String,
+    pub name: String,
+    pub program_id: String,
+    pub is_public: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserWithProjects {
+    pub user: User,
+    pub projects: Vec<ProjectRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct IdlVersion {
+    pub id: String,
+    pub project_id: String,
+    pub idl_json: String,
+    pub cpi_md: Option<String>,
+    pub version: i64,
+    pub created_at: Option<String>,
+}
+
+/// A version without its (possibly large) bodies, for listings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct IdlVersionMeta {
+    pub id: String,
+    pub version: i64,
+    pub created_at: Option<String>,
+}
+
+/// The seed's "project with latest IDL and socials", from one query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ProjectDetails {
+    #[sqlx(flatten)]
+    pub project: Project,
+    pub idl_json: Option<String>,
+    pub idl_version: Option<i64>,
+    pub twitter: Option<String>,
+    pub discord: Option<String>,
+    pub telegram: Option<String>,
+    pub github: Option<String>,
+    pub website: Option<String>,
+}
+
+/// A row of the public listing: never carries `custom_docs` (it can be large).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct PublicProject {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub program_id: String,
+    pub is_public: bool,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+    pub username: String,
+    pub avatar_url: Option<String>,
+    pub version_count: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u32,
+    pub offset: u32,
+}
+
+impl Page {
+    /// The largest page any listing returns.
+    pub const MAX_LIMIT: u32 = 100;
+
+    /// A page with `limit` capped at [`Page::MAX_LIMIT`].
+    pub fn new(limit: u32, offset: u32) -> Self {
+        Self {
+            limit: limit.clamp(1, Self::MAX_LIMIT),
+            offset,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// A stored API key (the hash, never the plain key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ApiKey {
+    pub id: String,
+    pub project_id: String,
+    #[serde(skip)]
+    pub key: String,
+    pub last_used: Option<String>,
+    pub created_at: Option<String>,
+    pub expires_at: Option<String>,
+}
+
+/// A key as created: the row plus the plain key, which is shown once and never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssuedApiKey {
+    pub key: ApiKey,
+    pub plain: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Socials {
+    pub twitter: Option<String>,
+    pub discord: Option<String>,
+    pub telegram: Option<String>,
+    pub github: Option<String>,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ProjectSocials {
+    pub id: String,
+    pub project_id: String,
+    pub twitter: Option<String>,
+    pub discord: Option<String>,
+    pub telegram: Option<String>,
+    pub github: Option<String>,
+    pub website: Option<String>,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct KnownAddress {
+    pub id: String,
+    pub project_id: String,
+    pub label: String,
+    pub address: String,
+    pub description: Option<String>,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewKnownAddress {
+    pub label: String,
+    pub address: String,
+    pub description: Option<String>,
+}
+
+/// The seed's "Common SQL Queries", as one report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub users: i64,
+    pub public_projects: i64,
+    pub projects: i64,
+    pub idl_versions: i64,
+    pub recent_uploads: Vec<RecentUpload>,
+    pub per_user: Vec<UserStats>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RecentUpload {
+    pub name: String,
+    pub version: i64,
+    pub created_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct UserStats {
+    pub username: String,
+    pub project_count: i64,
+    pub version_count: i64,
+}
+
+/// A migration as recorded in the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct AppliedMigration {
+    pub version: i64,
+    pub name: String,
+    pub applied_at: Option<String>,
+}
+
+/// A raw query's result for `orquestra db query` / `db shell`: column names and JSON cells
+/// (INTEGER → number, REAL → number, TEXT → string, BLOB → `{"hex": …}`, NULL → null).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueryResult {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<serde_json::Value>>,
+    /// Rows changed, for statements that change rows.
+    pub rows_affected: u64,
+}

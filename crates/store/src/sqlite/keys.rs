@@ -1,0 +1,119 @@
+//! Project API keys: only SHA-256 hashes are stored; the plain key is returned once.
+
+use super::SqliteStore;
+use crate::error::db_err;
+use crate::ids::{hash_api_key, new_api_key, new_id};
+use crate::model::{ApiKey, IssuedApiKey};
+use crate::StoreError;
+
+/// `datetime('now', ?)` modifier for an expiry, or NULL for keys that never expire.
+fn expiry_modifier(expires_in_secs: Option<u64>) -> Option<String> {
+    expires_in_secs.map(|s| format!("+{s} seconds"))
+}
+
+impl SqliteStore {
+    pub(crate) async fn create_api_key_impl(
+        &self,
+        project_id: &str,
+        expires_in_secs: Option<u64>,
+    ) -> Result<IssuedApiKey, StoreError> {
+        let plain = new_api_key()?;
+        let key = sqlx::query_as::<_, ApiKey>(
+            "INSERT INTO api_keys (id, project_id, key, expires_at)
+             VALUES (?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE datetime('now', ?) END)
+             RETURNING id, project_id, key, last_used, created_at, expires_at",
+        )
+        .bind(new_id())
+        .bind(project_id)
+        .bind(hash_api_key(&plain))
+        .bind(expiry_modifier(expires_in_secs))
+        .bind(expiry_modifier(expires_in_secs))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, "API key"))?;
+        Ok(IssuedApiKey { key, plain })
+    }
+
+    pub(crate) async fn validate_api_key_impl(
+        &self,
+        plain: &str,
+    ) -> Result<Option<ApiKey>, StoreError> {
+        // The seed's statement, verbatim apart from binding the hash instead of the plain key.
+        sqlx::query_as::<_, ApiKey>(
+            "UPDATE api_keys SET last_used = CURRENT_TIMESTAMP
+             WHERE key = ? AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)
+             RETURNING *",
+        )
+        .bind(hash_api_key(plain))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)
+    }
+
+    pub(crate) async fn list_api_keys_impl(
+        &self,
+        project_id: &str,
+    ) -> Result<Vec<ApiKey>, StoreError> {
+        sqlx::query_as::<_, ApiKey>(
+            "SELECT id, project_id, key, last_used, created_at, expires_at FROM api_keys
+             WHERE project_id = ? ORDER BY created_at DESC, rowid DESC",
+        )
+        .bind(project_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)
+    }
+
+    pub(crate) async fn revoke_api_key_impl(
+        &self,
+        project_id: &str,
+        key_id: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM api_keys WHERE id = ? AND project_id = ?")
+            .bind(key_id)
+            .bind(project_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub(crate) async fn rotate_api_key_impl(
+        &self,
+        project_id: &str,
+        key_id: &str,
+    ) -> Result<Option<IssuedApiKey>, StoreError> {
+        let plain = new_api_key()?;
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_err)?;
+        // The new key keeps the old one's remaining lifetime: rotation replaces a secret, it does
+        // not extend access.
+        let old: Option<(Option<String>,)> = sqlx::query_as(
+            "DELETE FROM api_keys WHERE id = ? AND project_id = ? RETURNING expires_at",
+        )
+        .bind(key_id)
+        .bind(project_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let Some((expires_at,)) = old else {
+            return Ok(None);
+        };
+        let key = sqlx::query_as::<_, ApiKey>(
+            "INSERT INTO api_keys (id, project_id, key, expires_at) VALUES (?, ?, ?, ?)
+             RETURNING id, project_id, key, last_used, created_at, expires_at",
+        )
+        .bind(new_id())
+        .bind(project_id)
+        .bind(hash_api_key(&plain))
+        .bind(expires_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, "API key"))?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Some(IssuedApiKey { key, plain }))
+    }
+}

@@ -1,0 +1,129 @@
+//! The SQLite backend: WAL mode, `foreign_keys=ON`, a busy timeout, pooled connections.
+
+mod admin;
+mod keys;
+mod migrate;
+mod projects;
+mod stats;
+mod traits;
+mod users;
+mod versions;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+use crate::{OpenOptions, StoreError};
+
+/// How long a writer waits for another writer before giving up with "database is locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The embedded SQLite implementation of [`Store`](crate::Store) and [`Admin`](crate::Admin).
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (and with `create_if_missing`, creates) the database at `url` (`sqlite://PATH`).
+    pub async fn open(url: &str, options: OpenOptions) -> Result<Self, StoreError> {
+        let path = sqlite_path(url)?;
+        if !options.create_if_missing && !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.display().to_string(),
+            });
+        }
+        let connect = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(|e| open_error(&path, e))?
+            .filename(&path)
+            .create_if_missing(options.create_if_missing)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .connect_with(connect)
+            .await
+            .map_err(|e| open_error(&path, e))?;
+        // The first real read tells a corrupt or foreign file apart from a database.
+        sqlx::query("SELECT count(*) FROM sqlite_master")
+            .execute(&pool)
+            .await
+            .map_err(|e| open_error(&path, e))?;
+        Ok(Self { pool, path })
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection pool, for tests and benchmarks that need raw SQL.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+/// `sqlite://PATH` or `sqlite:PATH` → PATH.
+fn sqlite_path(url: &str) -> Result<PathBuf, StoreError> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .ok_or_else(|| StoreError::UnsupportedUrl {
+            url: url.to_string(),
+        })?;
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Err(StoreError::UnsupportedUrl {
+            url: url.to_string(),
+        });
+    }
+    Ok(PathBuf::from(path))
+}
+
+fn open_error(path: &Path, error: sqlx::Error) -> StoreError {
+    let message = error.to_string();
+    if message.contains("file is not a database") || message.contains("malformed") {
+        return StoreError::NotADatabase {
+            path: path.display().to_string(),
+        };
+    }
+    StoreError::Open {
+        path: path.display().to_string(),
+        reason: message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_sqlite_urls() {
+        assert_eq!(
+            sqlite_path("sqlite://orquestra.db").ok(),
+            Some(PathBuf::from("orquestra.db"))
+        );
+        assert_eq!(
+            sqlite_path("sqlite:/tmp/x.db?mode=rwc").ok(),
+            Some(PathBuf::from("/tmp/x.db"))
+        );
+        assert!(matches!(
+            sqlite_path("postgres://x"),
+            Err(StoreError::UnsupportedUrl { .. })
+        ));
+        assert!(matches!(
+            sqlite_path("sqlite::memory:"),
+            Err(StoreError::UnsupportedUrl { .. })
+        ));
+        assert!(matches!(
+            sqlite_path("sqlite://"),
+            Err(StoreError::UnsupportedUrl { .. })
+        ));
+    }
+}

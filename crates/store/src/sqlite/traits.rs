@@ -1,0 +1,163 @@
+//! [`Store`] and [`Admin`] for [`SqliteStore`]: thin delegation to the per-concept modules.
+
+use async_trait::async_trait;
+
+use super::SqliteStore;
+use crate::error::db_err;
+use crate::model::*;
+use crate::{Admin, Store, StoreError};
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn migrate(&self) -> Result<Vec<AppliedMigration>> {
+        self.run_migrations().await
+    }
+    async fn applied_migrations(&self) -> Result<Vec<AppliedMigration>> {
+        self.recorded_migrations().await
+    }
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db_err)
+    }
+
+    async fn upsert_github_user(&self, profile: &GithubProfile) -> Result<User> {
+        self.upsert_github_user_impl(profile).await
+    }
+    async fn get_user(&self, id: &str) -> Result<Option<User>> {
+        self.get_user_impl(id).await
+    }
+    async fn get_user_by_username(&self, username: &str) -> Result<Option<User>> {
+        self.get_user_by_username_impl(username).await
+    }
+    async fn delete_user(&self, id: &str) -> Result<bool> {
+        self.delete_user_impl(id).await
+    }
+    async fn user_with_projects(&self, id: &str) -> Result<Option<UserWithProjects>> {
+        self.user_with_projects_impl(id).await
+    }
+
+    async fn create_project(&self, project: &NewProject) -> Result<Project> {
+        self.create_project_impl(project).await
+    }
+    async fn get_project(&self, id: &str) -> Result<Option<Project>> {
+        self.get_project_impl(id).await
+    }
+    async fn update_project(&self, id: &str, update: &ProjectUpdate) -> Result<Option<Project>> {
+        self.update_project_impl(id, update).await
+    }
+    async fn delete_project(&self, id: &str) -> Result<bool> {
+        self.delete_project_impl(id).await
+    }
+    async fn list_user_projects(&self, user_id: &str) -> Result<Vec<Project>> {
+        self.list_user_projects_impl(user_id).await
+    }
+    async fn projects_by_program(&self, program_id: &str) -> Result<Vec<Project>> {
+        self.projects_by_program_impl(program_id).await
+    }
+    async fn list_public_projects(&self, page: Page) -> Result<Paged<PublicProject>> {
+        self.list_public_projects_impl(page).await
+    }
+    async fn project_details(&self, id: &str) -> Result<Option<ProjectDetails>> {
+        self.project_details_impl(id).await
+    }
+
+    async fn append_idl_version(
+        &self,
+        project_id: &str,
+        idl_json: &str,
+        cpi_md: Option<&str>,
+    ) -> Result<IdlVersion> {
+        self.append_idl_version_impl(project_id, idl_json, cpi_md)
+            .await
+    }
+    async fn latest_idl_version(&self, project_id: &str) -> Result<Option<IdlVersion>> {
+        self.latest_idl_version_impl(project_id).await
+    }
+    async fn idl_version(&self, project_id: &str, version: i64) -> Result<Option<IdlVersion>> {
+        self.idl_version_impl(project_id, version).await
+    }
+    async fn list_idl_versions(&self, project_id: &str) -> Result<Vec<IdlVersionMeta>> {
+        self.list_idl_versions_impl(project_id).await
+    }
+
+    async fn create_api_key(
+        &self,
+        project_id: &str,
+        expires_in_secs: Option<u64>,
+    ) -> Result<IssuedApiKey> {
+        self.create_api_key_impl(project_id, expires_in_secs).await
+    }
+    async fn validate_api_key(&self, plain: &str) -> Result<Option<ApiKey>> {
+        self.validate_api_key_impl(plain).await
+    }
+    async fn list_api_keys(&self, project_id: &str) -> Result<Vec<ApiKey>> {
+        self.list_api_keys_impl(project_id).await
+    }
+    async fn revoke_api_key(&self, project_id: &str, key_id: &str) -> Result<bool> {
+        self.revoke_api_key_impl(project_id, key_id).await
+    }
+    async fn rotate_api_key(&self, project_id: &str, key_id: &str) -> Result<Option<IssuedApiKey>> {
+        self.rotate_api_key_impl(project_id, key_id).await
+    }
+
+    async fn upsert_socials(&self, project_id: &str, socials: &Socials) -> Result<ProjectSocials> {
+        self.upsert_socials_impl(project_id, socials).await
+    }
+    async fn get_socials(&self, project_id: &str) -> Result<Option<ProjectSocials>> {
+        self.get_socials_impl(project_id).await
+    }
+
+    async fn create_known_address(
+        &self,
+        project_id: &str,
+        address: &NewKnownAddress,
+    ) -> Result<KnownAddress> {
+        self.create_known_address_impl(project_id, address).await
+    }
+    async fn list_known_addresses(&self, project_id: &str) -> Result<Vec<KnownAddress>> {
+        self.list_known_addresses_impl(project_id).await
+    }
+    async fn get_known_address(&self, project_id: &str, id: &str) -> Result<Option<KnownAddress>> {
+        self.get_known_address_impl(project_id, id).await
+    }
+    async fn update_known_address(
+        &self,
+        project_id: &str,
+        id: &str,
+        address: &NewKnownAddress,
+    ) -> Result<Option<KnownAddress>> {
+        self.update_known_address_impl(project_id, id, address)
+            .await
+    }
+    async fn delete_known_address(&self, project_id: &str, id: &str) -> Result<bool> {
+        self.delete_known_address_impl(project_id, id).await
+    }
+
+    async fn stats(&self, recent: u32) -> Result<Stats> {
+        self.stats_impl(recent).await
+    }
+}
+
+#[async_trait]
+impl Admin for SqliteStore {
+    async fn query(&self, sql: &str) -> Result<QueryResult> {
+        self.query_impl(sql).await
+    }
+    async fn export(&self) -> Result<String> {
+        self.export_impl().await
+    }
+    async fn import(&self, script: &str) -> Result<()> {
+        self.import_impl(script).await
+    }
+    async fn tables(&self) -> Result<Vec<String>> {
+        self.tables_impl().await
+    }
+    async fn schema(&self) -> Result<Vec<String>> {
+        self.schema_impl().await
+    }
+}

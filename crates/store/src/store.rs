@@ -1,0 +1,116 @@
+//! The backend-neutral traits. Every function is one of the seed's usage examples or complex
+//! queries (or what the service needs around them); each backend implements them with its own SQL.
+
+use async_trait::async_trait;
+
+use crate::model::*;
+use crate::StoreError;
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// The application's data access. All multi-row writes are single transactions.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Applies pending migrations; returns the ones applied now (empty when up to date).
+    async fn migrate(&self) -> Result<Vec<AppliedMigration>>;
+    /// Migrations recorded as applied, oldest first.
+    async fn applied_migrations(&self) -> Result<Vec<AppliedMigration>>;
+    /// Cheap liveness check of the database.
+    async fn ping(&self) -> Result<()>;
+
+    // users
+    /// Insert or update the user with this `github_id` (after GitHub login).
+    async fn upsert_github_user(&self, profile: &GithubProfile) -> Result<User>;
+    async fn get_user(&self, id: &str) -> Result<Option<User>>;
+    async fn get_user_by_username(&self, username: &str) -> Result<Option<User>>;
+    /// Deletes the user and, by cascade, their projects and everything under them.
+    async fn delete_user(&self, id: &str) -> Result<bool>;
+    /// The seed's "user with projects": one query with a JSON aggregate, newest project first.
+    async fn user_with_projects(&self, id: &str) -> Result<Option<UserWithProjects>>;
+
+    // projects
+    /// Creates a project; `Conflict` when the user already has one for this program.
+    async fn create_project(&self, project: &NewProject) -> Result<Project>;
+    async fn get_project(&self, id: &str) -> Result<Option<Project>>;
+    async fn update_project(&self, id: &str, update: &ProjectUpdate) -> Result<Option<Project>>;
+    /// Deletes the project and, by cascade, its versions, keys, socials and addresses.
+    async fn delete_project(&self, id: &str) -> Result<bool>;
+    /// A user's projects, newest first.
+    async fn list_user_projects(&self, user_id: &str) -> Result<Vec<Project>>;
+    /// Every project registered for a program id, newest first (visibility is the caller's policy).
+    async fn projects_by_program(&self, program_id: &str) -> Result<Vec<Project>>;
+    /// The seed's "public projects with version count": owner, avatar, versions; newest first.
+    async fn list_public_projects(&self, page: Page) -> Result<Paged<PublicProject>>;
+    /// The seed's "project with latest IDL and socials", one query.
+    async fn project_details(&self, id: &str) -> Result<Option<ProjectDetails>>;
+
+    // IDL versions
+    /// Appends the next version (max + 1, computed and inserted atomically) and touches the
+    /// project's `updated_at`.
+    async fn append_idl_version(
+        &self,
+        project_id: &str,
+        idl_json: &str,
+        cpi_md: Option<&str>,
+    ) -> Result<IdlVersion>;
+    async fn latest_idl_version(&self, project_id: &str) -> Result<Option<IdlVersion>>;
+    async fn idl_version(&self, project_id: &str, version: i64) -> Result<Option<IdlVersion>>;
+    /// Versions of a project, newest first, without bodies.
+    async fn list_idl_versions(&self, project_id: &str) -> Result<Vec<IdlVersionMeta>>;
+
+    // API keys
+    /// Creates a key; only its hash is stored. `expires_in_secs: None` never expires.
+    async fn create_api_key(
+        &self,
+        project_id: &str,
+        expires_in_secs: Option<u64>,
+    ) -> Result<IssuedApiKey>;
+    /// The seed's single `UPDATE … RETURNING`: the key row if the plain key is valid and unexpired,
+    /// with `last_used` set to now.
+    async fn validate_api_key(&self, plain: &str) -> Result<Option<ApiKey>>;
+    async fn list_api_keys(&self, project_id: &str) -> Result<Vec<ApiKey>>;
+    async fn revoke_api_key(&self, project_id: &str, key_id: &str) -> Result<bool>;
+    /// Replaces a key with a new one (same expiry policy) in one transaction.
+    async fn rotate_api_key(&self, project_id: &str, key_id: &str) -> Result<Option<IssuedApiKey>>;
+
+    // socials
+    /// Insert or replace the project's socials (`ON CONFLICT(project_id)`); `None` clears a field.
+    async fn upsert_socials(&self, project_id: &str, socials: &Socials) -> Result<ProjectSocials>;
+    async fn get_socials(&self, project_id: &str) -> Result<Option<ProjectSocials>>;
+
+    // known addresses
+    async fn create_known_address(
+        &self,
+        project_id: &str,
+        address: &NewKnownAddress,
+    ) -> Result<KnownAddress>;
+    async fn list_known_addresses(&self, project_id: &str) -> Result<Vec<KnownAddress>>;
+    async fn get_known_address(&self, project_id: &str, id: &str) -> Result<Option<KnownAddress>>;
+    /// Updates an address of this project; `None` when the id is absent or belongs to another project.
+    async fn update_known_address(
+        &self,
+        project_id: &str,
+        id: &str,
+        address: &NewKnownAddress,
+    ) -> Result<Option<KnownAddress>>;
+    async fn delete_known_address(&self, project_id: &str, id: &str) -> Result<bool>;
+
+    // statistics
+    /// The seed's statistics queries; `recent` limits the recent-uploads list.
+    async fn stats(&self, recent: u32) -> Result<Stats>;
+}
+
+/// Operator functions (the seed's "Database Administration"): raw SQL, dump and restore.
+#[async_trait]
+pub trait Admin: Send + Sync + 'static {
+    /// Runs one SQL statement and returns its rows.
+    async fn query(&self, sql: &str) -> Result<QueryResult>;
+    /// A complete SQL dump (schema and data) that restores the database with [`Admin::import`].
+    async fn export(&self) -> Result<String>;
+    /// Runs a dump produced by [`Admin::export`] into this database, which must be empty.
+    async fn import(&self, script: &str) -> Result<()>;
+    /// Names of the user tables, sorted.
+    async fn tables(&self) -> Result<Vec<String>>;
+    /// `CREATE` statements of the schema (tables, indexes, views, triggers).
+    async fn schema(&self) -> Result<Vec<String>>;
+}

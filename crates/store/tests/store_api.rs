@@ -1,0 +1,575 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The `Store` API against real SQLite files.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{migrated, project, user};
+use orquestra_store::*;
+
+const PROGRAM_A: &str = "BUYuxRfhCMWavaUWxhGtPP3ksKEDZxCD5gzknk3JfAya";
+const PROGRAM_B: &str = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+
+async fn count(db: &Database, table: &str) -> i64 {
+    let r = db
+        .admin
+        .query(&format!("SELECT COUNT(*) FROM {table}"))
+        .await
+        .unwrap();
+    r.rows[0][0].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn upsert_user_by_github_id_updates_in_place() {
+    let t = migrated().await;
+    let first = user(&t.db, 7).await;
+    let again =
+        t.db.store
+            .upsert_github_user(&GithubProfile {
+                github_id: 7,
+                username: "renamed".into(),
+                email: "new@example.com".into(),
+                avatar_url: None,
+            })
+            .await
+            .unwrap();
+    assert_eq!(first.id, again.id);
+    assert_eq!(again.username, "renamed");
+    assert_eq!(count(&t.db, "users").await, 1);
+    // Someone else with the same username is a conflict, not an overwrite.
+    let clash =
+        t.db.store
+            .upsert_github_user(&GithubProfile {
+                github_id: 8,
+                username: "renamed".into(),
+                email: "x@y.z".into(),
+                avatar_url: None,
+            })
+            .await;
+    assert!(
+        matches!(clash, Err(StoreError::Conflict { .. })),
+        "{clash:?}"
+    );
+}
+
+#[tokio::test]
+async fn deleting_a_user_cascades_to_everything_below() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    let bob = user(&t.db, 2).await;
+    let p = project(&t.db, &alice, PROGRAM_A, true).await;
+    let keep = project(&t.db, &bob, PROGRAM_A, true).await;
+    for pid in [&p.id, &keep.id] {
+        t.db.store
+            .append_idl_version(pid, "{}", None)
+            .await
+            .unwrap();
+        t.db.store.create_api_key(pid, None).await.unwrap();
+        t.db.store
+            .upsert_socials(
+                pid,
+                &Socials {
+                    twitter: Some("https://x.com/a".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        t.db.store
+            .create_known_address(
+                pid,
+                &NewKnownAddress {
+                    label: "T".into(),
+                    address: PROGRAM_B.into(),
+                    description: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    assert!(t.db.store.delete_user(&alice.id).await.unwrap());
+    for table in [
+        "projects",
+        "idl_versions",
+        "api_keys",
+        "project_socials",
+        "known_addresses",
+    ] {
+        assert_eq!(count(&t.db, table).await, 1, "{table} keeps only bob's row");
+    }
+    assert!(t.db.store.get_project(&p.id).await.unwrap().is_none());
+    assert!(!t.db.store.delete_user(&alice.id).await.unwrap());
+}
+
+#[tokio::test]
+async fn fifty_concurrent_appends_get_versions_one_to_fifty() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    let p = project(&t.db, &alice, PROGRAM_A, true).await;
+    let store: Arc<dyn Store> = t.db.store.clone();
+    let tasks: Vec<_> = (0..50)
+        .map(|i| {
+            let store = store.clone();
+            let pid = p.id.clone();
+            tokio::spawn(async move {
+                store
+                    .append_idl_version(&pid, &format!("{{\"n\":{i}}}"), None)
+                    .await
+                    .unwrap()
+                    .version
+            })
+        })
+        .collect();
+    let mut versions = Vec::new();
+    for task in tasks {
+        versions.push(task.await.unwrap());
+    }
+    versions.sort();
+    assert_eq!(versions, (1..=50).collect::<Vec<i64>>());
+    let listed = t.db.store.list_idl_versions(&p.id).await.unwrap();
+    assert_eq!(listed.len(), 50);
+    assert_eq!(listed[0].version, 50, "newest first");
+    assert_eq!(
+        t.db.store
+            .latest_idl_version(&p.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        50
+    );
+    let v7 = t.db.store.idl_version(&p.id, 7).await.unwrap().unwrap();
+    assert_eq!(v7.version, 7);
+    assert!(t.db.store.idl_version(&p.id, 51).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn appending_to_a_missing_project_is_not_found() {
+    let t = migrated().await;
+    let err =
+        t.db.store
+            .append_idl_version("nope", "{}", None)
+            .await
+            .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn api_keys_store_only_hashes_and_honour_expiry() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    let p = project(&t.db, &alice, PROGRAM_A, true).await;
+    let issued = t.db.store.create_api_key(&p.id, None).await.unwrap();
+    assert!(issued.plain.starts_with("b58_") && issued.plain.len() == 68);
+    assert_ne!(issued.key.key, issued.plain);
+    let stored = t.db.admin.query("SELECT key FROM api_keys").await.unwrap();
+    assert_eq!(
+        stored.rows[0][0],
+        serde_json::Value::String(ids::hash_api_key(&issued.plain))
+    );
+    assert!(issued.key.last_used.is_none());
+
+    let valid =
+        t.db.store
+            .validate_api_key(&issued.plain)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(valid.id, issued.key.id);
+    assert!(valid.last_used.is_some(), "validation sets last_used");
+    assert!(t
+        .db
+        .store
+        .validate_api_key("b58_wrong")
+        .await
+        .unwrap()
+        .is_none());
+
+    // A key that expires "now" is already invalid (expires_at > now is false).
+    let expired = t.db.store.create_api_key(&p.id, Some(0)).await.unwrap();
+    assert!(t
+        .db
+        .store
+        .validate_api_key(&expired.plain)
+        .await
+        .unwrap()
+        .is_none());
+    let past = t.db.store.create_api_key(&p.id, Some(3600)).await.unwrap();
+    assert!(t
+        .db
+        .store
+        .validate_api_key(&past.plain)
+        .await
+        .unwrap()
+        .is_some());
+    t.db.admin
+        .query(&format!(
+            "UPDATE api_keys SET expires_at = '2000-01-01 00:00:00' WHERE id = '{}'",
+            past.key.id
+        ))
+        .await
+        .unwrap();
+    assert!(t
+        .db
+        .store
+        .validate_api_key(&past.plain)
+        .await
+        .unwrap()
+        .is_none());
+    let expired_row =
+        t.db.store
+            .list_api_keys(&p.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|k| k.id == expired.key.id)
+            .unwrap();
+    assert!(
+        expired_row.last_used.is_none(),
+        "a refused key is not marked used"
+    );
+}
+
+#[tokio::test]
+async fn rotate_and_revoke_keys() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    let p = project(&t.db, &alice, PROGRAM_A, true).await;
+    let other = project(&t.db, &alice, PROGRAM_B, true).await;
+    let issued =
+        t.db.store
+            .create_api_key(&p.id, Some(86_400))
+            .await
+            .unwrap();
+    assert!(
+        t.db.store
+            .rotate_api_key(&other.id, &issued.key.id)
+            .await
+            .unwrap()
+            .is_none(),
+        "scoped to its project"
+    );
+    let rotated =
+        t.db.store
+            .rotate_api_key(&p.id, &issued.key.id)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_ne!(rotated.plain, issued.plain);
+    assert_eq!(
+        rotated.key.expires_at, issued.key.expires_at,
+        "rotation keeps the expiry"
+    );
+    assert!(t
+        .db
+        .store
+        .validate_api_key(&issued.plain)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(t
+        .db
+        .store
+        .validate_api_key(&rotated.plain)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(t
+        .db
+        .store
+        .revoke_api_key(&p.id, &rotated.key.id)
+        .await
+        .unwrap());
+    assert!(!t
+        .db
+        .store
+        .revoke_api_key(&p.id, &rotated.key.id)
+        .await
+        .unwrap());
+    assert!(t
+        .db
+        .store
+        .validate_api_key(&rotated.plain)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+#[tokio::test]
+async fn projects_crud_and_listings() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    let bob = user(&t.db, 2).await;
+    let a1 = project(&t.db, &alice, PROGRAM_A, true).await;
+    let a2 = project(&t.db, &alice, PROGRAM_B, false).await;
+    let b1 = project(&t.db, &bob, PROGRAM_A, true).await;
+    assert!(a1.is_public && !a2.is_public);
+
+    let dup =
+        t.db.store
+            .create_project(&NewProject {
+                user_id: alice.id.clone(),
+                name: "x".into(),
+                description: None,
+                program_id: PROGRAM_A.into(),
+                is_public: true,
+            })
+            .await;
+    assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
+
+    let mine: Vec<String> =
+        t.db.store
+            .list_user_projects(&alice.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+    assert_eq!(mine, vec![a2.id.clone(), a1.id.clone()], "newest first");
+
+    t.db.store
+        .append_idl_version(&a1.id, "{\"v\":1}", Some("# one"))
+        .await
+        .unwrap();
+    t.db.store
+        .append_idl_version(&a1.id, "{\"v\":2}", None)
+        .await
+        .unwrap();
+    let page =
+        t.db.store
+            .list_public_projects(Page::new(1, 0))
+            .await
+            .unwrap();
+    assert_eq!(page.total, 2);
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].id, b1.id);
+    let page2 =
+        t.db.store
+            .list_public_projects(Page::new(1, 1))
+            .await
+            .unwrap();
+    assert_eq!(page2.items[0].id, a1.id);
+    assert_eq!(page2.items[0].version_count, 2);
+    assert_eq!(page2.items[0].username, "user1");
+    assert_eq!(Page::new(10_000, 0).limit, Page::MAX_LIMIT);
+
+    let updated =
+        t.db.store
+            .update_project(
+                &a1.id,
+                &ProjectUpdate {
+                    description: Some(None),
+                    custom_docs: Some(Some("# Docs".into())),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(updated.name, a1.name, "untouched column kept");
+    assert_eq!(updated.description, None, "cleared");
+    assert_eq!(updated.custom_docs.as_deref(), Some("# Docs"));
+    assert!(t
+        .db
+        .store
+        .update_project("missing", &ProjectUpdate::default())
+        .await
+        .unwrap()
+        .is_none());
+
+    t.db.store
+        .upsert_socials(
+            &a1.id,
+            &Socials {
+                telegram: Some("https://t.me/x".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let details = t.db.store.project_details(&a1.id).await.unwrap().unwrap();
+    assert_eq!(details.idl_version, Some(2));
+    assert_eq!(details.idl_json.as_deref(), Some("{\"v\":2}"));
+    assert_eq!(details.telegram.as_deref(), Some("https://t.me/x"));
+    assert_eq!(details.project.custom_docs.as_deref(), Some("# Docs"));
+    let bare = t.db.store.project_details(&a2.id).await.unwrap().unwrap();
+    assert_eq!(bare.idl_version, None);
+
+    let by_program = t.db.store.projects_by_program(PROGRAM_A).await.unwrap();
+    assert_eq!(by_program.len(), 2);
+
+    let uwp =
+        t.db.store
+            .user_with_projects(&alice.id)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        uwp.projects
+            .iter()
+            .map(|p| p.id.clone())
+            .collect::<Vec<_>>(),
+        vec![a2.id.clone(), a1.id.clone()]
+    );
+    assert!(!uwp.projects[0].is_public);
+    let carol = user(&t.db, 3).await;
+    assert!(t
+        .db
+        .store
+        .user_with_projects(&carol.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .projects
+        .is_empty());
+    assert!(t
+        .db
+        .store
+        .user_with_projects("missing")
+        .await
+        .unwrap()
+        .is_none());
+
+    assert!(t.db.store.delete_project(&a1.id).await.unwrap());
+    assert_eq!(count(&t.db, "idl_versions").await, 0);
+    assert_eq!(count(&t.db, "project_socials").await, 0);
+}
+
+#[tokio::test]
+async fn socials_upsert_replaces_and_clears() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    let p = project(&t.db, &alice, PROGRAM_A, true).await;
+    assert!(t.db.store.get_socials(&p.id).await.unwrap().is_none());
+    let first =
+        t.db.store
+            .upsert_socials(
+                &p.id,
+                &Socials {
+                    twitter: Some("https://x.com/a".into()),
+                    github: Some("https://github.com/a".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    let second =
+        t.db.store
+            .upsert_socials(
+                &p.id,
+                &Socials {
+                    github: Some("https://github.com/b".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!(first.id, second.id, "one row per project");
+    assert_eq!(second.twitter, None, "cleared");
+    assert_eq!(second.github.as_deref(), Some("https://github.com/b"));
+    assert_eq!(count(&t.db, "project_socials").await, 1);
+}
+
+#[tokio::test]
+async fn known_addresses_are_scoped_to_their_project() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    let p = project(&t.db, &alice, PROGRAM_A, true).await;
+    let q = project(&t.db, &alice, PROGRAM_B, true).await;
+    let input = NewKnownAddress {
+        label: "Treasury".into(),
+        address: PROGRAM_B.into(),
+        description: Some("Main".into()),
+    };
+    let a =
+        t.db.store
+            .create_known_address(&p.id, &input)
+            .await
+            .unwrap();
+    assert_eq!(
+        t.db.store.list_known_addresses(&p.id).await.unwrap(),
+        vec![a.clone()]
+    );
+    assert!(t
+        .db
+        .store
+        .get_known_address(&q.id, &a.id)
+        .await
+        .unwrap()
+        .is_none());
+    let changed = NewKnownAddress {
+        label: "Vault".into(),
+        ..input.clone()
+    };
+    assert!(t
+        .db
+        .store
+        .update_known_address(&q.id, &a.id, &changed)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(!t.db.store.delete_known_address(&q.id, &a.id).await.unwrap());
+    let updated =
+        t.db.store
+            .update_known_address(&p.id, &a.id, &changed)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(updated.label, "Vault");
+    assert!(t.db.store.delete_known_address(&p.id, &a.id).await.unwrap());
+    assert!(t
+        .db
+        .store
+        .list_known_addresses(&p.id)
+        .await
+        .unwrap()
+        .is_empty());
+    let orphan = t.db.store.create_known_address("missing", &input).await;
+    assert!(
+        matches!(orphan, Err(StoreError::NotFound { .. })),
+        "{orphan:?}"
+    );
+}
+
+#[tokio::test]
+async fn stats_report_the_seed_queries() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    let _bob = user(&t.db, 2).await;
+    let p = project(&t.db, &alice, PROGRAM_A, true).await;
+    project(&t.db, &alice, PROGRAM_B, false).await;
+    for _ in 0..3 {
+        t.db.store
+            .append_idl_version(&p.id, "{}", None)
+            .await
+            .unwrap();
+    }
+    let stats = t.db.store.stats(2).await.unwrap();
+    assert_eq!(
+        (
+            stats.users,
+            stats.public_projects,
+            stats.projects,
+            stats.idl_versions
+        ),
+        (2, 1, 2, 3)
+    );
+    assert_eq!(stats.recent_uploads.len(), 2);
+    assert_eq!(stats.recent_uploads[0].version, 3);
+    let alice_stats = stats
+        .per_user
+        .iter()
+        .find(|u| u.username == "user1")
+        .unwrap();
+    assert_eq!(
+        (alice_stats.project_count, alice_stats.version_count),
+        (2, 3)
+    );
+    let bob_stats = stats
+        .per_user
+        .iter()
+        .find(|u| u.username == "user2")
+        .unwrap();
+    assert_eq!((bob_stats.project_count, bob_stats.version_count), (0, 0));
+}
