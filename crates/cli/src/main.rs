@@ -1,1 +1,98 @@
-fn main() {}
+//! `orquestra`: the one binary. `serve` runs the service; `migrate`, `db`, `stats` administer the
+//! database; `idl` runs the IDL engine offline. Flags override `ORQUESTRA_*` environment variables.
+
+mod db_cmd;
+mod error;
+mod idl_cmd;
+mod serve_cmd;
+mod table;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use error::CliError;
+
+#[derive(Parser)]
+#[command(
+    name = "orquestra",
+    version,
+    about = "Solana IDLs in, docs, REST API, transactions and MCP out"
+)]
+struct Cli {
+    /// Database URL (`sqlite://PATH`).
+    #[arg(
+        long,
+        global = true,
+        env = "ORQUESTRA_DATABASE_URL",
+        default_value = "sqlite://orquestra.db"
+    )]
+    database: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP service (migrates the database first).
+    Serve(serve_cmd::ServeArgs),
+    /// Apply pending database migrations.
+    Migrate,
+    /// Database administration: interactive shell, one-off queries, dump and restore.
+    Db {
+        #[command(subcommand)]
+        command: db_cmd::DbCommand,
+    },
+    /// Users, public projects, recent uploads and per-user counts.
+    Stats {
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// How many recent uploads to list.
+        #[arg(long, default_value_t = 10)]
+        recent: u32,
+    },
+    /// The IDL engine, offline: inspect, encode, decode, derive PDAs.
+    Idl {
+        #[command(subcommand)]
+        cmd: idl_cmd::IdlCommand,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        // The offline engine needs no runtime and no database.
+        Command::Idl { cmd } => idl_cmd::run(cmd).map_err(CliError::from),
+        command => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| CliError::Io {
+                    context: "starting the async runtime".into(),
+                    source: e,
+                })?;
+            runtime.block_on(run_async(cli.database, command))
+        }
+    }
+}
+
+async fn run_async(database: String, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Serve(args) => serve_cmd::serve(&database, args).await,
+        Command::Migrate => db_cmd::migrate(&database).await,
+        Command::Db { command } => db_cmd::run(&database, command).await,
+        Command::Stats { json, recent } => db_cmd::stats(&database, json, recent).await,
+        Command::Idl { .. } => Ok(()),
+    }
+}

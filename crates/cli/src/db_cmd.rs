@@ -1,0 +1,266 @@
+//! `orquestra migrate`, `orquestra db …` and `orquestra stats`: the seed's "Database
+//! Administration" without an external `sqlite3`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use orquestra_store::{Database, OpenOptions, QueryResult};
+use serde_json::{Map, Value};
+
+use crate::error::CliError;
+use crate::table;
+
+#[derive(clap::Subcommand)]
+pub enum DbCommand {
+    /// Interactive SQL prompt (`.help` for commands).
+    Shell,
+    /// Run one SQL statement and print its result.
+    Query {
+        sql: String,
+        /// Print rows as a JSON array of objects.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a complete SQL dump (schema and data).
+    Export {
+        /// File to write (`-` for stdout).
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Load a dump produced by `db export` into an empty database.
+    Import { file: PathBuf },
+}
+
+async fn open_existing(database: &str) -> Result<Database, CliError> {
+    Ok(orquestra_store::open(
+        database,
+        OpenOptions {
+            create_if_missing: false,
+            max_connections: 2,
+        },
+    )
+    .await?)
+}
+
+pub async fn migrate(database: &str) -> Result<(), CliError> {
+    let db = orquestra_store::open(database, OpenOptions::default()).await?;
+    let applied = db.store.migrate().await?;
+    if applied.is_empty() {
+        println!("database is up to date");
+    }
+    for m in applied {
+        println!("applied {}", m.name);
+    }
+    Ok(())
+}
+
+pub async fn run(database: &str, command: DbCommand) -> Result<(), CliError> {
+    match command {
+        DbCommand::Shell => shell(open_existing(database).await?).await,
+        DbCommand::Query { sql, json } => {
+            let db = open_existing(database).await?;
+            let result = db.admin.query(&sql).await?;
+            print!(
+                "{}",
+                if json {
+                    as_json(&result) + "\n"
+                } else {
+                    as_text(&result)
+                }
+            );
+            Ok(())
+        }
+        DbCommand::Export { output } => {
+            let db = open_existing(database).await?;
+            let dump = db.admin.export().await?;
+            write_output(&output, &dump)
+        }
+        DbCommand::Import { file } => {
+            let script = std::fs::read_to_string(&file).map_err(|e| CliError::Io {
+                context: format!("reading {}", file.display()),
+                source: e,
+            })?;
+            let db = orquestra_store::open(database, OpenOptions::default()).await?;
+            db.admin.import(&script).await?;
+            println!("imported {}", file.display());
+            Ok(())
+        }
+    }
+}
+
+pub async fn stats(database: &str, json: bool, recent: u32) -> Result<(), CliError> {
+    let db = open_existing(database).await?;
+    let stats = db.store.stats(recent).await?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&stats).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    println!("users: {}", stats.users);
+    println!(
+        "public projects: {} (of {})",
+        stats.public_projects, stats.projects
+    );
+    println!("IDL versions: {}", stats.idl_versions);
+    println!("\nrecent uploads:");
+    let rows: Vec<Vec<Value>> = stats
+        .recent_uploads
+        .iter()
+        .map(|u| {
+            vec![
+                u.name.clone().into(),
+                u.version.into(),
+                u.created_at.clone().into(),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table::render(
+            &["name".into(), "version".into(), "created_at".into()],
+            &rows
+        )
+    );
+    println!("\nper user:");
+    let rows: Vec<Vec<Value>> = stats
+        .per_user
+        .iter()
+        .map(|u| {
+            vec![
+                u.username.clone().into(),
+                u.project_count.into(),
+                u.version_count.into(),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table::render(
+            &[
+                "username".into(),
+                "project_count".into(),
+                "version_count".into()
+            ],
+            &rows
+        )
+    );
+    Ok(())
+}
+
+fn as_json(result: &QueryResult) -> String {
+    if result.columns.is_empty() {
+        return serde_json::json!({ "rows_affected": result.rows_affected }).to_string();
+    }
+    let rows: Vec<Value> = result
+        .rows
+        .iter()
+        .map(|row| {
+            let object: Map<String, Value> = result
+                .columns
+                .iter()
+                .cloned()
+                .zip(row.iter().cloned())
+                .collect();
+            Value::Object(object)
+        })
+        .collect();
+    Value::Array(rows).to_string()
+}
+
+fn as_text(result: &QueryResult) -> String {
+    if result.columns.is_empty() {
+        return format!("{} row(s) changed\n", result.rows_affected);
+    }
+    table::render(&result.columns, &result.rows)
+}
+
+/// Writes to a temporary file beside the target and renames it, so an interrupted export never
+/// leaves a truncated dump under the real name.
+fn write_output(output: &PathBuf, text: &str) -> Result<(), CliError> {
+    if output.as_os_str() == "-" {
+        let mut stdout = std::io::stdout().lock();
+        return stdout.write_all(text.as_bytes()).map_err(|e| CliError::Io {
+            context: "writing to stdout".into(),
+            source: e,
+        });
+    }
+    let tmp = output.with_extension("partial");
+    let io = |e| CliError::Io {
+        context: format!("writing {}", output.display()),
+        source: e,
+    };
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, output).map_err(io)?;
+    println!("exported to {}", output.display());
+    Ok(())
+}
+
+const SHELL_HELP: &str = "\
+.tables            list tables
+.schema            show CREATE statements
+.mode table|json   result format (default table)
+.help              this text
+.quit              leave (also Ctrl-D)
+SQL statements end with ';' and may span lines.
+";
+
+async fn shell(db: Database) -> Result<(), CliError> {
+    let mut editor = rustyline::DefaultEditor::new().map_err(|e| CliError::Shell(e.to_string()))?;
+    let mut json = false;
+    let mut pending = String::new();
+    loop {
+        let prompt = if pending.is_empty() {
+            "orquestra> "
+        } else {
+            "      ...> "
+        };
+        let line = match editor.readline(prompt) {
+            Ok(line) => line,
+            Err(rustyline::error::ReadlineError::Interrupted) => {
+                pending.clear();
+                continue;
+            }
+            Err(rustyline::error::ReadlineError::Eof) => break,
+            Err(e) => return Err(CliError::Shell(e.to_string())),
+        };
+        let trimmed = line.trim();
+        if pending.is_empty() && trimmed.starts_with('.') {
+            let _ = editor.add_history_entry(trimmed);
+            match trimmed.split_whitespace().collect::<Vec<_>>().as_slice() {
+                [".quit"] | [".exit"] => break,
+                [".help"] => print!("{SHELL_HELP}"),
+                [".tables"] => match db.admin.tables().await {
+                    Ok(tables) => println!("{}", tables.join("  ")),
+                    Err(e) => eprintln!("error: {e}"),
+                },
+                [".schema"] => match db.admin.schema().await {
+                    Ok(schema) => println!("{}", schema.join("\n")),
+                    Err(e) => eprintln!("error: {e}"),
+                },
+                [".mode", "json"] => json = true,
+                [".mode", "table"] => json = false,
+                _ => eprintln!("error: unknown command {trimmed:?} (try .help)"),
+            }
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        pending.push_str(&line);
+        pending.push('\n');
+        if !trimmed.ends_with(';') {
+            continue;
+        }
+        let sql = std::mem::take(&mut pending);
+        let _ = editor.add_history_entry(sql.trim());
+        // A failed statement is reported and the session goes on, like sqlite3.
+        match db.admin.query(sql.trim()).await {
+            Ok(result) if json => println!("{}", as_json(&result)),
+            Ok(result) => print!("{}", as_text(&result)),
+            Err(e) => eprintln!("error: {e}"),
+        }
+    }
+    Ok(())
+}

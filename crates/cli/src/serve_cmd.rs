@@ -1,0 +1,100 @@
+//! `orquestra serve`: open and migrate the database, build the KV, listen, serve until a signal.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use orquestra_server::AppState;
+use orquestra_store::{Kv, MemoryKv, OpenOptions};
+
+use crate::error::CliError;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ORQUESTRA_LISTEN", default_value = "127.0.0.1:8787")]
+    listen: String,
+    /// KV cache: `memory` (embedded, bounded) or `memory:MEGABYTES`.
+    #[arg(long = "kv", env = "ORQUESTRA_KV_URL", default_value = "memory")]
+    kv_url: String,
+}
+
+fn kv_from_url(url: &str) -> Result<Arc<dyn Kv>, CliError> {
+    match url.split_once(':') {
+        None if url == "memory" => Ok(Arc::new(MemoryKv::default())),
+        Some(("memory", megabytes)) => {
+            let mb: u64 = megabytes.parse().map_err(|_| {
+                CliError::Config(format!(
+                    "ORQUESTRA_KV_URL {url:?}: expected memory:MEGABYTES"
+                ))
+            })?;
+            Ok(Arc::new(MemoryKv::new(mb.saturating_mul(1024 * 1024))))
+        }
+        _ => Err(CliError::Config(format!(
+            "ORQUESTRA_KV_URL {url:?}: only `memory` is supported in this build"
+        ))),
+    }
+}
+
+pub async fn serve(database: &str, args: ServeArgs) -> Result<(), CliError> {
+    init_logging();
+    let kv = kv_from_url(&args.kv_url)?;
+    let db = orquestra_store::open(database, OpenOptions::default()).await?;
+    for migration in db.store.migrate().await? {
+        tracing::info!(migration = %migration.name, "applied migration");
+    }
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .map_err(|e| CliError::Io {
+            context: format!("listening on {}", args.listen),
+            source: e,
+        })?;
+    let local = listener.local_addr().map_err(|e| CliError::Io {
+        context: "reading the bound address".into(),
+        source: e,
+    })?;
+    tracing::info!(address = %local, database, "orquestra listening");
+    // Printed (not only logged) so scripts and tests can wait for readiness and learn the port.
+    println!("listening on http://{local}");
+    let state = AppState {
+        store: db.store,
+        kv,
+    };
+    orquestra_server::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| CliError::Io {
+            context: "serving".into(),
+            source: e,
+        })
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

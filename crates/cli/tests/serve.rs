@@ -1,0 +1,80 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! `orquestra serve` as a real process: creates and migrates the database on first start and
+//! answers `/health` on a real socket.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn http_get(addr: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn serve_creates_the_database_and_answers_health() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orquestra"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("ORQUESTRA_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .to_string();
+
+    // The default database is ./orquestra.db, created and migrated on first start.
+    assert!(dir.path().join("orquestra.db").exists());
+    let (status, body) = http_get(&addr, "/health");
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["service"], "orquestra-api");
+    assert_eq!(json["database"], "ok");
+    assert!(json["timestamp"].as_str().unwrap().ends_with('Z'));
+    let (status, body) = http_get(&addr, "/no/such/route");
+    assert_eq!(status, 404);
+    assert!(body.contains("\"code\":\"not_found\""), "{body}");
+    drop(server);
+
+    let migrated = Command::new(env!("CARGO_BIN_EXE_orquestra"))
+        .args(["migrate"])
+        .current_dir(dir.path())
+        .env_remove("ORQUESTRA_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(migrated.stdout).unwrap(),
+        "database is up to date\n"
+    );
+}
