@@ -6,6 +6,13 @@ use crate::ids::new_id;
 use crate::model::{GithubProfile, ProjectRef, User, UserWithProjects};
 use crate::StoreError;
 
+#[derive(sqlx::FromRow)]
+struct UserProjectsRow {
+    #[sqlx(flatten)]
+    user: User,
+    projects: String,
+}
+
 impl SqliteStore {
     pub(crate) async fn upsert_github_user_impl(
         &self,
@@ -71,7 +78,7 @@ impl SqliteStore {
     ) -> Result<Option<UserWithProjects>, StoreError> {
         // The seed's query, with two fixes: a user without projects gets `[]` (not `[{id: null}]`),
         // and projects come newest first.
-        let row: Option<(String, i64, String, String, Option<String>, Option<String>, Option<String>, String)> =
+        let row: Option<UserProjectsRow> =
             sqlx::query_as(
                 "SELECT
                    u.id, u.github_id, u.username, u.email, u.avatar_url, u.created_at, u.updated_at,
@@ -92,23 +99,13 @@ impl SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?;
-        let Some((id, github_id, username, email, avatar_url, created_at, updated_at, projects)) =
-            row
-        else {
+        let Some(row) = row else {
             return Ok(None);
         };
-        let projects: Vec<ProjectRef> = serde_json::from_str(&projects)
+        let projects: Vec<ProjectRef> = serde_json::from_str(&row.projects)
             .map_err(|e| StoreError::Database(format!("projects aggregate: {e}")))?;
         Ok(Some(UserWithProjects {
-            user: User {
-                id,
-                github_id,
-                username,
-                email,
-                avatar_url,
-                created_at,
-                updated_at,
-            },
+            user: row.user,
             projects,
         }))
     }
