@@ -210,6 +210,7 @@ pub struct Stats {
     pub public_projects: i64,
     pub projects: i64,
     pub idl_versions: i64,
+    pub known_addresses: i64,
     pub recent_uploads: Vec<RecentUpload>,
     pub per_user: Vec<UserStats>,
 }

@@ -95,6 +95,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<KnownAddress>>;
     async fn delete_known_address(&self, project_id: &str, id: &str) -> Result<bool>;
 
+    // sessions
+    /// Refuses the session `jti` from now on; `expires_at` (unix seconds) is when the token would
+    /// lapse anyway, after which the entry is pruned.
+    async fn revoke_session(&self, jti: &str, expires_at: i64) -> Result<()>;
+    async fn is_session_revoked(&self, jti: &str) -> Result<bool>;
+
     // statistics
     /// The seed's statistics queries; `recent` limits the recent-uploads list.
     async fn stats(&self, recent: u32) -> Result<Stats>;

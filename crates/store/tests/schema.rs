@@ -275,7 +275,8 @@ async fn migrating_twice_is_a_no_op() {
             "001_initial_schema.sql",
             "002_indexes.sql",
             "003_custom_docs_and_known_addresses.sql",
-            "004_version_uniqueness.sql"
+            "004_version_uniqueness.sql",
+            "005_revoked_sessions.sql"
         ]
     );
 }

@@ -573,3 +573,31 @@ async fn stats_report_the_seed_queries() {
         .unwrap();
     assert_eq!((bob_stats.project_count, bob_stats.version_count), (0, 0));
 }
+
+#[tokio::test]
+async fn revoked_sessions_are_remembered_and_pruned() {
+    let t = migrated().await;
+    assert!(!t.db.store.is_session_revoked("jti-1").await.unwrap());
+    let in_an_hour = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 3600;
+    t.db.store
+        .revoke_session("jti-1", in_an_hour)
+        .await
+        .unwrap();
+    t.db.store
+        .revoke_session("jti-1", in_an_hour)
+        .await
+        .unwrap();
+    assert!(t.db.store.is_session_revoked("jti-1").await.unwrap());
+    // An entry whose token has lapsed is pruned by the next revocation.
+    t.db.store.revoke_session("jti-old", 1).await.unwrap();
+    t.db.store
+        .revoke_session("jti-2", in_an_hour)
+        .await
+        .unwrap();
+    assert!(!t.db.store.is_session_revoked("jti-old").await.unwrap());
+    assert!(t.db.store.is_session_revoked("jti-1").await.unwrap());
+}

@@ -1,4 +1,5 @@
-//! Project API keys: only SHA-256 hashes are stored; the plain key is returned once.
+//! Project API keys (only SHA-256 hashes are stored; the plain key is returned once) and revoked
+//! session ids.
 
 use super::SqliteStore;
 use crate::error::db_err;
@@ -115,5 +116,37 @@ impl SqliteStore {
         .map_err(|e| StoreError::from_sqlx(e, "API key"))?;
         tx.commit().await.map_err(db_err)?;
         Ok(Some(IssuedApiKey { key, plain }))
+    }
+
+    pub(crate) async fn revoke_session_impl(
+        &self,
+        jti: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_err)?;
+        sqlx::query("DELETE FROM revoked_sessions WHERE expires_at < unixepoch()")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("INSERT OR IGNORE INTO revoked_sessions (jti, expires_at) VALUES (?, ?)")
+            .bind(jti)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    pub(crate) async fn is_session_revoked_impl(&self, jti: &str) -> Result<bool, StoreError> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM revoked_sessions WHERE jti = ?")
+            .bind(jti)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(row.is_some())
     }
 }

@@ -36,6 +36,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "004_version_uniqueness.sql",
         sql: include_str!("../../migrations/sqlite/004_version_uniqueness.sql"),
     },
+    Migration {
+        version: 5,
+        name: "005_revoked_sessions.sql",
+        sql: include_str!("../../migrations/sqlite/005_revoked_sessions.sql"),
+    },
 ];
 
 /// The bookkeeping table. Its name starts with an underscore so the seed's tables stay the only

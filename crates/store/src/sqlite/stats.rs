@@ -8,17 +8,23 @@ use crate::StoreError;
 impl SqliteStore {
     pub(crate) async fn stats_impl(&self, recent: u32) -> Result<Stats, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let (users, public_projects, projects, idl_versions): (i64, i64, i64, i64) =
-            sqlx::query_as(
-                "SELECT
+        let (users, public_projects, projects, idl_versions, known_addresses): (
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+        ) = sqlx::query_as(
+            "SELECT
                (SELECT COUNT(*) FROM users),
                (SELECT COUNT(*) FROM projects WHERE is_public = true),
                (SELECT COUNT(*) FROM projects),
-               (SELECT COUNT(*) FROM idl_versions)",
-            )
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_err)?;
+               (SELECT COUNT(*) FROM idl_versions),
+               (SELECT COUNT(*) FROM known_addresses)",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
         let recent_uploads = sqlx::query_as::<_, RecentUpload>(
             "SELECT p.name, i.version, i.created_at
              FROM idl_versions i
@@ -52,6 +58,7 @@ impl SqliteStore {
             public_projects,
             projects,
             idl_versions,
+            known_addresses,
             recent_uploads,
             per_user,
         })

@@ -138,6 +138,13 @@ impl Store for SqliteStore {
         self.delete_known_address_impl(project_id, id).await
     }
 
+    async fn revoke_session(&self, jti: &str, expires_at: i64) -> Result<()> {
+        self.revoke_session_impl(jti, expires_at).await
+    }
+    async fn is_session_revoked(&self, jti: &str) -> Result<bool> {
+        self.is_session_revoked_impl(jti).await
+    }
+
     async fn stats(&self, recent: u32) -> Result<Stats> {
         self.stats_impl(recent).await
     }
