@@ -94,7 +94,11 @@ pub enum OptionalAccountStrategy {
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum AccountItem {
     Single(InstructionAccount),
-    Group { name: String, docs: Vec<String>, accounts: Vec<AccountItem> },
+    Group {
+        name: String,
+        docs: Vec<String>,
+        accounts: Vec<AccountItem>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -170,9 +174,16 @@ pub enum Seed {
     Arg { path: String, ty: Option<Type> },
     /// An account's address (`path` = account name), or with a dotted path a field of that
     /// account's data (`account` = its account type, for the layout).
-    Account { path: String, account: Option<String> },
+    Account {
+        path: String,
+        account: Option<String>,
+    },
     /// A free variable supplied by name (Codama `variablePdaSeedNode` of a named PDA).
-    Variable { name: String, ty: Type, docs: Vec<String> },
+    Variable {
+        name: String,
+        ty: Type,
+        docs: Vec<String>,
+    },
     /// The program id of the program the PDA belongs to.
     ProgramId,
 }
@@ -321,10 +332,16 @@ pub enum StringEncoding {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Count {
-    Fixed { len: usize },
+    Fixed {
+        len: usize,
+    },
     /// Anchor `[T; N]` with `N` a generic const parameter.
-    Generic { name: String },
-    Prefixed { prefix: NumberFormat },
+    Generic {
+        name: String,
+    },
+    Prefixed {
+        prefix: NumberFormat,
+    },
     /// Items until the end of the buffer.
     Remainder,
 }
@@ -362,50 +379,116 @@ pub enum VariantFields {
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Type {
     /// `true`/`false` stored in an integer of `size` (Anchor: u8).
-    Bool { size: NumberFormat },
-    Number { format: NumberFormat },
+    Bool {
+        size: NumberFormat,
+    },
+    Number {
+        format: NumberFormat,
+    },
     PublicKey,
     /// A string with no length information: reads to the end unless wrapped in `SizePrefixed` or
     /// `FixedSize`. Anchor `string` = `SizePrefixed { String(Utf8), u32 }`.
-    String { encoding: StringEncoding },
+    String {
+        encoding: StringEncoding,
+    },
     /// Raw bytes to the end unless wrapped. Anchor `bytes` = `SizePrefixed { Bytes, u32 }`.
     Bytes,
-    SizePrefixed { inner: Box<Type>, prefix: NumberFormat },
+    SizePrefixed {
+        inner: Box<Type>,
+        prefix: NumberFormat,
+    },
     /// Exactly `size` bytes: shorter encodings are zero-padded, longer ones rejected.
-    FixedSize { inner: Box<Type>, size: usize },
+    FixedSize {
+        inner: Box<Type>,
+        size: usize,
+    },
     /// `prefix` tag 0/1 then the value; `fixed`: a `None` still takes the value's size in zeros
     /// (Anchor `COption` = `{ u32, fixed: true }`).
-    Option { inner: Box<Type>, prefix: NumberFormat, fixed: bool },
+    Option {
+        inner: Box<Type>,
+        prefix: NumberFormat,
+        fixed: bool,
+    },
     /// `None` is encoded as all-zero bytes of the inner size (or `zero_value` bytes).
-    ZeroableOption { inner: Box<Type>, zero_value: Option<Vec<u8>> },
+    ZeroableOption {
+        inner: Box<Type>,
+        zero_value: Option<Vec<u8>>,
+    },
     /// `None` when no bytes remain.
-    RemainderOption { inner: Box<Type> },
-    Array { inner: Box<Type>, count: Count },
-    Set { inner: Box<Type>, count: Count },
-    Map { key: Box<Type>, value: Box<Type>, count: Count },
-    Tuple { items: Vec<Type> },
-    Struct { fields: Vec<Field> },
+    RemainderOption {
+        inner: Box<Type>,
+    },
+    Array {
+        inner: Box<Type>,
+        count: Count,
+    },
+    Set {
+        inner: Box<Type>,
+        count: Count,
+    },
+    Map {
+        key: Box<Type>,
+        value: Box<Type>,
+        count: Count,
+    },
+    Tuple {
+        items: Vec<Type>,
+    },
+    Struct {
+        fields: Vec<Field>,
+    },
     /// A struct with unnamed fields (Anchor tuple struct): JSON array.
-    TupleStruct { items: Vec<Type> },
-    Enum { variants: Vec<EnumVariant>, size: NumberFormat },
+    TupleStruct {
+        items: Vec<Type>,
+    },
+    Enum {
+        variants: Vec<EnumVariant>,
+        size: NumberFormat,
+    },
     /// A named type from `Program::types` (or an account type), with generic arguments.
-    Defined { name: String, generics: Vec<GenericArg> },
+    Defined {
+        name: String,
+        generics: Vec<GenericArg>,
+    },
     /// A reference to a generic type parameter of the enclosing type definition.
-    Generic { name: String },
-    PreOffset { inner: Box<Type>, offset: i64, strategy: OffsetStrategy },
-    PostOffset { inner: Box<Type>, offset: i64, strategy: OffsetStrategy },
+    Generic {
+        name: String,
+    },
+    PreOffset {
+        inner: Box<Type>,
+        offset: i64,
+        strategy: OffsetStrategy,
+    },
+    PostOffset {
+        inner: Box<Type>,
+        offset: i64,
+        strategy: OffsetStrategy,
+    },
     /// Value terminated by `sentinel` bytes (which are not part of the value).
-    Sentinel { inner: Box<Type>, sentinel: Vec<u8> },
+    Sentinel {
+        inner: Box<Type>,
+        sentinel: Vec<u8>,
+    },
     /// Constant bytes before the value, checked on decode, hidden from JSON.
-    HiddenPrefix { inner: Box<Type>, prefix: Vec<u8> },
+    HiddenPrefix {
+        inner: Box<Type>,
+        prefix: Vec<u8>,
+    },
     /// Constant bytes after the value, checked on decode, hidden from JSON.
-    HiddenSuffix { inner: Box<Type>, suffix: Vec<u8> },
+    HiddenSuffix {
+        inner: Box<Type>,
+        suffix: Vec<u8>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum GenericArg {
-    Type { ty: Type },
+    Type {
+        ty: Type,
+    },
     /// A const generic argument (array length), as written.
-    Const { value: String },
+    Const {
+        value: String,
+    },
 }

@@ -1,0 +1,342 @@
+//! The codec: canonical JSON (DESIGN §4) ↔ instruction / account / event bytes, for every
+//! [`Type`] of the model, with errors that name the JSON pointer of the offending value.
+
+mod decode;
+mod encode;
+mod generics;
+mod io;
+pub(crate) mod json;
+pub(crate) mod number;
+pub(crate) mod size;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use self::decode::Decoder;
+use self::encode::Encoder;
+use self::io::{Reader, Writer};
+use crate::{AccountDef, Discriminator, EventDef, Instruction, Program, Type};
+
+/// Maximum nesting of the codec's recursion (guards against types that contain themselves and
+/// against deeply nested data).
+pub(crate) const MAX_DEPTH: usize = 128;
+
+/// Why a value could not be encoded or decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodecError {
+    pub code: CodecErrorCode,
+    /// JSON pointer relative to the value passed in (`/params/amount`); for decoding, where in
+    /// the value being produced it failed.
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodecErrorCode {
+    UnknownInstruction,
+    UnknownAccount,
+    UnknownEvent,
+    UnknownType,
+    TypeMismatch,
+    OutOfRange,
+    MissingField,
+    UnknownField,
+    InvalidPubkey,
+    InvalidLength,
+    InvalidEnum,
+    UnexpectedEnd,
+    TrailingBytes,
+    NoMatchingDiscriminator,
+    Unsupported,
+    TooDeep,
+    /// Constant bytes (hidden prefix/suffix) differ from what the type states.
+    ConstantMismatch,
+}
+
+impl CodecError {
+    pub fn new(code: CodecErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            path: String::new(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error seen from an enclosing value: `prefix` (a JSON pointer) is put before the path.
+    pub fn prefixed(mut self, prefix: &str) -> Self {
+        self.path.insert_str(0, prefix);
+        self
+    }
+}
+
+impl std::fmt::Display for CodecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for CodecError {}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecodedInstruction {
+    pub name: String,
+    pub args: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecodedAccount {
+    pub name: String,
+    pub value: Value,
+    /// Bytes after the decoded value (accounts are often allocated larger than their data).
+    pub trailing_bytes: usize,
+}
+
+/// Encodes a value of a type that refers to no named types (legacy const seeds).
+pub(crate) fn encode_standalone(ty: &Type, value: &Value) -> Result<Vec<u8>, CodecError> {
+    let program = Program {
+        format: crate::IdlFormat::Anchor,
+        name: String::new(),
+        address: None,
+        version: None,
+        spec: None,
+        docs: Vec::new(),
+        instructions: Vec::new(),
+        accounts: Vec::new(),
+        types: Vec::new(),
+        events: Vec::new(),
+        errors: Vec::new(),
+        constants: Vec::new(),
+        pdas: Vec::new(),
+    };
+    program.encode_value(ty, value)
+}
+
+/// Whether `data` carries every one of `discriminators` (an empty list matches nothing).
+fn matches(discriminators: &[Discriminator], data: &[u8]) -> bool {
+    !discriminators.is_empty()
+        && discriminators.iter().all(|d| match d {
+            Discriminator::Bytes { offset, bytes } => {
+                data.get(*offset..offset.saturating_add(bytes.len())) == Some(bytes.as_slice())
+            }
+            Discriminator::Size { size } => data.len() == *size,
+        })
+}
+
+fn check_prefix(prefix: &[u8], data: &[u8], what: &str, name: &str) -> Result<(), CodecError> {
+    if data.starts_with(prefix) {
+        Ok(())
+    } else {
+        Err(CodecError::new(
+            CodecErrorCode::NoMatchingDiscriminator,
+            format!("data does not start with the discriminator of {what} `{name}`"),
+        ))
+    }
+}
+
+impl Program {
+    fn encoder(&self) -> Encoder<'_> {
+        Encoder { program: self }
+    }
+
+    fn decoder(&self) -> Decoder<'_> {
+        Decoder { program: self }
+    }
+
+    /// Instruction data for `name` from its arguments (a JSON object keyed by argument name).
+    pub fn encode_instruction(&self, name: &str, args: &Value) -> Result<Vec<u8>, CodecError> {
+        let ix = self.find_instruction(name).ok_or_else(|| {
+            CodecError::new(
+                CodecErrorCode::UnknownInstruction,
+                format!("unknown instruction `{name}`"),
+            )
+        })?;
+        let empty = serde_json::Map::new();
+        let obj = match args {
+            Value::Object(obj) => obj,
+            Value::Null if ix.args.is_empty() => &empty,
+            other => {
+                return Err(CodecError::new(
+                    CodecErrorCode::TypeMismatch,
+                    format!(
+                        "expected an object of arguments, got {}",
+                        json::describe(other)
+                    ),
+                ))
+            }
+        };
+        let mut w = Writer::new();
+        w.put(&ix.prefix);
+        self.encoder().fields(&ix.args, obj, &mut w, &[], 0)?;
+        Ok(w.finish())
+    }
+
+    /// The instruction `data` is for: the first whose discriminators all match; failing that,
+    /// the program's only instruction without a discriminator (SPL Memo), if there is exactly one.
+    pub fn identify_instruction(&self, data: &[u8]) -> Option<&Instruction> {
+        self.instructions
+            .iter()
+            .find(|ix| matches(&ix.discriminators, data))
+            .or_else(|| {
+                let mut plain = self
+                    .instructions
+                    .iter()
+                    .filter(|ix| ix.discriminators.is_empty() && ix.prefix.is_empty());
+                match (plain.next(), plain.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                }
+            })
+    }
+
+    /// Identifies and decodes instruction data; trailing bytes are an error.
+    pub fn decode_instruction(&self, data: &[u8]) -> Result<DecodedInstruction, CodecError> {
+        let ix = self.identify_instruction(data).ok_or_else(|| {
+            CodecError::new(
+                CodecErrorCode::NoMatchingDiscriminator,
+                "no instruction matches the data's discriminator",
+            )
+        })?;
+        self.decode_ix(ix, data)
+    }
+
+    /// Decodes instruction data as instruction `name`; trailing bytes are an error.
+    pub fn decode_instruction_as(
+        &self,
+        name: &str,
+        data: &[u8],
+    ) -> Result<DecodedInstruction, CodecError> {
+        let ix = self.find_instruction(name).ok_or_else(|| {
+            CodecError::new(
+                CodecErrorCode::UnknownInstruction,
+                format!("unknown instruction `{name}`"),
+            )
+        })?;
+        self.decode_ix(ix, data)
+    }
+
+    fn decode_ix(&self, ix: &Instruction, data: &[u8]) -> Result<DecodedInstruction, CodecError> {
+        check_prefix(&ix.prefix, data, "instruction", &ix.name)?;
+        let mut r = Reader::new(&data[ix.prefix.len()..]);
+        let args = self.decoder().fields(&ix.args, &mut r, &[], 0)?;
+        if r.remaining() > 0 {
+            return Err(CodecError::new(
+                CodecErrorCode::TrailingBytes,
+                format!(
+                    "{} unexpected byte(s) after the arguments of `{}`",
+                    r.remaining(),
+                    ix.name
+                ),
+            ));
+        }
+        Ok(DecodedInstruction {
+            name: ix.name.clone(),
+            args: Value::Object(args),
+        })
+    }
+
+    /// Account data (discriminator + fields) for account type `name`.
+    pub fn encode_account(&self, name: &str, value: &Value) -> Result<Vec<u8>, CodecError> {
+        let acc = self
+            .find_account(name)
+            .ok_or_else(|| unknown_account(name))?;
+        self.encode_prefixed(&acc.prefix, &acc.ty, value)
+    }
+
+    /// Decodes account data as account type `name`; bytes after the value are counted, not refused.
+    pub fn decode_account(&self, name: &str, data: &[u8]) -> Result<DecodedAccount, CodecError> {
+        let acc = self
+            .find_account(name)
+            .ok_or_else(|| unknown_account(name))?;
+        check_prefix(&acc.prefix, data, "account", &acc.name)?;
+        self.decode_prefixed(&acc.name, &acc.prefix, &acc.ty, data)
+    }
+
+    /// The account type `data` belongs to (by discriminator).
+    pub fn identify_account(&self, data: &[u8]) -> Option<&AccountDef> {
+        self.accounts
+            .iter()
+            .find(|a| matches(&a.discriminators, data))
+    }
+
+    /// Event data (discriminator + fields) for event `name`.
+    pub fn encode_event(&self, name: &str, value: &Value) -> Result<Vec<u8>, CodecError> {
+        let ev = self.find_event(name).ok_or_else(|| unknown_event(name))?;
+        self.encode_prefixed(&ev.prefix, &ev.ty, value)
+    }
+
+    /// Decodes event data as event `name`; bytes after the value are counted, not refused.
+    pub fn decode_event(&self, name: &str, data: &[u8]) -> Result<DecodedAccount, CodecError> {
+        let ev = self.find_event(name).ok_or_else(|| unknown_event(name))?;
+        check_prefix(&ev.prefix, data, "event", &ev.name)?;
+        self.decode_prefixed(&ev.name, &ev.prefix, &ev.ty, data)
+    }
+
+    /// The event `data` is (by discriminator).
+    pub fn identify_event(&self, data: &[u8]) -> Option<&EventDef> {
+        self.events
+            .iter()
+            .find(|e| matches(&e.discriminators, data))
+    }
+
+    fn encode_prefixed(
+        &self,
+        prefix: &[u8],
+        ty: &Type,
+        value: &Value,
+    ) -> Result<Vec<u8>, CodecError> {
+        let mut w = Writer::new();
+        w.put(prefix);
+        self.encoder().encode(ty, value, &mut w, &[], 0)?;
+        Ok(w.finish())
+    }
+
+    fn decode_prefixed(
+        &self,
+        name: &str,
+        prefix: &[u8],
+        ty: &Type,
+        data: &[u8],
+    ) -> Result<DecodedAccount, CodecError> {
+        let mut r = Reader::new(&data[prefix.len()..]);
+        let value = self.decoder().decode(ty, &mut r, &[], 0)?;
+        Ok(DecodedAccount {
+            name: name.to_string(),
+            value,
+            trailing_bytes: r.remaining(),
+        })
+    }
+
+    /// Encodes one value of `ty` (named types resolve against this program).
+    pub fn encode_value(&self, ty: &Type, value: &Value) -> Result<Vec<u8>, CodecError> {
+        let mut w = Writer::new();
+        self.encoder().encode(ty, value, &mut w, &[], 0)?;
+        Ok(w.finish())
+    }
+
+    /// Decodes one value of `ty` from the start of `data`: the value and the bytes it took.
+    pub fn decode_value(&self, ty: &Type, data: &[u8]) -> Result<(Value, usize), CodecError> {
+        let mut r = Reader::new(data);
+        let value = self.decoder().decode(ty, &mut r, &[], 0)?;
+        Ok((value, r.pos()))
+    }
+}
+
+fn unknown_account(name: &str) -> CodecError {
+    CodecError::new(
+        CodecErrorCode::UnknownAccount,
+        format!("unknown account `{name}`"),
+    )
+}
+
+fn unknown_event(name: &str) -> CodecError {
+    CodecError::new(
+        CodecErrorCode::UnknownEvent,
+        format!("unknown event `{name}`"),
+    )
+}
