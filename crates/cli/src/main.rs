@@ -1,11 +1,13 @@
 //! `orquestra`: the one binary. `serve` runs the service; `migrate`, `db`, `stats` administer the
 //! database; `idl` runs the IDL engine offline. Flags override `ORQUESTRA_*` environment variables.
 
+mod config;
 mod db_cmd;
 mod error;
 mod idl_cmd;
 mod serve_cmd;
 mod table;
+mod user_cmd;
 
 use std::process::ExitCode;
 
@@ -52,6 +54,16 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         recent: u32,
     },
+    /// Manage users (self-hosting without GitHub).
+    User {
+        #[command(subcommand)]
+        command: user_cmd::UserCommand,
+    },
+    /// Issue session tokens for scripts.
+    Token {
+        #[command(subcommand)]
+        command: user_cmd::TokenCommand,
+    },
     /// The IDL engine, offline: inspect, encode, decode, derive PDAs.
     Idl {
         #[command(subcommand)]
@@ -93,6 +105,8 @@ async fn run_async(database: String, command: Command) -> Result<(), CliError> {
         Command::Migrate => db_cmd::migrate(&database).await,
         Command::Db { command } => db_cmd::run(&database, command).await,
         Command::Stats { json, recent } => db_cmd::stats(&database, json, recent).await,
+        Command::User { command } => user_cmd::user(&database, command).await,
+        Command::Token { command } => user_cmd::token(&database, command).await,
         Command::Idl { .. } => Ok(()),
     }
 }

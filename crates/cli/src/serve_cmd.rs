@@ -16,6 +16,8 @@ pub struct ServeArgs {
     /// KV cache: `memory` (embedded, bounded) or `memory:MEGABYTES`.
     #[arg(long = "kv", env = "ORQUESTRA_KV_URL", default_value = "memory")]
     kv_url: String,
+    #[command(flatten)]
+    service: crate::config::ServiceArgs,
 }
 
 fn kv_from_url(url: &str) -> Result<Arc<dyn Kv>, CliError> {
@@ -52,13 +54,14 @@ pub async fn serve(database: &str, args: ServeArgs) -> Result<(), CliError> {
         context: "reading the bound address".into(),
         source: e,
     })?;
+    let config = crate::config::server_config(args.service, &local, database)?;
+    if config.github.client_id.is_none() {
+        tracing::warn!("GitHub sign-in is not configured (ORQUESTRA_GITHUB_CLIENT_ID); use `orquestra token issue`");
+    }
+    let state = AppState::new(db.store, kv, config);
     tracing::info!(address = %local, database, "orquestra listening");
     // Printed (not only logged) so scripts and tests can wait for readiness and learn the port.
     println!("listening on http://{local}");
-    let state = AppState {
-        store: db.store,
-        kv,
-    };
     orquestra_server::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| CliError::Io {

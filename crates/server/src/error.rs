@@ -1,8 +1,9 @@
 //! The one error shape of the HTTP API (DESIGN §5).
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use orquestra_store::StoreError;
 use serde::Serialize;
 
 /// A field-level problem: JSON pointer into the request (or the IDL) and what is wrong there.
@@ -23,26 +24,60 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            details: Vec::new(),
-        }
+        Self { status, code, message: message.into(), details: Vec::new() }
+    }
+
+    /// Adds one field-level detail.
+    pub fn with_detail(mut self, path: impl Into<String>, message: impl Into<String>) -> Self {
+        self.details.push(ErrorDetail { path: path.into(), message: message.into() });
+        self
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
+    /// Absent, or private to someone else: the two are indistinguishable on purpose.
+    pub fn project_not_found() -> Self {
+        Self::not_found("project not found")
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// Valid JSON whose content is wrong: one detail per field at fault.
+    pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", message.clone()).with_detail(path, message)
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
     /// Storage failures: logged in full, reported without internals.
     pub fn internal(error: &dyn std::fmt::Display) -> Self {
         tracing::error!(%error, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "internal error",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict { what } => ApiError::conflict(format!("{what} already exists")),
+            StoreError::NotFound { what } => ApiError::not_found(format!("{what} not found")),
+            other => ApiError::internal(&other),
+        }
     }
 }
 
@@ -61,13 +96,13 @@ struct Inner<'a> {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body {
-            error: Inner {
-                code: self.code,
-                message: &self.message,
-                details: &self.details,
-            },
-        };
-        (self.status, Json(body)).into_response()
+        let body = Body { error: Inner { code: self.code, message: &self.message, details: &self.details } };
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"orquestra\""));
+        }
+        response
     }
 }

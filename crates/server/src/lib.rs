@@ -1,36 +1,67 @@
 //! `orquestra-server`: the HTTP face of Orquestra, an axum app. Thin by design: parse the
-//! request, call the store / engine crates, shape the response. Errors follow DESIGN §5
-//! (`{"error":{"code","message","details"}}`).
-//!
-//! Today it serves `/health`; the product routes arrive with their issues and plug into
-//! [`router`] the same way.
+//! request, check who may do it ([`access`]), call the store / engine crates, shape the response.
+//! Errors follow DESIGN §5 (`{"error":{"code","message","details"}}`).
 
+pub mod access;
+pub mod auth;
+pub mod config;
 mod error;
+mod extract;
+mod middleware;
 mod routes;
 pub mod time;
+mod validate;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 
 use axum::Router;
 use orquestra_store::{Kv, Store};
 use tokio::net::TcpListener;
 
-pub use error::ApiError;
+pub use config::{GithubConfig, ServerConfig};
+pub use error::{ApiError, ErrorDetail};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub kv: Arc<dyn Kv>,
+    pub config: Arc<ServerConfig>,
+    /// Outbound HTTP (GitHub today; RPC later). Shares connections across requests.
+    pub http: reqwest::Client,
 }
 
-/// The whole application router.
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, kv: Arc<dyn Kv>, config: ServerConfig) -> Self {
+        Self { store, kv, config: Arc::new(config), http: http_client() }
+    }
+}
+
+/// The outbound client: rustls with the ring provider, system roots, no proxy surprises.
+pub fn http_client() -> reqwest::Client {
+    static PROVIDER: Once = Once::new();
+    PROVIDER.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    reqwest::Client::builder()
+        .user_agent(concat!("orquestra/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap_or_default()
+}
+
+/// The whole application router with its middleware.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let app = Router::new()
         .merge(routes::health::routes())
-        .fallback(routes::not_found)
-        .with_state(state)
+        .merge(routes::auth::routes())
+        .merge(routes::projects::routes())
+        .merge(routes::socials::routes())
+        .merge(routes::keys::routes())
+        .merge(routes::addresses::routes())
+        .fallback(routes::not_found);
+    middleware::wrap(app, &state.config).with_state(state)
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` resolves, then drains in-flight requests.
@@ -40,7 +71,5 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

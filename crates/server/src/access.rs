@@ -1,0 +1,57 @@
+//! The one visibility and ownership guard. Every route that touches a project goes through
+//! [`project_for`], so a private project is invisible (404) to everyone but its owner and its keys,
+//! on every route, present and future.
+
+use orquestra_store::Project;
+
+use crate::auth::Principal;
+use crate::{ApiError, AppState};
+
+/// What the caller wants to do with the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// See it (and everything derived from it).
+    Read,
+    /// Change its content: metadata, versions, docs, socials, addresses. Owner or project key.
+    Write,
+    /// Owner-only acts: delete the project, manage its API keys.
+    Own,
+}
+
+/// Loads the project if `principal` may `access` it.
+///
+/// * absent, or private and not the caller's (owner or key) → 404, never revealing existence;
+/// * visible but not allowed: anonymous → 401, anyone else → 403.
+pub async fn project_for(
+    state: &AppState,
+    principal: &Principal,
+    project_id: &str,
+    access: Access,
+) -> Result<Project, ApiError> {
+    let project = state.store.get_project(project_id).await?.ok_or_else(ApiError::project_not_found)?;
+    let is_owner = principal.user_id() == Some(project.user_id.as_str());
+    let is_key = matches!(principal, Principal::ProjectKey { project_id, .. } if *project_id == project.id);
+    if !project.is_public && !is_owner && !is_key {
+        return Err(ApiError::project_not_found());
+    }
+    let allowed = match access {
+        Access::Read => true,
+        Access::Write => is_owner || is_key,
+        Access::Own => is_owner,
+    };
+    if allowed {
+        return Ok(project);
+    }
+    Err(match principal {
+        Principal::Anonymous => ApiError::unauthorized("sign in required"),
+        Principal::ProjectKey { .. } if is_key => ApiError::forbidden("a project API key cannot do this; the owner must"),
+        _ => ApiError::forbidden("only the project's owner can do this"),
+    })
+}
+
+/// Whether `principal` may see a project row it already has (for listings).
+pub fn can_see(principal: &Principal, project: &Project) -> bool {
+    project.is_public
+        || principal.user_id() == Some(project.user_id.as_str())
+        || matches!(principal, Principal::ProjectKey { project_id, .. } if *project_id == project.id)
+}

@@ -1,0 +1,106 @@
+//! Server configuration (DESIGN §3). Built by the CLI from flags and `ORQUESTRA_*` variables.
+
+use std::time::Duration;
+
+/// GitHub OAuth app and endpoints. The endpoints are configurable so tests (and GitHub Enterprise)
+/// can point them elsewhere.
+#[derive(Debug, Clone)]
+pub struct GithubConfig {
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    /// Default `https://github.com/login/oauth/authorize`.
+    pub authorize_url: String,
+    /// Default `https://github.com/login/oauth/access_token`.
+    pub token_url: String,
+    /// Default `https://api.github.com`.
+    pub api_url: String,
+    /// Per-request timeout for calls to GitHub.
+    pub timeout: Duration,
+}
+
+impl Default for GithubConfig {
+    fn default() -> Self {
+        Self {
+            client_id: None,
+            client_secret: None,
+            authorize_url: "https://github.com/login/oauth/authorize".into(),
+            token_url: "https://github.com/login/oauth/access_token".into(),
+            api_url: "https://api.github.com".into(),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// External base URL (no trailing slash), used for the OAuth redirect URI and redirects.
+    pub public_url: String,
+    /// HMAC secret for session tokens and the OAuth `state` cookie.
+    pub jwt_secret: Vec<u8>,
+    /// Lifetime of a session token.
+    pub session_ttl: Duration,
+    pub github: GithubConfig,
+    /// Origins allowed by CORS (exact match); empty = no cross-origin access.
+    pub cors_origins: Vec<String>,
+    /// Largest JSON body accepted by ordinary routes.
+    pub body_limit: usize,
+}
+
+impl ServerConfig {
+    /// A configuration for `listen` with the given secret and everything else defaulted.
+    pub fn new(public_url: impl Into<String>, jwt_secret: Vec<u8>) -> Self {
+        Self {
+            public_url: public_url.into().trim_end_matches('/').to_string(),
+            jwt_secret,
+            session_ttl: Duration::from_secs(7 * 86_400),
+            github: GithubConfig::default(),
+            cors_origins: Vec::new(),
+            body_limit: 1024 * 1024,
+        }
+    }
+
+    /// Cookies get `Secure` when the service is reached over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// Where GitHub sends the browser back to.
+    pub fn oauth_redirect_uri(&self) -> String {
+        format!("{}/auth/github/callback", self.public_url)
+    }
+}
+
+/// Parses `30d`, `12h`, `15m`, `90s` or plain seconds.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = digits.parse().ok()?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    (secs > 0).then(|| Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn parses_durations() {
+        assert_eq!(parse_duration("30d"), Some(Duration::from_secs(30 * 86_400)));
+        assert_eq!(parse_duration("12h"), Some(Duration::from_secs(43_200)));
+        assert_eq!(parse_duration("90"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("0d"), None);
+        assert_eq!(parse_duration("5w"), None);
+        assert_eq!(parse_duration("d"), None);
+        assert_eq!(parse_duration("99999999999999999999d"), None);
+    }
+}

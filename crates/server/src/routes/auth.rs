@@ -1,0 +1,188 @@
+//! `/auth`: GitHub sign-in (browser redirect flow and API-client flow), `me`, `logout`.
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::auth::{cookie, github, set_cookie, state_cookie, token, Principal, SESSION_COOKIE, STATE_COOKIE};
+use crate::extract::JsonBody;
+use crate::{ApiError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/github", get(start))
+        .route("/auth/github/callback", get(browser_callback).post(api_callback))
+        .route("/auth/me", get(me))
+        .route("/auth/logout", post(logout))
+}
+
+/// The user as the API shows it.
+#[derive(Serialize)]
+pub struct UserView {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    pub avatar_url: Option<String>,
+    pub created_at: Option<String>,
+}
+
+impl From<orquestra_store::User> for UserView {
+    fn from(u: orquestra_store::User) -> Self {
+        Self { id: u.id, username: u.username, email: u.email, avatar_url: u.avatar_url, created_at: u.created_at }
+    }
+}
+
+/// `GET /auth/github`: 302 to GitHub with a fresh `state` bound to this browser by a cookie.
+async fn start(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let github = &state.config.github;
+    let client_id = github.client_id.as_deref().ok_or(github::GithubError::NotConfigured)?;
+    let (oauth_state, cookie_value) =
+        state_cookie::new_state(&state.config.jwt_secret).ok_or_else(|| ApiError::internal(&"no randomness"))?;
+    let mut url = reqwest::Url::parse(&github.authorize_url).map_err(|e| ApiError::internal(&e))?;
+    url.query_pairs_mut()
+        .append_pair("client_id", client_id)
+        .append_pair("redirect_uri", &state.config.oauth_redirect_uri())
+        .append_pair("scope", "read:user user:email")
+        .append_pair("state", &oauth_state)
+        .append_pair("allow_signup", "true");
+    let cookie = set_cookie(
+        STATE_COOKIE,
+        &cookie_value,
+        "/auth",
+        state_cookie::STATE_TTL_SECS,
+        state.config.secure_cookies(),
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(url.as_str())).into_response())
+}
+
+#[derive(Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallbackBody {
+    code: String,
+    state: String,
+}
+
+#[derive(Serialize)]
+struct SessionResponse {
+    token: String,
+    expires_at: u64,
+    user: UserView,
+}
+
+/// Checks `state`, signs in with GitHub, upserts the user, issues a session.
+async fn complete_sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    code: &str,
+    oauth_state: &str,
+) -> Result<(String, token::Claims, orquestra_store::User), ApiError> {
+    let bound = cookie(headers, STATE_COOKIE).unwrap_or("");
+    if !state_cookie::check(&state.config.jwt_secret, bound, oauth_state) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_state",
+            "sign-in state is missing, expired or does not match this browser; start again at /auth/github",
+        ));
+    }
+    let profile = github::sign_in(&state.http, &state.config.github, code, &state.config.oauth_redirect_uri()).await?;
+    let user = state.store.upsert_github_user(&profile).await?;
+    let (token, claims) = token::issue(&state.config.jwt_secret, &user.id, &user.username, state.config.session_ttl)
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok((token, claims, user))
+}
+
+fn session_cookie(state: &AppState, token: &str) -> String {
+    set_cookie(SESSION_COOKIE, token, "/", state.config.session_ttl.as_secs(), state.config.secure_cookies())
+}
+
+fn clear_state_cookie(state: &AppState) -> String {
+    set_cookie(STATE_COOKIE, "", "/auth", 0, state.config.secure_cookies())
+}
+
+/// `GET /auth/github/callback`: the browser flow. Success sets the session cookie and redirects to
+/// the site; failures are a small HTML page with the right status (the token never enters a URL).
+async fn browser_callback(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<CallbackQuery>) -> Response {
+    let outcome = match (q.error, q.code, q.state) {
+        (Some(error), _, _) => Err(ApiError::from(github::GithubError::Denied(q.error_description.unwrap_or(error)))),
+        (None, Some(code), Some(oauth_state)) => complete_sign_in(&state, &headers, &code, &oauth_state).await,
+        _ => Err(ApiError::bad_request("the callback needs `code` and `state`")),
+    };
+    match outcome {
+        Ok((token, _, _)) => {
+            let location = format!("{}/", state.config.public_url);
+            let mut response = Redirect::to(&location).into_response();
+            append_cookies(&mut response, [session_cookie(&state, &token), clear_state_cookie(&state)]);
+            response
+        }
+        Err(error) => {
+            let page = format!(
+                "<!doctype html><meta charset=utf-8><title>Sign-in failed</title><h1>Sign-in failed</h1><p>{}</p><p><a href=\"/auth/github\">Try again</a></p>",
+                html_escape(&error.message)
+            );
+            let mut response = (error.status, Html(page)).into_response();
+            append_cookies(&mut response, [clear_state_cookie(&state)]);
+            response
+        }
+    }
+}
+
+/// `POST /auth/github/callback` with `{"code","state"}`: the API-client flow; the token comes back
+/// in the JSON body (and as the cookie, for browser apps).
+async fn api_callback(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<CallbackBody>,
+) -> Result<Response, ApiError> {
+    let (token, claims, user) = complete_sign_in(&state, &headers, &body.code, &body.state).await?;
+    let cookies = [session_cookie(&state, &token), clear_state_cookie(&state)];
+    let mut response = Json(SessionResponse { token, expires_at: claims.exp, user: user.into() }).into_response();
+    append_cookies(&mut response, cookies);
+    Ok(response)
+}
+
+/// `GET /auth/me`: the signed-in user and how many projects they own.
+async fn me(State(state): State<AppState>, principal: Principal) -> Result<Json<serde_json::Value>, ApiError> {
+    let claims = principal.require_user()?;
+    let with_projects = state
+        .store
+        .user_with_projects(&claims.sub)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the session's user no longer exists"))?;
+    let project_count = with_projects.projects.len();
+    let mut user = serde_json::to_value(UserView::from(with_projects.user)).map_err(|e| ApiError::internal(&e))?;
+    user["projectCount"] = project_count.into();
+    Ok(Json(json!({ "user": user })))
+}
+
+/// `POST /auth/logout`: revokes this session token server-side and clears the cookie.
+async fn logout(State(state): State<AppState>, principal: Principal) -> Result<Response, ApiError> {
+    let claims = principal.require_user()?;
+    state.store.revoke_session(&claims.jti, claims.exp as i64).await?;
+    let mut response = Json(json!({ "message": "Logged out" })).into_response();
+    append_cookies(&mut response, [set_cookie(SESSION_COOKIE, "", "/", 0, state.config.secure_cookies())]);
+    Ok(response)
+}
+
+fn append_cookies<const N: usize>(response: &mut Response, cookies: [String; N]) {
+    for cookie in cookies {
+        if let Ok(value) = header::HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
