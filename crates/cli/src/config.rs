@@ -33,11 +33,23 @@ pub struct ServiceArgs {
     github_client_id: Option<String>,
     #[arg(long, env = "ORQUESTRA_GITHUB_CLIENT_SECRET", hide_env_values = true)]
     github_client_secret: Option<String>,
-    #[arg(long, env = "ORQUESTRA_GITHUB_AUTHORIZE_URL", default_value = "https://github.com/login/oauth/authorize")]
+    #[arg(
+        long,
+        env = "ORQUESTRA_GITHUB_AUTHORIZE_URL",
+        default_value = "https://github.com/login/oauth/authorize"
+    )]
     github_authorize_url: String,
-    #[arg(long, env = "ORQUESTRA_GITHUB_TOKEN_URL", default_value = "https://github.com/login/oauth/access_token")]
+    #[arg(
+        long,
+        env = "ORQUESTRA_GITHUB_TOKEN_URL",
+        default_value = "https://github.com/login/oauth/access_token"
+    )]
     github_token_url: String,
-    #[arg(long, env = "ORQUESTRA_GITHUB_API_URL", default_value = "https://api.github.com")]
+    #[arg(
+        long,
+        env = "ORQUESTRA_GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
     github_api_url: String,
     /// Comma-separated origins allowed by CORS (exact match).
     #[arg(long, env = "ORQUESTRA_CORS_ORIGINS", value_delimiter = ',')]
@@ -46,7 +58,10 @@ pub struct ServiceArgs {
 
 /// The folder the database lives in: where generated state (the secret) is kept.
 pub fn data_dir(database_url: &str) -> PathBuf {
-    let path = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:")).unwrap_or("");
+    let path = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .unwrap_or("");
     let path = path.split('?').next().unwrap_or("");
     match Path::new(path).parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -58,15 +73,25 @@ pub fn data_dir(database_url: &str) -> PathBuf {
 pub fn session_secret(args: &AuthArgs, database_url: &str) -> Result<Vec<u8>, CliError> {
     if let Some(secret) = args.jwt_secret.as_deref().filter(|s| !s.is_empty()) {
         if secret.len() < 32 {
-            return Err(CliError::Config("ORQUESTRA_JWT_SECRET must be at least 32 characters".into()));
+            return Err(CliError::Config(
+                "ORQUESTRA_JWT_SECRET must be at least 32 characters".into(),
+            ));
         }
         return Ok(secret.as_bytes().to_vec());
     }
     let path = data_dir(database_url).join(SECRET_FILE);
-    let io = |e| CliError::Io { context: format!("session secret {}", path.display()), source: e };
+    let io = |e| CliError::Io {
+        context: format!("session secret {}", path.display()),
+        source: e,
+    };
     match std::fs::read_to_string(&path) {
         Ok(text) if text.trim().len() >= 64 => return Ok(text.trim().as_bytes().to_vec()),
-        Ok(_) => return Err(CliError::Config(format!("{} is too short; delete it to regenerate", path.display()))),
+        Ok(_) => {
+            return Err(CliError::Config(format!(
+                "{} is too short; delete it to regenerate",
+                path.display()
+            )))
+        }
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
         Err(_) => {}
     }
@@ -79,7 +104,11 @@ pub fn session_secret(args: &AuthArgs, database_url: &str) -> Result<Vec<u8>, Cl
         Ok(mut file) => file.write_all(secret.as_bytes()).map_err(io)?,
         // Another process created it first: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Ok(std::fs::read_to_string(&path).map_err(io)?.trim().as_bytes().to_vec())
+            return Ok(std::fs::read_to_string(&path)
+                .map_err(io)?
+                .trim()
+                .as_bytes()
+                .to_vec())
         }
         Err(e) => return Err(io(e)),
     }
@@ -92,13 +121,23 @@ fn hex_secret() -> Result<String, CliError> {
 }
 
 pub fn session_ttl(args: &AuthArgs) -> Result<std::time::Duration, CliError> {
-    parse_duration(&args.session_ttl)
-        .ok_or_else(|| CliError::Config(format!("session TTL {:?}: expected e.g. 7d, 12h, 30m", args.session_ttl)))
+    parse_duration(&args.session_ttl).ok_or_else(|| {
+        CliError::Config(format!(
+            "session TTL {:?}: expected e.g. 7d, 12h, 30m",
+            args.session_ttl
+        ))
+    })
 }
 
 /// Builds the server configuration for a service listening on `listen`.
-pub fn server_config(args: ServiceArgs, listen: &std::net::SocketAddr, database_url: &str) -> Result<ServerConfig, CliError> {
-    let public_url = args.public_url.unwrap_or_else(|| format!("http://{listen}"));
+pub fn server_config(
+    args: ServiceArgs,
+    listen: &std::net::SocketAddr,
+    database_url: &str,
+) -> Result<ServerConfig, CliError> {
+    let public_url = args
+        .public_url
+        .unwrap_or_else(|| format!("http://{listen}"));
     let mut config = ServerConfig::new(public_url, session_secret(&args.auth, database_url)?);
     config.session_ttl = session_ttl(&args.auth)?;
     config.github = GithubConfig {
@@ -109,7 +148,12 @@ pub fn server_config(args: ServiceArgs, listen: &std::net::SocketAddr, database_
         api_url: args.github_api_url,
         ..GithubConfig::default()
     };
-    config.cors_origins = args.cors_origins.into_iter().map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();
+    config.cors_origins = args
+        .cors_origins
+        .into_iter()
+        .map(|o| o.trim().to_string())
+        .filter(|o| !o.is_empty())
+        .collect();
     Ok(config)
 }
 
@@ -121,7 +165,13 @@ mod tests {
     #[test]
     fn data_dir_is_the_database_folder() {
         assert_eq!(data_dir("sqlite://orquestra.db"), PathBuf::from("."));
-        assert_eq!(data_dir("sqlite:///var/lib/o/o.db"), PathBuf::from("/var/lib/o"));
-        assert_eq!(data_dir("sqlite://data/o.db?mode=rwc"), PathBuf::from("data"));
+        assert_eq!(
+            data_dir("sqlite:///var/lib/o/o.db"),
+            PathBuf::from("/var/lib/o")
+        );
+        assert_eq!(
+            data_dir("sqlite://data/o.db?mode=rwc"),
+            PathBuf::from("data")
+        );
     }
 }

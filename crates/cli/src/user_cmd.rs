@@ -37,9 +37,16 @@ pub enum TokenCommand {
 }
 
 pub async fn user(database: &str, command: UserCommand) -> Result<(), CliError> {
-    let UserCommand::Create { username, email, github_id, avatar_url } = command;
+    let UserCommand::Create {
+        username,
+        email,
+        github_id,
+        avatar_url,
+    } = command;
     if username.trim().is_empty() || !email.contains('@') {
-        return Err(CliError::Config("--username must not be empty and --email must be an address".into()));
+        return Err(CliError::Config(
+            "--username must not be empty and --email must be an address".into(),
+        ));
     }
     let db = orquestra_store::open(database, OpenOptions::default()).await?;
     db.store.migrate().await?;
@@ -51,27 +58,50 @@ pub async fn user(database: &str, command: UserCommand) -> Result<(), CliError> 
             -(bytes.iter().fold(1i64, |acc, b| (acc << 8) | i64::from(*b)))
         }
     };
-    let user = db.store.upsert_github_user(&GithubProfile { github_id, username, email, avatar_url }).await?;
-    println!("{}", json!({ "id": user.id, "username": user.username, "email": user.email, "github_id": user.github_id }));
+    let user = db
+        .store
+        .upsert_github_user(&GithubProfile {
+            github_id,
+            username,
+            email,
+            avatar_url,
+        })
+        .await?;
+    println!(
+        "{}",
+        json!({ "id": user.id, "username": user.username, "email": user.email, "github_id": user.github_id })
+    );
     Ok(())
 }
 
 pub async fn token(database: &str, command: TokenCommand) -> Result<(), CliError> {
     let TokenCommand::Issue { user, ttl, auth } = command;
-    let db = orquestra_store::open(database, OpenOptions { create_if_missing: false, max_connections: 2 }).await?;
+    let db = orquestra_store::open(
+        database,
+        OpenOptions {
+            create_if_missing: false,
+            max_connections: 2,
+        },
+    )
+    .await?;
     let found = match db.store.get_user_by_username(&user).await? {
         Some(u) => Some(u),
         None => db.store.get_user(&user).await?,
     };
-    let found = found.ok_or_else(|| CliError::Config(format!("no user {user:?}; create one with `orquestra user create`")))?;
+    let found = found.ok_or_else(|| {
+        CliError::Config(format!(
+            "no user {user:?}; create one with `orquestra user create`"
+        ))
+    })?;
     let ttl = match ttl {
         Some(text) => orquestra_server::config::parse_duration(&text)
             .ok_or_else(|| CliError::Config(format!("--ttl {text:?}: expected e.g. 30d, 12h")))?,
         None => session_ttl(&auth)?,
     };
     let secret = session_secret(&auth, database)?;
-    let (token, claims) = orquestra_server::auth::token::issue(&secret, &found.id, &found.username, ttl)
-        .map_err(|e| CliError::Config(e.to_string()))?;
+    let (token, claims) =
+        orquestra_server::auth::token::issue(&secret, &found.id, &found.username, ttl)
+            .map_err(|e| CliError::Config(e.to_string()))?;
     println!(
         "{}",
         json!({ "token": token, "user": { "id": found.id, "username": found.username }, "expires_at": claims.exp, "header": format!("Authorization: Bearer {token}") })

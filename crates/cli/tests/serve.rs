@@ -16,10 +16,18 @@ impl Drop for Server {
 }
 
 fn http_get(addr: &str, path: &str) -> (u16, String) {
+    http_get_with(addr, path, &[])
+}
+
+fn http_get_with(addr: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
@@ -65,6 +73,54 @@ fn serve_creates_the_database_and_answers_health() {
     let (status, body) = http_get(&addr, "/no/such/route");
     assert_eq!(status, 404);
     assert!(body.contains("\"code\":\"not_found\""), "{body}");
+
+    // Self-hosting without GitHub: a user and a token from the CLI work against the server,
+    // which generated its session secret into the data folder.
+    assert!(dir.path().join("orquestra.secret").exists());
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_orquestra"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("ORQUESTRA_DATABASE_URL")
+            .env_remove("ORQUESTRA_JWT_SECRET")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let user = cli(&[
+        "user",
+        "create",
+        "--username",
+        "ops",
+        "--email",
+        "ops@example.com",
+    ]);
+    assert!(
+        user["github_id"].as_i64().unwrap() < 0,
+        "local users never collide with GitHub ids"
+    );
+    let issued = cli(&["token", "issue", "--user", "ops", "--ttl", "1h"]);
+    let token = issued["token"].as_str().unwrap();
+    let (status, body) = http_get_with(
+        &addr,
+        "/auth/me",
+        &[("Authorization", &format!("Bearer {token}"))],
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"username\":\"ops\""), "{body}");
+    let missing = Command::new(env!("CARGO_BIN_EXE_orquestra"))
+        .args(["token", "issue", "--user", "nobody"])
+        .current_dir(dir.path())
+        .env_remove("ORQUESTRA_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no user"));
     drop(server);
 
     let migrated = Command::new(env!("CARGO_BIN_EXE_orquestra"))
@@ -77,4 +133,35 @@ fn serve_creates_the_database_and_answers_health() {
         String::from_utf8(migrated.stdout).unwrap(),
         "database is up to date\n"
     );
+}
+
+#[test]
+fn sigterm_shuts_down_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orquestra"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("ORQUESTRA_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .to_string();
+    assert_eq!(http_get(&addr, "/health").0, 200);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "exit after SIGTERM: {:?}", out.status);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shutting down"));
 }

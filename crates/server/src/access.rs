@@ -28,9 +28,14 @@ pub async fn project_for(
     project_id: &str,
     access: Access,
 ) -> Result<Project, ApiError> {
-    let project = state.store.get_project(project_id).await?.ok_or_else(ApiError::project_not_found)?;
+    let project = state
+        .store
+        .get_project(project_id)
+        .await?
+        .ok_or_else(ApiError::project_not_found)?;
     let is_owner = principal.user_id() == Some(project.user_id.as_str());
-    let is_key = matches!(principal, Principal::ProjectKey { project_id, .. } if *project_id == project.id);
+    let is_key =
+        matches!(principal, Principal::ProjectKey { project_id, .. } if *project_id == project.id);
     if !project.is_public && !is_owner && !is_key {
         return Err(ApiError::project_not_found());
     }
@@ -44,7 +49,9 @@ pub async fn project_for(
     }
     Err(match principal {
         Principal::Anonymous => ApiError::unauthorized("sign in required"),
-        Principal::ProjectKey { .. } if is_key => ApiError::forbidden("a project API key cannot do this; the owner must"),
+        Principal::ProjectKey { .. } if is_key => {
+            ApiError::forbidden("a project API key cannot do this; the owner must")
+        }
         _ => ApiError::forbidden("only the project's owner can do this"),
     })
 }

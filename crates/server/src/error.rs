@@ -24,12 +24,20 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), details: Vec::new() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            details: Vec::new(),
+        }
     }
 
     /// Adds one field-level detail.
     pub fn with_detail(mut self, path: impl Into<String>, message: impl Into<String>) -> Self {
-        self.details.push(ErrorDetail { path: path.into(), message: message.into() });
+        self.details.push(ErrorDetail {
+            path: path.into(),
+            message: message.into(),
+        });
         self
     }
 
@@ -57,7 +65,12 @@ impl ApiError {
     /// Valid JSON whose content is wrong: one detail per field at fault.
     pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
         let message = message.into();
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", message.clone()).with_detail(path, message)
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            message.clone(),
+        )
+        .with_detail(path, message)
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
@@ -67,7 +80,11 @@ impl ApiError {
     /// Storage failures: logged in full, reported without internals.
     pub fn internal(error: &dyn std::fmt::Display) -> Self {
         tracing::error!(%error, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error",
+        )
     }
 }
 
@@ -96,12 +113,19 @@ struct Inner<'a> {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body { error: Inner { code: self.code, message: &self.message, details: &self.details } };
+        let body = Body {
+            error: Inner {
+                code: self.code,
+                message: &self.message,
+                details: &self.details,
+            },
+        };
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"orquestra\""));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"orquestra\""),
+            );
         }
         response
     }

@@ -34,7 +34,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, kv: Arc<dyn Kv>, config: ServerConfig) -> Self {
-        Self { store, kv, config: Arc::new(config), http: http_client() }
+        Self {
+            store,
+            kv,
+            config: Arc::new(config),
+            http: http_client(),
+        }
     }
 }
 
@@ -71,5 +76,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -6,7 +6,13 @@ use crate::ApiError;
 pub fn pubkey(pointer: &str, value: &str) -> Result<(), ApiError> {
     match bs58::decode(value).into_vec() {
         Ok(bytes) if bytes.len() == 32 => Ok(()),
-        Ok(bytes) => Err(ApiError::invalid(pointer, format!("expected a 32-byte base58 address, got {} bytes", bytes.len()))),
+        Ok(bytes) => Err(ApiError::invalid(
+            pointer,
+            format!(
+                "expected a 32-byte base58 address, got {} bytes",
+                bytes.len()
+            ),
+        )),
         Err(_) => Err(ApiError::invalid(pointer, "expected a base58 address")),
     }
 }
@@ -21,12 +27,19 @@ pub fn required_text(pointer: &str, value: &str, max: usize) -> Result<String, A
 }
 
 /// Optional text of at most `max` characters; empty becomes `None`.
-pub fn optional_text(pointer: &str, value: Option<&str>, max: usize) -> Result<Option<String>, ApiError> {
+pub fn optional_text(
+    pointer: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, ApiError> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     if value.chars().count() > max {
-        return Err(ApiError::invalid(pointer, format!("must be at most {max} characters")));
+        return Err(ApiError::invalid(
+            pointer,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(Some(value.to_string()))
 }
@@ -37,7 +50,10 @@ pub fn optional_url(pointer: &str, value: Option<&str>) -> Result<Option<String>
         return Ok(None);
     };
     match reqwest::Url::parse(&text) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()) => {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
             Ok(Some(text))
         }
         _ => Err(ApiError::invalid(pointer, "expected an http(s) URL")),
@@ -57,7 +73,9 @@ mod tests {
         assert!(required_text("/n", "   ", 3).is_err());
         assert!(required_text("/n", "abcd", 3).is_err());
         assert_eq!(optional_url("/u", Some("")).unwrap(), None);
-        assert!(optional_url("/u", Some("https://x.com/a")).unwrap().is_some());
+        assert!(optional_url("/u", Some("https://x.com/a"))
+            .unwrap()
+            .is_some());
         assert!(optional_url("/u", Some("javascript:alert(1)")).is_err());
         assert!(optional_url("/u", Some("not a url")).is_err());
         let err = optional_url("/socials/twitter", Some("ftp://x")).unwrap_err();

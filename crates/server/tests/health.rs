@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use orquestra_server::AppState;
+use orquestra_server::{AppState, ServerConfig};
 use orquestra_store::{MemoryKv, OpenOptions};
 
 async fn start() -> (String, tempfile::TempDir, tokio::sync::oneshot::Sender<()>) {
@@ -13,10 +13,11 @@ async fn start() -> (String, tempfile::TempDir, tokio::sync::oneshot::Sender<()>
         .await
         .unwrap();
     db.store.migrate().await.unwrap();
-    let state = AppState {
-        store: db.store,
-        kv: Arc::new(MemoryKv::default()),
-    };
+    let state = AppState::new(
+        db.store,
+        Arc::new(MemoryKv::default()),
+        ServerConfig::new("http://127.0.0.1", b"0123456789abcdef0123456789abcdef".to_vec()),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -31,12 +31,26 @@ impl From<GithubError> for ApiError {
     fn from(error: GithubError) -> Self {
         let message = error.to_string();
         match error {
-            GithubError::NotConfigured => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "github_not_configured", message),
-            GithubError::Denied(_) => ApiError::new(StatusCode::FORBIDDEN, "github_denied", message),
-            GithubError::BadCode(_) => ApiError::new(StatusCode::BAD_REQUEST, "github_bad_code", message),
-            GithubError::Upstream(_) => ApiError::new(StatusCode::BAD_GATEWAY, "github_error", message),
-            GithubError::Unreachable(_) => ApiError::new(StatusCode::BAD_GATEWAY, "github_unreachable", message),
-            GithubError::Timeout => ApiError::new(StatusCode::GATEWAY_TIMEOUT, "github_timeout", message),
+            GithubError::NotConfigured => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "github_not_configured",
+                message,
+            ),
+            GithubError::Denied(_) => {
+                ApiError::new(StatusCode::FORBIDDEN, "github_denied", message)
+            }
+            GithubError::BadCode(_) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "github_bad_code", message)
+            }
+            GithubError::Upstream(_) => {
+                ApiError::new(StatusCode::BAD_GATEWAY, "github_error", message)
+            }
+            GithubError::Unreachable(_) => {
+                ApiError::new(StatusCode::BAD_GATEWAY, "github_unreachable", message)
+            }
+            GithubError::Timeout => {
+                ApiError::new(StatusCode::GATEWAY_TIMEOUT, "github_timeout", message)
+            }
         }
     }
 }
@@ -71,12 +85,18 @@ fn transport(error: reqwest::Error) -> GithubError {
     }
 }
 
-async fn read_json<T: serde::de::DeserializeOwned>(response: reqwest::Response, what: &str) -> Result<T, GithubError> {
+async fn read_json<T: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+    what: &str,
+) -> Result<T, GithubError> {
     let status = response.status();
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         return Err(GithubError::Upstream(format!("{what}: HTTP {status}")));
     }
-    if response.content_length().is_some_and(|len| len > MAX_RESPONSE_BYTES as u64) {
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_RESPONSE_BYTES as u64)
+    {
         return Err(GithubError::Upstream(format!("{what}: response too large")));
     }
     let bytes = response.bytes().await.map_err(transport)?;
@@ -86,7 +106,8 @@ async fn read_json<T: serde::de::DeserializeOwned>(response: reqwest::Response, 
     if !status.is_success() {
         return Err(GithubError::Upstream(format!("{what}: HTTP {status}")));
     }
-    serde_json::from_slice(&bytes).map_err(|e| GithubError::Upstream(format!("{what}: unexpected response ({e})")))
+    serde_json::from_slice(&bytes)
+        .map_err(|e| GithubError::Upstream(format!("{what}: unexpected response ({e})")))
 }
 
 /// Exchanges `code` for an access token and returns the user's profile.
@@ -103,15 +124,28 @@ pub async fn sign_in(
         .post(&config.token_url)
         .timeout(config.timeout)
         .header(reqwest::header::ACCEPT, "application/json")
-        .form(&[("client_id", client_id.as_str()), ("client_secret", client_secret.as_str()), ("code", code), ("redirect_uri", redirect_uri)])
+        .form(&[
+            ("client_id", client_id.as_str()),
+            ("client_secret", client_secret.as_str()),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+        ])
         .send()
         .await
         .map_err(transport)?;
     let token: TokenResponse = read_json(response, "token exchange").await?;
     let access_token = match (token.access_token, token.error) {
         (Some(t), None) if !t.is_empty() => t,
-        (_, Some(error)) => return Err(GithubError::BadCode(token.error_description.unwrap_or(error))),
-        _ => return Err(GithubError::Upstream("token exchange: no access_token".into())),
+        (_, Some(error)) => {
+            return Err(GithubError::BadCode(
+                token.error_description.unwrap_or(error),
+            ))
+        }
+        _ => {
+            return Err(GithubError::Upstream(
+                "token exchange: no access_token".into(),
+            ))
+        }
     };
     let api = config.api_url.trim_end_matches('/');
     let get = |path: &str| {
@@ -121,12 +155,16 @@ pub async fn sign_in(
             .header(reqwest::header::ACCEPT, "application/vnd.github+json")
             .header(reqwest::header::USER_AGENT, "orquestra")
     };
-    let user: UserResponse = read_json(get("/user").send().await.map_err(transport)?, "GET /user").await?;
+    let user: UserResponse =
+        read_json(get("/user").send().await.map_err(transport)?, "GET /user").await?;
     let email = match user.email.filter(|e| !e.is_empty()) {
         Some(email) => email,
         None => {
-            let emails: Vec<EmailEntry> =
-                read_json(get("/user/emails").send().await.map_err(transport)?, "GET /user/emails").await?;
+            let emails: Vec<EmailEntry> = read_json(
+                get("/user/emails").send().await.map_err(transport)?,
+                "GET /user/emails",
+            )
+            .await?;
             emails
                 .iter()
                 .find(|e| e.primary && e.verified)
@@ -136,5 +174,10 @@ pub async fn sign_in(
                 .unwrap_or_else(|| format!("{}+{}@users.noreply.github.com", user.id, user.login))
         }
     };
-    Ok(GithubProfile { github_id: user.id, username: user.login, email, avatar_url: user.avatar_url })
+    Ok(GithubProfile {
+        github_id: user.id,
+        username: user.login,
+        email,
+        avatar_url: user.avatar_url,
+    })
 }

@@ -1,8 +1,8 @@
 //! Who is calling: anonymous, a signed-in user (session token), or a project API key.
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 
 use super::token::{self, Claims};
 use super::{cookie, SESSION_COOKIE};
@@ -14,7 +14,10 @@ pub enum Principal {
     /// A valid, unrevoked session.
     User(Claims),
     /// A valid, unexpired project API key: acts for that one project only.
-    ProjectKey { project_id: String, key_id: String },
+    ProjectKey {
+        project_id: String,
+        key_id: String,
+    },
 }
 
 impl Principal {
@@ -31,7 +34,9 @@ impl Principal {
         match self {
             Principal::User(claims) => Ok(claims),
             Principal::Anonymous => Err(ApiError::unauthorized("sign in required")),
-            Principal::ProjectKey { .. } => Err(ApiError::forbidden("a project API key cannot do this; sign in")),
+            Principal::ProjectKey { .. } => Err(ApiError::forbidden(
+                "a project API key cannot do this; sign in",
+            )),
         }
     }
 }
@@ -46,7 +51,9 @@ enum TokenSource<'a> {
 fn session_token(parts: &Parts) -> Option<TokenSource<'_>> {
     if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
         let value = value.to_str().unwrap_or("");
-        return Some(TokenSource::Bearer(value.strip_prefix("Bearer ").unwrap_or("").trim()));
+        return Some(TokenSource::Bearer(
+            value.strip_prefix("Bearer ").unwrap_or("").trim(),
+        ));
     }
     cookie(&parts.headers, SESSION_COOKIE).map(TokenSource::Cookie)
 }
@@ -57,13 +64,23 @@ impl FromRequestParts<AppState> for Principal {
     /// An API key or bearer token that is present but wrong is refused (401), never downgraded to
     /// anonymous. A stale session *cookie* is ignored instead, so a browser with an old cookie can
     /// still read public pages.
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(key) = parts.headers.get("x-api-key") {
-            let key = key.to_str().map_err(|_| ApiError::unauthorized("invalid API key"))?;
+            let key = key
+                .to_str()
+                .map_err(|_| ApiError::unauthorized("invalid API key"))?;
             let found = state.store.validate_api_key(key).await?;
             return match found {
-                Some(k) => Ok(Principal::ProjectKey { project_id: k.project_id, key_id: k.id }),
-                None => Err(ApiError::unauthorized("invalid, expired or revoked API key")),
+                Some(k) => Ok(Principal::ProjectKey {
+                    project_id: k.project_id,
+                    key_id: k.id,
+                }),
+                None => Err(ApiError::unauthorized(
+                    "invalid, expired or revoked API key",
+                )),
             };
         }
         let (token, from_cookie) = match session_token(parts) {

@@ -10,7 +10,10 @@ use sha2::Sha256;
 pub const STATE_TTL_SECS: u64 = 600;
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
 }
 
 fn mac(secret: &[u8], payload: &str) -> Option<String> {
@@ -33,7 +36,8 @@ pub fn new_state(secret: &[u8]) -> Option<(String, String)> {
 /// True when `cookie` is ours, unexpired, and carries exactly `state`.
 pub fn check(secret: &[u8], cookie: &str, state: &str) -> bool {
     let mut parts = cookie.splitn(3, '.');
-    let (Some(cookie_state), Some(expiry), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(cookie_state), Some(expiry), Some(tag)) = (parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     let Some(expected) = mac(secret, &format!("{cookie_state}.{expiry}")) else {
@@ -41,7 +45,9 @@ pub fn check(secret: &[u8], cookie: &str, state: &str) -> bool {
     };
     let fresh = expiry.parse::<u64>().map(|e| e >= now()).unwrap_or(false);
     // Constant-time comparisons: neither the tag nor the state leaks through timing.
-    constant_time_eq(expected.as_bytes(), tag.as_bytes()) && fresh && constant_time_eq(cookie_state.as_bytes(), state.as_bytes())
+    constant_time_eq(expected.as_bytes(), tag.as_bytes())
+        && fresh
+        && constant_time_eq(cookie_state.as_bytes(), state.as_bytes())
 }
 
 /// Compares without an early exit.

@@ -25,11 +25,19 @@ pub enum TokenError {
 }
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
 }
 
 /// Issues a token for `user_id` valid for `ttl`; returns the token and its claims.
-pub fn issue(secret: &[u8], user_id: &str, username: &str, ttl: Duration) -> Result<(String, Claims), TokenError> {
+pub fn issue(
+    secret: &[u8],
+    user_id: &str,
+    username: &str,
+    ttl: Duration,
+) -> Result<(String, Claims), TokenError> {
     let iat = now();
     let claims = Claims {
         sub: user_id.to_string(),
@@ -38,8 +46,12 @@ pub fn issue(secret: &[u8], user_id: &str, username: &str, ttl: Duration) -> Res
         exp: iat.saturating_add(ttl.as_secs()),
         jti: orquestra_store::ids::new_id(),
     };
-    let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret))
-        .map_err(|e| TokenError::Sign(e.to_string()))?;
+    let token = encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .map_err(|e| TokenError::Sign(e.to_string()))?;
     Ok((token, claims))
 }
 
@@ -65,7 +77,10 @@ mod tests {
         let mut parts: Vec<&str> = token.split('.').collect();
         let forged = jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
-            &Claims { sub: "u2".into(), ..claims.clone() },
+            &Claims {
+                sub: "u2".into(),
+                ..claims.clone()
+            },
             &EncodingKey::from_secret(b"x"),
         )
         .unwrap();
@@ -77,8 +92,19 @@ mod tests {
 
     #[test]
     fn expired_tokens_are_refused() {
-        let claims = Claims { sub: "u1".into(), username: "a".into(), iat: 1, exp: 2, jti: "j".into() };
-        let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(b"s")).unwrap();
+        let claims = Claims {
+            sub: "u1".into(),
+            username: "a".into(),
+            iat: 1,
+            exp: 2,
+            jti: "j".into(),
+        };
+        let token = encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(b"s"),
+        )
+        .unwrap();
         assert!(verify(b"s", &token).is_err());
     }
 }

@@ -23,7 +23,10 @@ const DESCRIPTION_MAX: usize = 500;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/{project_id}/addresses", get(list).post(create))
-        .route("/api/{project_id}/addresses/{address_id}", put(update).delete(remove))
+        .route(
+            "/api/{project_id}/addresses/{address_id}",
+            put(update).delete(remove),
+        )
 }
 
 #[derive(Serialize)]
@@ -38,7 +41,14 @@ struct AddressView {
 
 impl From<KnownAddress> for AddressView {
     fn from(a: KnownAddress) -> Self {
-        Self { id: a.id, label: a.label, address: a.address, description: a.description, created_at: a.created_at, updated_at: a.updated_at }
+        Self {
+            id: a.id,
+            label: a.label,
+            address: a.address,
+            description: a.description,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        }
     }
 }
 
@@ -65,9 +75,16 @@ async fn list(
     Path(project_id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let project = project_for(&state, &principal, &project_id, Access::Read).await?;
-    let addresses: Vec<AddressView> =
-        state.store.list_known_addresses(&project.id).await?.into_iter().map(Into::into).collect();
-    Ok(Json(json!({ "projectId": project.id, "addresses": addresses })))
+    let addresses: Vec<AddressView> = state
+        .store
+        .list_known_addresses(&project.id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Json(
+        json!({ "projectId": project.id, "addresses": addresses }),
+    ))
 }
 
 async fn create(
@@ -80,7 +97,11 @@ async fn create(
     let input = NewKnownAddress {
         label: validate::required_text("/label", &body.label, LABEL_MAX)?,
         address: body.address.trim().to_string(),
-        description: validate::optional_text("/description", body.description.as_deref(), DESCRIPTION_MAX)?,
+        description: validate::optional_text(
+            "/description",
+            body.description.as_deref(),
+            DESCRIPTION_MAX,
+        )?,
     };
     validate::pubkey("/address", &input.address)?;
     if state.store.list_known_addresses(&project.id).await?.len() >= MAX_PER_PROJECT {
@@ -90,8 +111,14 @@ async fn create(
             format!("a project can have at most {MAX_PER_PROJECT} known addresses"),
         ));
     }
-    let created = state.store.create_known_address(&project.id, &input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "address": AddressView::from(created) }))))
+    let created = state
+        .store
+        .create_known_address(&project.id, &input)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "address": AddressView::from(created) })),
+    ))
 }
 
 async fn update(
@@ -106,7 +133,10 @@ async fn update(
         .get_known_address(&project.id, &address_id)
         .await?
         .ok_or_else(|| ApiError::not_found("address not found"))?;
-    let address = body.address.map(|a| a.trim().to_string()).unwrap_or(current.address);
+    let address = body
+        .address
+        .map(|a| a.trim().to_string())
+        .unwrap_or(current.address);
     validate::pubkey("/address", &address)?;
     let input = NewKnownAddress {
         label: match body.label {
@@ -133,8 +163,14 @@ async fn remove(
     Path((project_id, address_id)): Path<(String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let project = project_for(&state, &principal, &project_id, Access::Write).await?;
-    if !state.store.delete_known_address(&project.id, &address_id).await? {
+    if !state
+        .store
+        .delete_known_address(&project.id, &address_id)
+        .await?
+    {
         return Err(ApiError::not_found("address not found"));
     }
-    Ok(Json(json!({ "message": "Address deleted", "addressId": address_id })))
+    Ok(Json(
+        json!({ "message": "Address deleted", "addressId": address_id }),
+    ))
 }

@@ -2,20 +2,25 @@
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::auth::{cookie, github, set_cookie, state_cookie, token, Principal, SESSION_COOKIE, STATE_COOKIE};
+use crate::auth::{
+    cookie, github, set_cookie, state_cookie, token, Principal, SESSION_COOKIE, STATE_COOKIE,
+};
 use crate::extract::JsonBody;
 use crate::{ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/github", get(start))
-        .route("/auth/github/callback", get(browser_callback).post(api_callback))
+        .route(
+            "/auth/github/callback",
+            get(browser_callback).post(api_callback),
+        )
         .route("/auth/me", get(me))
         .route("/auth/logout", post(logout))
 }
@@ -32,16 +37,25 @@ pub struct UserView {
 
 impl From<orquestra_store::User> for UserView {
     fn from(u: orquestra_store::User) -> Self {
-        Self { id: u.id, username: u.username, email: u.email, avatar_url: u.avatar_url, created_at: u.created_at }
+        Self {
+            id: u.id,
+            username: u.username,
+            email: u.email,
+            avatar_url: u.avatar_url,
+            created_at: u.created_at,
+        }
     }
 }
 
 /// `GET /auth/github`: 302 to GitHub with a fresh `state` bound to this browser by a cookie.
 async fn start(State(state): State<AppState>) -> Result<Response, ApiError> {
     let github = &state.config.github;
-    let client_id = github.client_id.as_deref().ok_or(github::GithubError::NotConfigured)?;
-    let (oauth_state, cookie_value) =
-        state_cookie::new_state(&state.config.jwt_secret).ok_or_else(|| ApiError::internal(&"no randomness"))?;
+    let client_id = github
+        .client_id
+        .as_deref()
+        .ok_or(github::GithubError::NotConfigured)?;
+    let (oauth_state, cookie_value) = state_cookie::new_state(&state.config.jwt_secret)
+        .ok_or_else(|| ApiError::internal(&"no randomness"))?;
     let mut url = reqwest::Url::parse(&github.authorize_url).map_err(|e| ApiError::internal(&e))?;
     url.query_pairs_mut()
         .append_pair("client_id", client_id)
@@ -56,7 +70,7 @@ async fn start(State(state): State<AppState>) -> Result<Response, ApiError> {
         state_cookie::STATE_TTL_SECS,
         state.config.secure_cookies(),
     );
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(url.as_str())).into_response())
+    Ok(([(header::SET_COOKIE, cookie)], found(url.as_str())).into_response())
 }
 
 #[derive(Deserialize)]
@@ -96,15 +110,32 @@ async fn complete_sign_in(
             "sign-in state is missing, expired or does not match this browser; start again at /auth/github",
         ));
     }
-    let profile = github::sign_in(&state.http, &state.config.github, code, &state.config.oauth_redirect_uri()).await?;
+    let profile = github::sign_in(
+        &state.http,
+        &state.config.github,
+        code,
+        &state.config.oauth_redirect_uri(),
+    )
+    .await?;
     let user = state.store.upsert_github_user(&profile).await?;
-    let (token, claims) = token::issue(&state.config.jwt_secret, &user.id, &user.username, state.config.session_ttl)
-        .map_err(|e| ApiError::internal(&e))?;
+    let (token, claims) = token::issue(
+        &state.config.jwt_secret,
+        &user.id,
+        &user.username,
+        state.config.session_ttl,
+    )
+    .map_err(|e| ApiError::internal(&e))?;
     Ok((token, claims, user))
 }
 
 fn session_cookie(state: &AppState, token: &str) -> String {
-    set_cookie(SESSION_COOKIE, token, "/", state.config.session_ttl.as_secs(), state.config.secure_cookies())
+    set_cookie(
+        SESSION_COOKIE,
+        token,
+        "/",
+        state.config.session_ttl.as_secs(),
+        state.config.secure_cookies(),
+    )
 }
 
 fn clear_state_cookie(state: &AppState) -> String {
@@ -113,17 +144,30 @@ fn clear_state_cookie(state: &AppState) -> String {
 
 /// `GET /auth/github/callback`: the browser flow. Success sets the session cookie and redirects to
 /// the site; failures are a small HTML page with the right status (the token never enters a URL).
-async fn browser_callback(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<CallbackQuery>) -> Response {
+async fn browser_callback(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
     let outcome = match (q.error, q.code, q.state) {
-        (Some(error), _, _) => Err(ApiError::from(github::GithubError::Denied(q.error_description.unwrap_or(error)))),
-        (None, Some(code), Some(oauth_state)) => complete_sign_in(&state, &headers, &code, &oauth_state).await,
-        _ => Err(ApiError::bad_request("the callback needs `code` and `state`")),
+        (Some(error), _, _) => Err(ApiError::from(github::GithubError::Denied(
+            q.error_description.unwrap_or(error),
+        ))),
+        (None, Some(code), Some(oauth_state)) => {
+            complete_sign_in(&state, &headers, &code, &oauth_state).await
+        }
+        _ => Err(ApiError::bad_request(
+            "the callback needs `code` and `state`",
+        )),
     };
     match outcome {
         Ok((token, _, _)) => {
             let location = format!("{}/", state.config.public_url);
-            let mut response = Redirect::to(&location).into_response();
-            append_cookies(&mut response, [session_cookie(&state, &token), clear_state_cookie(&state)]);
+            let mut response = found(&location);
+            append_cookies(
+                &mut response,
+                [session_cookie(&state, &token), clear_state_cookie(&state)],
+            );
             response
         }
         Err(error) => {
@@ -147,13 +191,21 @@ async fn api_callback(
 ) -> Result<Response, ApiError> {
     let (token, claims, user) = complete_sign_in(&state, &headers, &body.code, &body.state).await?;
     let cookies = [session_cookie(&state, &token), clear_state_cookie(&state)];
-    let mut response = Json(SessionResponse { token, expires_at: claims.exp, user: user.into() }).into_response();
+    let mut response = Json(SessionResponse {
+        token,
+        expires_at: claims.exp,
+        user: user.into(),
+    })
+    .into_response();
     append_cookies(&mut response, cookies);
     Ok(response)
 }
 
 /// `GET /auth/me`: the signed-in user and how many projects they own.
-async fn me(State(state): State<AppState>, principal: Principal) -> Result<Json<serde_json::Value>, ApiError> {
+async fn me(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let claims = principal.require_user()?;
     let with_projects = state
         .store
@@ -161,7 +213,8 @@ async fn me(State(state): State<AppState>, principal: Principal) -> Result<Json<
         .await?
         .ok_or_else(|| ApiError::unauthorized("the session's user no longer exists"))?;
     let project_count = with_projects.projects.len();
-    let mut user = serde_json::to_value(UserView::from(with_projects.user)).map_err(|e| ApiError::internal(&e))?;
+    let mut user = serde_json::to_value(UserView::from(with_projects.user))
+        .map_err(|e| ApiError::internal(&e))?;
     user["projectCount"] = project_count.into();
     Ok(Json(json!({ "user": user })))
 }
@@ -169,9 +222,21 @@ async fn me(State(state): State<AppState>, principal: Principal) -> Result<Json<
 /// `POST /auth/logout`: revokes this session token server-side and clears the cookie.
 async fn logout(State(state): State<AppState>, principal: Principal) -> Result<Response, ApiError> {
     let claims = principal.require_user()?;
-    state.store.revoke_session(&claims.jti, claims.exp as i64).await?;
+    state
+        .store
+        .revoke_session(&claims.jti, claims.exp as i64)
+        .await?;
     let mut response = Json(json!({ "message": "Logged out" })).into_response();
-    append_cookies(&mut response, [set_cookie(SESSION_COOKIE, "", "/", 0, state.config.secure_cookies())]);
+    append_cookies(
+        &mut response,
+        [set_cookie(
+            SESSION_COOKIE,
+            "",
+            "/",
+            0,
+            state.config.secure_cookies(),
+        )],
+    );
     Ok(response)
 }
 
@@ -183,6 +248,17 @@ fn append_cookies<const N: usize>(response: &mut Response, cookies: [String; N])
     }
 }
 
+/// `302 Found` (what OAuth providers and browsers expect), not axum's 303.
+fn found(location: &str) -> Response {
+    match header::HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::FOUND, [(header::LOCATION, value)]).into_response(),
+        Err(_) => ApiError::internal(&"redirect location is not a valid header").into_response(),
+    }
+}
+
 fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

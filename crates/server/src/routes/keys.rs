@@ -35,7 +35,12 @@ struct KeyView {
 
 impl From<ApiKey> for KeyView {
     fn from(k: ApiKey) -> Self {
-        Self { id: k.id, last_used: k.last_used, created_at: k.created_at, expires_at: k.expires_at }
+        Self {
+            id: k.id,
+            last_used: k.last_used,
+            created_at: k.created_at,
+            expires_at: k.expires_at,
+        }
     }
 }
 
@@ -65,7 +70,13 @@ async fn list(
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Own).await?;
-    let keys: Vec<KeyView> = state.store.list_api_keys(&project.id).await?.into_iter().map(Into::into).collect();
+    let keys: Vec<KeyView> = state
+        .store
+        .list_api_keys(&project.id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
     Ok(Json(json!({ "keys": keys })))
 }
 
@@ -77,14 +88,29 @@ async fn create(
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     let project = project_for(&state, &principal, &id, Access::Own).await?;
     // The body is optional: no body means a key that never expires.
-    let body: CreateKey = if body.iter().all(u8::is_ascii_whitespace) { CreateKey::default() } else { parse_json(&body)? };
+    let body: CreateKey = if body.iter().all(u8::is_ascii_whitespace) {
+        CreateKey::default()
+    } else {
+        parse_json(&body)?
+    };
     let expires_in = match (body.expires_at, body.expires_in_days) {
         (Some(_), Some(_)) => {
-            return Err(ApiError::invalid("/expiresAt", "give either expiresAt or expiresInDays, not both"))
+            return Err(ApiError::invalid(
+                "/expiresAt",
+                "give either expiresAt or expiresInDays, not both",
+            ))
         }
         (Some(at), None) => {
-            let at = parse_rfc3339(&at).ok_or_else(|| ApiError::invalid("/expiresAt", "expected an RFC 3339 time, e.g. 2027-01-31T00:00:00Z"))?;
-            let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
+            let at = parse_rfc3339(&at).ok_or_else(|| {
+                ApiError::invalid(
+                    "/expiresAt",
+                    "expected an RFC 3339 time, e.g. 2027-01-31T00:00:00Z",
+                )
+            })?;
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or_default();
             if at <= now {
                 return Err(ApiError::invalid("/expiresAt", "must be in the future"));
             }
@@ -116,6 +142,10 @@ async fn rotate(
     Path((id, key_id)): Path<(String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Own).await?;
-    let key = state.store.rotate_api_key(&project.id, &key_id).await?.ok_or_else(|| ApiError::not_found("API key not found"))?;
+    let key = state
+        .store
+        .rotate_api_key(&project.id, &key_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("API key not found"))?;
     Ok(issued(key))
 }

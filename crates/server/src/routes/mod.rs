@@ -18,6 +18,8 @@ pub async fn not_found(uri: Uri) -> ApiError {
 }
 
 /// For `Option<Option<T>>` fields: absent → `None` (keep), `null` → `Some(None)` (clear).
-pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }

@@ -49,8 +49,16 @@ pub struct ProjectView {
 }
 
 /// Builds the detail view of a project the caller may see.
-async fn view(state: &AppState, principal: &Principal, project: Project) -> Result<ProjectView, ApiError> {
-    let details = state.store.project_details(&project.id).await?.ok_or_else(ApiError::project_not_found)?;
+async fn view(
+    state: &AppState,
+    principal: &Principal,
+    project: Project,
+) -> Result<ProjectView, ApiError> {
+    let details = state
+        .store
+        .project_details(&project.id)
+        .await?
+        .ok_or_else(ApiError::project_not_found)?;
     let owner = state.store.get_user(&project.user_id).await?;
     Ok(ProjectView {
         is_owner: principal.user_id() == Some(project.user_id.as_str()),
@@ -97,7 +105,8 @@ async fn create(
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     let claims = principal.require_user()?;
     let name = validate::required_text("/name", &body.name, NAME_MAX)?;
-    let description = validate::optional_text("/description", body.description.as_deref(), DESCRIPTION_MAX)?;
+    let description =
+        validate::optional_text("/description", body.description.as_deref(), DESCRIPTION_MAX)?;
     validate::pubkey("/programId", &body.program_id)?;
     let project = state
         .store
@@ -111,7 +120,8 @@ async fn create(
         .await
         .map_err(|e| match e {
             orquestra_store::StoreError::Conflict { .. } => {
-                ApiError::conflict("you already have a project for this program id").with_detail("/programId", "already used")
+                ApiError::conflict("you already have a project for this program id")
+                    .with_detail("/programId", "already used")
             }
             other => other.into(),
         })?;
@@ -129,7 +139,10 @@ async fn list_public(
     State(state): State<AppState>,
     QueryParams(q): QueryParams<ListQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let page = state.store.list_public_projects(Page::new(q.limit.unwrap_or(20), q.offset.unwrap_or(0))).await?;
+    let page = state
+        .store
+        .list_public_projects(Page::new(q.limit.unwrap_or(20), q.offset.unwrap_or(0)))
+        .await?;
     Ok(Json(json!({
         "projects": page.items,
         "total": page.total,
@@ -138,18 +151,23 @@ async fn list_public(
     })))
 }
 
-async fn list_mine(State(state): State<AppState>, principal: Principal) -> Result<Json<serde_json::Value>, ApiError> {
+async fn list_mine(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let claims = principal.require_user()?;
     let projects: Vec<_> = state
         .store
         .list_user_projects(&claims.sub)
         .await?
         .into_iter()
-        .map(|p| json!({
-            "id": p.id, "user_id": p.user_id, "name": p.name, "description": p.description,
-            "program_id": p.program_id, "is_public": p.is_public,
-            "created_at": p.created_at, "updated_at": p.updated_at,
-        }))
+        .map(|p| {
+            json!({
+                "id": p.id, "user_id": p.user_id, "name": p.name, "description": p.description,
+                "program_id": p.program_id, "is_public": p.is_public,
+                "created_at": p.created_at, "updated_at": p.updated_at,
+            })
+        })
         .collect();
     let total = projects.len();
     Ok(Json(json!({ "projects": projects, "total": total })))
@@ -161,12 +179,21 @@ async fn by_program(
     principal: Principal,
     Path(program_id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    validate::pubkey("/programId", &program_id).map_err(|e| ApiError { status: StatusCode::BAD_REQUEST, ..e })?;
+    validate::pubkey("/programId", &program_id).map_err(|e| ApiError {
+        status: StatusCode::BAD_REQUEST,
+        ..e
+    })?;
     let candidates = state.store.projects_by_program(&program_id).await?;
-    let own = candidates.iter().find(|p| principal.user_id() == Some(p.user_id.as_str()));
-    let chosen = own.or_else(|| candidates.iter().find(|p| can_see(&principal, p))).cloned();
+    let own = candidates
+        .iter()
+        .find(|p| principal.user_id() == Some(p.user_id.as_str()));
+    let chosen = own
+        .or_else(|| candidates.iter().find(|p| can_see(&principal, p)))
+        .cloned();
     let project = chosen.ok_or_else(|| ApiError::not_found("no project for this program id"))?;
-    Ok(Json(json!({ "project": view(&state, &principal, project).await? })))
+    Ok(Json(
+        json!({ "project": view(&state, &principal, project).await? }),
+    ))
 }
 
 async fn read(
@@ -175,7 +202,9 @@ async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Read).await?;
-    Ok(Json(json!({ "project": view(&state, &principal, project).await? })))
+    Ok(Json(
+        json!({ "project": view(&state, &principal, project).await? }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -196,24 +225,47 @@ async fn update(
     JsonBody(body): JsonBody<UpdateProject>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Write).await?;
-    let name = body.name.as_deref().map(|n| validate::required_text("/name", n, NAME_MAX)).transpose()?;
+    let name = body
+        .name
+        .as_deref()
+        .map(|n| validate::required_text("/name", n, NAME_MAX))
+        .transpose()?;
     let description = match body.description {
         None => None,
-        Some(d) => Some(validate::optional_text("/description", d.as_deref(), DESCRIPTION_MAX)?),
+        Some(d) => Some(validate::optional_text(
+            "/description",
+            d.as_deref(),
+            DESCRIPTION_MAX,
+        )?),
     };
     // Visibility is the owner's call, not a key's.
     if body.is_public.is_some() && principal.user_id() != Some(project.user_id.as_str()) {
-        return Err(ApiError::forbidden("only the owner can change visibility").with_detail("/isPublic", "owner only"));
+        return Err(ApiError::forbidden("only the owner can change visibility")
+            .with_detail("/isPublic", "owner only"));
     }
-    let socials: Option<Socials> = body.socials.map(|s| validate_socials(&s, "/socials")).transpose()?;
-    let update = ProjectUpdate { name, description, is_public: body.is_public, custom_docs: None };
-    let updated = state.store.update_project(&project.id, &update).await?.ok_or_else(ApiError::project_not_found)?;
+    let socials: Option<Socials> = body
+        .socials
+        .map(|s| validate_socials(&s, "/socials"))
+        .transpose()?;
+    let update = ProjectUpdate {
+        name,
+        description,
+        is_public: body.is_public,
+        custom_docs: None,
+    };
+    let updated = state
+        .store
+        .update_project(&project.id, &update)
+        .await?
+        .ok_or_else(ApiError::project_not_found)?;
     if let Some(socials) = socials {
         state.store.upsert_socials(&project.id, &socials).await?;
     }
     // Cached views may embed the old name or visibility.
     kv::forget_project(state.kv.as_ref(), &project.id).await;
-    Ok(Json(json!({ "project": view(&state, &principal, updated).await? })))
+    Ok(Json(
+        json!({ "project": view(&state, &principal, updated).await? }),
+    ))
 }
 
 async fn remove(
@@ -224,7 +276,9 @@ async fn remove(
     let project = project_for(&state, &principal, &id, Access::Own).await?;
     state.store.delete_project(&project.id).await?;
     kv::forget_project(state.kv.as_ref(), &project.id).await;
-    Ok(Json(json!({ "message": "Project deleted", "projectId": project.id })))
+    Ok(Json(
+        json!({ "message": "Project deleted", "projectId": project.id }),
+    ))
 }
 
 /// `GET /api/stats`: public totals only (private projects are not counted).

@@ -39,7 +39,9 @@ pub struct SocialsInput {
 
 /// Every present value must be an http(s) URL; empty or null clears the field.
 pub fn validate_socials(input: &SocialsInput, pointer: &str) -> Result<Socials, ApiError> {
-    let field = |name: &str, value: &Option<String>| validate::optional_url(&format!("{pointer}/{name}"), value.as_deref());
+    let field = |name: &str, value: &Option<String>| {
+        validate::optional_url(&format!("{pointer}/{name}"), value.as_deref())
+    };
     Ok(Socials {
         twitter: field("twitter", &input.twitter)?,
         discord: field("discord", &input.discord)?,
@@ -56,7 +58,13 @@ async fn read(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Read).await?;
     let view = match state.store.get_socials(&project.id).await? {
-        Some(s) => SocialsView { twitter: s.twitter, discord: s.discord, telegram: s.telegram, github: s.github, website: s.website },
+        Some(s) => SocialsView {
+            twitter: s.twitter,
+            discord: s.discord,
+            telegram: s.telegram,
+            github: s.github,
+            website: s.website,
+        },
         None => SocialsView::default(),
     };
     Ok(Json(json!({ "projectId": project.id, "socials": view })))
@@ -71,6 +79,12 @@ async fn replace(
     let project = project_for(&state, &principal, &id, Access::Write).await?;
     let socials = validate_socials(&body, "")?;
     let s = state.store.upsert_socials(&project.id, &socials).await?;
-    let view = SocialsView { twitter: s.twitter, discord: s.discord, telegram: s.telegram, github: s.github, website: s.website };
+    let view = SocialsView {
+        twitter: s.twitter,
+        discord: s.discord,
+        telegram: s.telegram,
+        github: s.github,
+        website: s.website,
+    };
     Ok(Json(json!({ "projectId": project.id, "socials": view })))
 }

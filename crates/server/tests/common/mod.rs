@@ -1,0 +1,222 @@
+#![allow(dead_code)]
+//! A real server on a real socket, a fake GitHub served by the test itself, and helpers to act as
+//! the owner, another user, anonymously or with a project key.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::Form;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use orquestra_server::{AppState, GithubConfig, ServerConfig};
+use orquestra_store::{Database, GithubProfile, MemoryKv, NewProject, OpenOptions, Project, User};
+use serde_json::{json, Value};
+
+pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
+pub const PROGRAM_A: &str = "BUYuxRfhCMWavaUWxhGtPP3ksKEDZxCD5gzknk3JfAya";
+pub const PROGRAM_B: &str = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+
+pub struct TestServer {
+    pub base: String,
+    pub db: Database,
+    pub http: reqwest::Client,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// Fake GitHub: the code decides the behaviour (`good`, `private-email`, `bad`, `boom`, `user500`).
+async fn fake_github() -> String {
+    async fn token(Form(form): Form<Vec<(String, String)>>) -> (StatusCode, Json<Value>) {
+        let get = |k: &str| {
+            form.iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        if get("client_id") != "test-client" || get("client_secret") != "test-secret" {
+            return (
+                StatusCode::OK,
+                Json(json!({"error": "incorrect_client_credentials"})),
+            );
+        }
+        match get("code").as_str() {
+            "boom" => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({"message": "oops"})),
+            ),
+            "bad" => (
+                StatusCode::OK,
+                Json(
+                    json!({"error": "bad_verification_code", "error_description": "The code passed is incorrect or expired."}),
+                ),
+            ),
+            code => (
+                StatusCode::OK,
+                Json(json!({"access_token": format!("tok-{code}"), "token_type": "bearer"})),
+            ),
+        }
+    }
+    async fn user(headers: HeaderMap) -> (StatusCode, Json<Value>) {
+        let auth = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        match auth {
+            "Bearer tok-good" => (
+                StatusCode::OK,
+                Json(
+                    json!({"id": 1001, "login": "octocat", "email": "octo@github.com", "avatar_url": "https://avatars/1001"}),
+                ),
+            ),
+            "Bearer tok-private-email" => (
+                StatusCode::OK,
+                Json(json!({"id": 1002, "login": "hidden", "email": null, "avatar_url": null})),
+            ),
+            "Bearer tok-user500" => (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({}))),
+            _ => (
+                StatusCode::UNAUTHORIZED,
+                Json(json!({"message": "Bad credentials"})),
+            ),
+        }
+    }
+    async fn emails() -> Json<Value> {
+        Json(json!([
+            {"email": "old@example.com", "primary": false, "verified": true},
+            {"email": "primary@example.com", "primary": true, "verified": true}
+        ]))
+    }
+    let app = Router::new()
+        .route("/login/oauth/access_token", post(token))
+        .route("/user", get(user))
+        .route("/user/emails", get(emails));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+pub async fn start() -> TestServer {
+    start_with(|_| {}).await
+}
+
+pub async fn start_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestServer {
+    let github = fake_github().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("s.db").display());
+    let db = orquestra_store::open(&url, OpenOptions::default())
+        .await
+        .unwrap();
+    db.store.migrate().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut config = ServerConfig::new(format!("http://{addr}"), SECRET.to_vec());
+    config.github = GithubConfig {
+        client_id: Some("test-client".into()),
+        client_secret: Some("test-secret".into()),
+        authorize_url: format!("{github}/login/oauth/authorize"),
+        token_url: format!("{github}/login/oauth/access_token"),
+        api_url: github,
+        timeout: Duration::from_secs(5),
+    };
+    config.cors_origins = vec!["https://app.example".into()];
+    config.body_limit = 64 * 1024;
+    adjust(&mut config);
+    let state = AppState::new(db.store.clone(), Arc::new(MemoryKv::default()), config);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(orquestra_server::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestServer {
+        base: format!("http://{addr}"),
+        db,
+        http,
+        _dir: dir,
+        _stop: tx,
+    }
+}
+
+/// Who makes a request.
+#[derive(Clone, Debug)]
+pub enum As {
+    Anonymous,
+    Bearer(String),
+    Key(String),
+}
+
+impl TestServer {
+    pub async fn user(&self, n: i64) -> (User, As) {
+        let user = self
+            .db
+            .store
+            .upsert_github_user(&GithubProfile {
+                github_id: n,
+                username: format!("user{n}"),
+                email: format!("user{n}@example.com"),
+                avatar_url: None,
+            })
+            .await
+            .unwrap();
+        let (token, _) = orquestra_server::auth::token::issue(
+            SECRET,
+            &user.id,
+            &user.username,
+            Duration::from_secs(3600),
+        )
+        .unwrap();
+        (user, As::Bearer(token))
+    }
+
+    pub async fn project(&self, owner: &User, program_id: &str, public: bool) -> Project {
+        self.db
+            .store
+            .create_project(&NewProject {
+                user_id: owner.id.clone(),
+                name: "P".into(),
+                description: None,
+                program_id: program_id.into(),
+                is_public: public,
+            })
+            .await
+            .unwrap()
+    }
+
+    pub async fn key(&self, project: &Project) -> As {
+        As::Key(
+            self.db
+                .store
+                .create_api_key(&project.id, None)
+                .await
+                .unwrap()
+                .plain,
+        )
+    }
+
+    pub async fn send(
+        &self,
+        who: &As,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        request = match who {
+            As::Anonymous => request,
+            As::Bearer(t) => request.bearer_auth(t),
+            As::Key(k) => request.header("x-api-key", k),
+        };
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+}
