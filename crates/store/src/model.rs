@@ -144,6 +144,14 @@ pub struct Paged<T> {
     pub offset: u32,
 }
 
+/// A public project as listed in the sitemap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SitemapEntry {
+    pub project_id: String,
+    pub program_id: String,
+    pub lastmod: Option<String>,
+}
+
 /// A stored API key (the hash, never the plain key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ApiKey {

@@ -44,6 +44,23 @@ pub trait Store: Send + Sync + 'static {
     /// The seed's "project with latest IDL and socials", one query.
     async fn project_details(&self, id: &str) -> Result<Option<ProjectDetails>>;
 
+    /// Creates a project and its version 1 in one transaction (an upload never leaves a project
+    /// without its IDL).
+    async fn create_project_with_version(
+        &self,
+        project: &NewProject,
+        idl_json: &str,
+        cpi_md: Option<&str>,
+    ) -> Result<(Project, IdlVersion)>;
+    /// Sets the instruction names the search index knows for a project.
+    async fn set_search_instructions(&self, project_id: &str, instructions: &str) -> Result<()>;
+    /// Full-text search over public projects (name, description, program id, instruction names),
+    /// best match first.
+    async fn search_public_projects(&self, query: &str, page: Page)
+        -> Result<Paged<PublicProject>>;
+    /// Public projects for a sitemap, most recently updated first.
+    async fn sitemap(&self, limit: u32) -> Result<Vec<SitemapEntry>>;
+
     // IDL versions
     /// Appends the next version (max + 1, computed and inserted atomically) and touches the
     /// project's `updated_at`.
@@ -54,6 +71,8 @@ pub trait Store: Send + Sync + 'static {
         cpi_md: Option<&str>,
     ) -> Result<IdlVersion>;
     async fn latest_idl_version(&self, project_id: &str) -> Result<Option<IdlVersion>>;
+    /// Only the latest version number (cheap; no bodies).
+    async fn latest_version_number(&self, project_id: &str) -> Result<Option<i64>>;
     async fn idl_version(&self, project_id: &str, version: i64) -> Result<Option<IdlVersion>>;
     /// Versions of a project, newest first, without bodies.
     async fn list_idl_versions(&self, project_id: &str) -> Result<Vec<IdlVersionMeta>>;

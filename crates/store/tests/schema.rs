@@ -98,11 +98,15 @@ const SEED_TABLES: [&str; 6] = [
 ];
 
 #[tokio::test]
-async fn tables_are_exactly_the_seeds() {
+async fn tables_are_the_seeds_plus_the_documented_extras() {
     let t = common::migrated().await;
     let mut tables = t.db.admin.tables().await.unwrap();
     tables.retain(|n| !n.starts_with('_'));
-    let mut expected: Vec<String> = SEED_TABLES.iter().map(|s| s.to_string()).collect();
+    let mut expected: Vec<String> = SEED_TABLES
+        .iter()
+        .chain(["revoked_sessions", "project_search"].iter())
+        .map(|s| s.to_string())
+        .collect();
     expected.sort();
     assert_eq!(tables, expected);
 }
@@ -276,7 +280,8 @@ async fn migrating_twice_is_a_no_op() {
             "002_indexes.sql",
             "003_custom_docs_and_known_addresses.sql",
             "004_version_uniqueness.sql",
-            "005_revoked_sessions.sql"
+            "005_revoked_sessions.sql",
+            "006_project_search.sql"
         ]
     );
 }

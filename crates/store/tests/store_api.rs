@@ -601,3 +601,122 @@ async fn revoked_sessions_are_remembered_and_pruned() {
     assert!(!t.db.store.is_session_revoked("jti-old").await.unwrap());
     assert!(t.db.store.is_session_revoked("jti-1").await.unwrap());
 }
+
+#[tokio::test]
+async fn search_finds_public_projects_by_name_program_and_instruction() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    let new = |name: &str, program: &str, public: bool| NewProject {
+        user_id: alice.id.clone(),
+        name: name.into(),
+        description: Some(format!("{name} description")),
+        program_id: program.into(),
+        is_public: public,
+    };
+    let (swap, v1) = t
+        .db
+        .store
+        .create_project_with_version(&new("Whirlpool swap", PROGRAM_A, true), "{}", Some("# doc"))
+        .await
+        .unwrap();
+    assert_eq!(v1.version, 1);
+    t.db.store
+        .set_search_instructions(&swap.id, "initialize_pool swap two_hop_swap")
+        .await
+        .unwrap();
+    let (hidden, _) =
+        t.db.store
+            .create_project_with_version(&new("Secret swap", PROGRAM_B, false), "{}", None)
+            .await
+            .unwrap();
+    let names =
+        |page: Paged<PublicProject>| page.items.into_iter().map(|p| p.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(
+            t.db.store
+                .search_public_projects("whirl", Page::new(10, 0))
+                .await
+                .unwrap()
+        ),
+        ["Whirlpool swap"]
+    );
+    assert_eq!(
+        names(
+            t.db.store
+                .search_public_projects("two_hop", Page::new(10, 0))
+                .await
+                .unwrap()
+        ),
+        ["Whirlpool swap"]
+    );
+    assert_eq!(
+        names(
+            t.db.store
+                .search_public_projects(&PROGRAM_A[..10], Page::new(10, 0))
+                .await
+                .unwrap()
+        ),
+        ["Whirlpool swap"]
+    );
+    let swap_hits =
+        t.db.store
+            .search_public_projects("swap", Page::new(10, 0))
+            .await
+            .unwrap();
+    assert_eq!(swap_hits.total, 1, "the private project is never found");
+    assert!(t
+        .db
+        .store
+        .search_public_projects("pump.fun\" OR *", Page::new(10, 0))
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+    // Renames are indexed; deletes (also cascaded ones) leave no rows behind.
+    t.db.store
+        .update_project(
+            &swap.id,
+            &ProjectUpdate {
+                name: Some("Orca".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        names(
+            t.db.store
+                .search_public_projects("orca", Page::new(10, 0))
+                .await
+                .unwrap()
+        ),
+        ["Orca"]
+    );
+    t.db.store.delete_user(&alice.id).await.unwrap();
+    assert_eq!(count(&t.db, "project_search").await, 0);
+    assert!(t.db.store.get_project(&hidden.id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn creating_a_project_with_its_first_version_is_atomic() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    project(&t.db, &alice, PROGRAM_A, true).await;
+    let clash = NewProject {
+        user_id: alice.id.clone(),
+        name: "x".into(),
+        description: None,
+        program_id: PROGRAM_A.into(),
+        is_public: true,
+    };
+    let err =
+        t.db.store
+            .create_project_with_version(&clash, "{}", None)
+            .await
+            .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }));
+    assert_eq!(count(&t.db, "idl_versions").await, 0, "no orphan version");
+    let sitemap = t.db.store.sitemap(10).await.unwrap();
+    assert_eq!(sitemap.len(), 1);
+    assert_eq!(sitemap[0].program_id, PROGRAM_A);
+}

@@ -41,6 +41,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "005_revoked_sessions.sql",
         sql: include_str!("../../migrations/sqlite/005_revoked_sessions.sql"),
     },
+    Migration {
+        version: 6,
+        name: "006_project_search.sql",
+        sql: include_str!("../../migrations/sqlite/006_project_search.sql"),
+    },
 ];
 
 /// The bookkeeping table. Its name starts with an underscore so the seed's tables stay the only

@@ -4,6 +4,7 @@ mod admin;
 mod keys;
 mod migrate;
 mod projects;
+mod search;
 mod stats;
 mod traits;
 mod users;

@@ -66,6 +66,33 @@ impl Store for SqliteStore {
         self.project_details_impl(id).await
     }
 
+    async fn create_project_with_version(
+        &self,
+        project: &NewProject,
+        idl_json: &str,
+        cpi_md: Option<&str>,
+    ) -> Result<(Project, IdlVersion)> {
+        self.create_project_with_version_impl(project, idl_json, cpi_md)
+            .await
+    }
+    async fn set_search_instructions(&self, project_id: &str, instructions: &str) -> Result<()> {
+        self.set_search_instructions_impl(project_id, instructions)
+            .await
+    }
+    async fn search_public_projects(
+        &self,
+        query: &str,
+        page: Page,
+    ) -> Result<Paged<PublicProject>> {
+        self.search_public_projects_impl(query, page).await
+    }
+    async fn sitemap(&self, limit: u32) -> Result<Vec<SitemapEntry>> {
+        self.sitemap_impl(limit).await
+    }
+    async fn latest_version_number(&self, project_id: &str) -> Result<Option<i64>> {
+        self.latest_version_number_impl(project_id).await
+    }
+
     async fn append_idl_version(
         &self,
         project_id: &str,
