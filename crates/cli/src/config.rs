@@ -51,6 +51,9 @@ pub struct ServiceArgs {
         default_value = "https://api.github.com"
     )]
     github_api_url: String,
+    /// Service key for `POST /api/ingest/idl` (`X-Ingest-Key`); unset disables ingest.
+    #[arg(long, env = "ORQUESTRA_INGEST_KEY", hide_env_values = true)]
+    ingest_key: Option<String>,
     /// Comma-separated origins allowed by CORS (exact match).
     #[arg(long, env = "ORQUESTRA_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
@@ -148,6 +151,12 @@ pub fn server_config(
         api_url: args.github_api_url,
         ..GithubConfig::default()
     };
+    config.ingest_key = args.ingest_key.filter(|k| !k.is_empty());
+    if config.ingest_key.as_ref().is_some_and(|k| k.len() < 16) {
+        return Err(CliError::Config(
+            "ORQUESTRA_INGEST_KEY must be at least 16 characters".into(),
+        ));
+    }
     config.cors_origins = args
         .cors_origins
         .into_iter()

@@ -44,6 +44,8 @@ pub struct ServerConfig {
     pub cors_origins: Vec<String>,
     /// Largest JSON body accepted by ordinary routes.
     pub body_limit: usize,
+    /// Service key for `X-Ingest-Key` routes; `None` disables them.
+    pub ingest_key: Option<String>,
 }
 
 impl ServerConfig {
@@ -56,6 +58,7 @@ impl ServerConfig {
             github: GithubConfig::default(),
             cors_origins: Vec::new(),
             body_limit: 1024 * 1024,
+            ingest_key: None,
         }
     }
 

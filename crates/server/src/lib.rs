@@ -7,8 +7,12 @@ pub mod auth;
 pub mod config;
 mod error;
 mod extract;
+mod http_cache;
 mod middleware;
+pub mod programs;
+mod publish;
 mod routes;
+mod submission;
 pub mod time;
 mod validate;
 
@@ -30,6 +34,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Outbound HTTP (GitHub today; RPC later). Shares connections across requests.
     pub http: reqwest::Client,
+    /// Parsed programs by project and version, so no request re-parses an IDL.
+    pub programs: programs::ProgramCache,
 }
 
 impl AppState {
@@ -39,6 +45,7 @@ impl AppState {
             kv,
             config: Arc::new(config),
             http: http_client(),
+            programs: programs::ProgramCache::default(),
         }
     }
 }
@@ -65,6 +72,10 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::socials::routes())
         .merge(routes::keys::routes())
         .merge(routes::addresses::routes())
+        .merge(routes::idl::routes())
+        .merge(routes::program::routes())
+        .merge(routes::docs::routes())
+        .merge(routes::discovery::routes())
         .fallback(routes::not_found);
     middleware::wrap(app, &state.config).with_state(state)
 }

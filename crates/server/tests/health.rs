@@ -16,7 +16,10 @@ async fn start() -> (String, tempfile::TempDir, tokio::sync::oneshot::Sender<()>
     let state = AppState::new(
         db.store,
         Arc::new(MemoryKv::default()),
-        ServerConfig::new("http://127.0.0.1", b"0123456789abcdef0123456789abcdef".to_vec()),
+        ServerConfig::new(
+            "http://127.0.0.1",
+            b"0123456789abcdef0123456789abcdef".to_vec(),
+        ),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

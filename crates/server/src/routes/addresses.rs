@@ -29,6 +29,14 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
+/// The generated docs list the known addresses.
+async fn forget_docs(state: &AppState, project_id: &str) {
+    state
+        .kv
+        .delete(&orquestra_store::kv::keys::api_docs(project_id))
+        .await;
+}
+
 #[derive(Serialize)]
 struct AddressView {
     id: String,
@@ -115,6 +123,7 @@ async fn create(
         .store
         .create_known_address(&project.id, &input)
         .await?;
+    forget_docs(&state, &project.id).await;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "address": AddressView::from(created) })),
@@ -154,6 +163,7 @@ async fn update(
         .update_known_address(&project.id, &address_id, &input)
         .await?
         .ok_or_else(|| ApiError::not_found("address not found"))?;
+    forget_docs(&state, &project.id).await;
     Ok(Json(json!({ "address": AddressView::from(updated) })))
 }
 
@@ -170,6 +180,7 @@ async fn remove(
     {
         return Err(ApiError::not_found("address not found"));
     }
+    forget_docs(&state, &project.id).await;
     Ok(Json(
         json!({ "message": "Address deleted", "addressId": address_id }),
     ))

@@ -2,8 +2,12 @@
 
 pub mod addresses;
 pub mod auth;
+pub mod discovery;
+pub mod docs;
 pub mod health;
+pub mod idl;
 pub mod keys;
+pub mod program;
 pub mod projects;
 pub mod socials;
 

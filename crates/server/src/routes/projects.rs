@@ -276,6 +276,7 @@ async fn remove(
     let project = project_for(&state, &principal, &id, Access::Own).await?;
     state.store.delete_project(&project.id).await?;
     kv::forget_project(state.kv.as_ref(), &project.id).await;
+    state.programs.forget_project(&project.id);
     Ok(Json(
         json!({ "message": "Project deleted", "projectId": project.id }),
     ))

@@ -1,0 +1,139 @@
+//! Loading a project's parsed [`Program`]: visibility first, then the in-process cache of parsed
+//! programs (by project and version), then KV `IDLS`, then SQL. No request re-parses an IDL that
+//! is already in memory.
+
+use std::sync::Arc;
+
+use moka::sync::Cache;
+use orquestra_idl::{ParseOptions, Program};
+use orquestra_store::kv::keys;
+use orquestra_store::Project;
+
+use crate::access::{project_for, Access};
+use crate::auth::Principal;
+use crate::{ApiError, AppState};
+
+/// Parsed programs by (project id, version), least recently used evicted first.
+#[derive(Clone)]
+pub struct ProgramCache {
+    cache: Cache<(Arc<str>, i64), Arc<Program>>,
+}
+
+impl ProgramCache {
+    pub fn new(max_programs: u64) -> Self {
+        let cache = Cache::builder().max_capacity(max_programs).build();
+        Self { cache }
+    }
+
+    fn get(&self, project_id: &str, version: i64) -> Option<Arc<Program>> {
+        self.cache.get(&(Arc::from(project_id), version))
+    }
+
+    pub fn insert(&self, project_id: &str, version: i64, program: Arc<Program>) {
+        self.cache.insert((Arc::from(project_id), version), program);
+    }
+
+    pub fn forget_project(&self, project_id: &str) {
+        let doomed: Vec<_> = self
+            .cache
+            .iter()
+            .filter(|(k, _)| &*k.0 == project_id)
+            .map(|(k, _)| (*k).clone())
+            .collect();
+        for key in doomed {
+            self.cache.invalidate(&key);
+        }
+    }
+}
+
+impl Default for ProgramCache {
+    /// Up to 512 parsed programs.
+    fn default() -> Self {
+        Self::new(512)
+    }
+}
+
+/// A project the caller may read, at one version, with its parsed program.
+pub struct Loaded {
+    pub project: Project,
+    pub version: i64,
+    pub program: Arc<Program>,
+}
+
+/// Parses stored IDL JSON with the project's program id as the fallback address.
+pub fn parse_stored(project: &Project, idl_json: &str) -> Result<Program, ApiError> {
+    let options = ParseOptions {
+        program_id: Some(project.program_id.clone()),
+    };
+    // Every stored IDL was validated at upload; failing now means the stored data is damaged.
+    orquestra_idl::parse(idl_json, &options)
+        .map_err(|e| ApiError::internal(&format!("stored IDL of {}: {e}", project.id)))
+}
+
+/// The latest version number of a project the caller may read (404 when it has no IDL yet).
+pub async fn latest_version(state: &AppState, project: &Project) -> Result<i64, ApiError> {
+    state
+        .store
+        .latest_version_number(&project.id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("this project has no IDL yet"))
+}
+
+/// The IDL JSON of one version: KV `IDLS` first, then SQL (and back into KV).
+pub async fn idl_json(
+    state: &AppState,
+    project: &Project,
+    version: i64,
+) -> Result<String, ApiError> {
+    let key = keys::project_version(&project.id, version);
+    if let Some(bytes) = state.kv.get(&key).await {
+        if let Ok(text) = String::from_utf8(bytes.to_vec()) {
+            return Ok(text);
+        }
+    }
+    let row = state
+        .store
+        .idl_version(&project.id, version)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("version {version} not found")))?;
+    state
+        .kv
+        .put(&key, row.idl_json.clone().into(), key.ttl())
+        .await;
+    Ok(row.idl_json)
+}
+
+/// The parsed program of `project` at `version`.
+pub async fn program_at(
+    state: &AppState,
+    project: &Project,
+    version: i64,
+) -> Result<Arc<Program>, ApiError> {
+    if let Some(program) = state.programs.get(&project.id, version) {
+        return Ok(program);
+    }
+    let json = idl_json(state, project, version).await?;
+    let program = Arc::new(parse_stored(project, &json)?);
+    state.programs.insert(&project.id, version, program.clone());
+    Ok(program)
+}
+
+/// Visibility check, then the program at `version` (latest when `None`).
+pub async fn load(
+    state: &AppState,
+    principal: &Principal,
+    project_id: &str,
+    version: Option<i64>,
+) -> Result<Loaded, ApiError> {
+    let project = project_for(state, principal, project_id, Access::Read).await?;
+    let version = match version {
+        Some(v) => v,
+        None => latest_version(state, &project).await?,
+    };
+    let program = program_at(state, &project, version).await?;
+    Ok(Loaded {
+        project,
+        version,
+        program,
+    })
+}

@@ -1,0 +1,228 @@
+//! The upload data path: IDL → parse/validate → docs → one SQL transaction → search index and KV.
+//! Shared by upload, new version and ingest so the three can never drift apart.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use orquestra_idl::{ParseOptions, Program};
+use orquestra_store::kv::{self, keys};
+use orquestra_store::{NewProject, Project, StoreError};
+use serde_json::Value;
+
+use crate::programs::parse_stored;
+use crate::{validate, ApiError, AppState};
+
+/// Parses and validates an IDL for `program_id`; refusals list every problem with its pointer.
+pub fn validate_idl(idl: &Value, program_id: &str) -> Result<Program, ApiError> {
+    let options = ParseOptions {
+        program_id: Some(program_id.to_string()),
+    };
+    let program = orquestra_idl::parse_value(idl, &options).map_err(|error| {
+        let mut api = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_idl",
+            error.to_string(),
+        );
+        for problem in error.problems() {
+            api = api.with_detail(format!("/idl{}", problem.pointer), problem.message);
+        }
+        api
+    })?;
+    if let Some(address) = &program.address {
+        if address != program_id {
+            return Err(ApiError::invalid(
+                "/programId",
+                format!("does not match the IDL's address {address}"),
+            ));
+        }
+    }
+    Ok(program)
+}
+
+/// Instruction names for the search index.
+fn search_terms(program: &Program) -> String {
+    program
+        .instructions
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The generated `CPI.md` for a version.
+pub fn generate_cpi_md(
+    state: &AppState,
+    project: &ProjectRef<'_>,
+    version: i64,
+    program: &Program,
+    addresses: &[orquestra_store::KnownAddress],
+) -> String {
+    let known: Vec<orquestra_docs::KnownAddressRef<'_>> = addresses
+        .iter()
+        .map(|a| orquestra_docs::KnownAddressRef {
+            label: &a.label,
+            address: &a.address,
+            description: a.description.as_deref(),
+        })
+        .collect();
+    let ctx = orquestra_docs::ProgramContext {
+        project_id: project.id,
+        project_name: project.name,
+        description: project.description,
+        program_id: project.program_id,
+        version,
+        base_url: &state.config.public_url,
+        known_addresses: &known,
+    };
+    orquestra_docs::cpi_md(program, &ctx)
+}
+
+/// The bits of a project the docs need (the project may not exist yet at generation time).
+pub struct ProjectRef<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub description: Option<&'a str>,
+    pub program_id: &'a str,
+}
+
+/// After a write: drop every cached view of the project and prime `IDLS` with the new version.
+async fn refresh_caches(
+    state: &AppState,
+    project_id: &str,
+    version: i64,
+    idl_json: &str,
+    program: Arc<Program>,
+) {
+    kv::forget_project(state.kv.as_ref(), project_id).await;
+    state.programs.forget_project(project_id);
+    for key in [
+        keys::project_idl(project_id),
+        keys::project_version(project_id, version),
+    ] {
+        state
+            .kv
+            .put(&key, idl_json.to_string().into(), key.ttl())
+            .await;
+    }
+    state.programs.insert(project_id, version, program);
+}
+
+pub struct Created {
+    pub project: Project,
+    pub version: i64,
+    pub program: Arc<Program>,
+}
+
+/// Creates a project with version 1.
+pub async fn create_project(
+    state: &AppState,
+    new: NewProject,
+    idl: &Value,
+    cpi_md: Option<String>,
+) -> Result<Created, ApiError> {
+    validate::pubkey("/programId", &new.program_id)?;
+    let program = validate_idl(idl, &new.program_id)?;
+    let idl_json = serde_json::to_string(idl).map_err(|e| ApiError::internal(&e))?;
+    let project_id = orquestra_store::ids::new_id();
+    let cpi_md = match cpi_md {
+        Some(text) => text,
+        None => {
+            let reference = ProjectRef {
+                id: &project_id,
+                name: &new.name,
+                description: new.description.as_deref(),
+                program_id: &new.program_id,
+            };
+            generate_cpi_md(state, &reference, 1, &program, &[])
+        }
+    };
+    let (project, row) = state
+        .store
+        .create_project_with_version(&project_id, &new, &idl_json, Some(&cpi_md))
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => {
+                ApiError::conflict("you already have a project for this program id")
+                    .with_detail("/programId", "already used")
+            }
+            other => other.into(),
+        })?;
+    state
+        .store
+        .set_search_instructions(&project.id, &search_terms(&program))
+        .await?;
+    let program = Arc::new(program);
+    refresh_caches(state, &project.id, row.version, &idl_json, program.clone()).await;
+    Ok(Created {
+        project,
+        version: row.version,
+        program,
+    })
+}
+
+pub struct Versioned {
+    pub version: i64,
+    /// False when the IDL was identical to the latest version (nothing stored).
+    pub created: bool,
+    pub program: Arc<Program>,
+}
+
+/// Adds a version unless the IDL equals the latest one.
+pub async fn add_version(
+    state: &AppState,
+    project: &Project,
+    idl: &Value,
+    cpi_md: Option<String>,
+) -> Result<Versioned, ApiError> {
+    let program = validate_idl(idl, &project.program_id)?;
+    if let Some(latest) = state.store.latest_idl_version(&project.id).await? {
+        let same_idl =
+            serde_json::from_str::<Value>(&latest.idl_json).is_ok_and(|stored| stored == *idl);
+        let same_docs = cpi_md.is_none() || cpi_md == latest.cpi_md;
+        if same_idl && same_docs {
+            let program = crate::programs::program_at(state, project, latest.version)
+                .await
+                .or_else(|_| parse_stored(project, &latest.idl_json).map(Arc::new))?;
+            return Ok(Versioned {
+                version: latest.version,
+                created: false,
+                program,
+            });
+        }
+    }
+    let idl_json = serde_json::to_string(idl).map_err(|e| ApiError::internal(&e))?;
+    let next = state
+        .store
+        .latest_version_number(&project.id)
+        .await?
+        .unwrap_or(0)
+        + 1;
+    let cpi_md = match cpi_md {
+        Some(text) => text,
+        None => {
+            let addresses = state.store.list_known_addresses(&project.id).await?;
+            let reference = ProjectRef {
+                id: &project.id,
+                name: &project.name,
+                description: project.description.as_deref(),
+                program_id: &project.program_id,
+            };
+            generate_cpi_md(state, &reference, next, &program, &addresses)
+        }
+    };
+    let row = state
+        .store
+        .append_idl_version(&project.id, &idl_json, Some(&cpi_md))
+        .await?;
+    state
+        .store
+        .set_search_instructions(&project.id, &search_terms(&program))
+        .await?;
+    let program = Arc::new(program);
+    refresh_caches(state, &project.id, row.version, &idl_json, program.clone()).await;
+    Ok(Versioned {
+        version: row.version,
+        created: true,
+        program,
+    })
+}

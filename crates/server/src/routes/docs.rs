@@ -1,0 +1,190 @@
+//! Documentation: `GET|PUT|DELETE /api/{projectId}/docs` (owner-written Markdown wins over the
+//! generated `CPI.md`) and `GET /project/{projectId}/llms.txt`.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use bytes::Bytes;
+use orquestra_store::kv::keys;
+use orquestra_store::ProjectUpdate;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::program::context;
+use crate::access::{project_for, Access};
+use crate::auth::Principal;
+use crate::extract::{JsonBody, QueryParams};
+use crate::http_cache::{cached_body, etag_of, respond};
+use crate::programs::load;
+use crate::{ApiError, AppState};
+
+/// Largest owner-written documentation.
+const MAX_CUSTOM_DOCS: usize = 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/{project_id}/docs", get(read).put(write).delete(reset))
+        .route("/project/{project_id}/llms.txt", get(llms))
+}
+
+#[derive(Deserialize)]
+struct DocsQuery {
+    format: Option<String>,
+}
+
+/// Generated docs of the latest version with the project's current known addresses, as Markdown
+/// or wrapped in JSON; both come from the one cached Markdown body.
+async fn generated_docs(
+    state: &AppState,
+    loaded: &crate::programs::Loaded,
+    headers: &HeaderMap,
+    markdown: bool,
+) -> Result<Response, ApiError> {
+    let key = keys::api_docs(&loaded.project.id);
+    let addresses = state.store.list_known_addresses(&loaded.project.id).await?;
+    let known: Vec<orquestra_docs::KnownAddressRef<'_>> = addresses
+        .iter()
+        .map(|a| orquestra_docs::KnownAddressRef {
+            label: &a.label,
+            address: &a.address,
+            description: a.description.as_deref(),
+        })
+        .collect();
+    let ctx = context(state, loaded, &known);
+    let (etag, md) = cached_body(state, &key, loaded.version, || {
+        Ok(orquestra_docs::cpi_md(&loaded.program, &ctx).into_bytes())
+    })
+    .await?;
+    if markdown {
+        return Ok(respond(headers, etag, md, "text/markdown; charset=utf-8"));
+    }
+    let body = json!({
+        "projectId": loaded.project.id,
+        "programName": loaded.program.name,
+        "version": loaded.version,
+        "isCustom": false,
+        "docs": String::from_utf8_lossy(&md),
+    });
+    Ok(crate::http_cache::json_with_etag(headers, &body))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    QueryParams(q): QueryParams<DocsQuery>,
+) -> Result<Response, ApiError> {
+    let markdown = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("md" | "markdown") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "unknown format {other:?}: use json or md"
+            )))
+        }
+    };
+    let loaded = load(&state, &principal, &id, None).await?;
+    if let Some(custom) = loaded.project.custom_docs.clone() {
+        if markdown {
+            let body = Bytes::from(custom);
+            return Ok(respond(
+                &headers,
+                etag_of(&body),
+                body,
+                "text/markdown; charset=utf-8",
+            ));
+        }
+        let body = json!({ "projectId": loaded.project.id, "programName": loaded.program.name, "version": loaded.version, "isCustom": true, "docs": custom });
+        return Ok(crate::http_cache::json_with_etag(&headers, &body));
+    }
+    generated_docs(&state, &loaded, &headers, markdown).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocsBody {
+    docs: String,
+}
+
+async fn write(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<DocsBody>,
+) -> Result<Json<Value>, ApiError> {
+    let project = project_for(&state, &principal, &id, Access::Write).await?;
+    if body.docs.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "/docs",
+            "must not be empty (DELETE resets to the generated docs)",
+        ));
+    }
+    if body.docs.len() > MAX_CUSTOM_DOCS {
+        return Err(ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "docs exceed 1 MB",
+        )
+        .with_detail("/docs", "too large"));
+    }
+    let update = ProjectUpdate {
+        custom_docs: Some(Some(body.docs)),
+        ..ProjectUpdate::default()
+    };
+    state.store.update_project(&project.id, &update).await?;
+    state.kv.delete(&keys::api_docs(&project.id)).await;
+    Ok(Json(
+        json!({ "message": "Documentation updated", "projectId": project.id }),
+    ))
+}
+
+async fn reset(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let project = project_for(&state, &principal, &id, Access::Write).await?;
+    let update = ProjectUpdate {
+        custom_docs: Some(None),
+        ..ProjectUpdate::default()
+    };
+    state.store.update_project(&project.id, &update).await?;
+    state.kv.delete(&keys::api_docs(&project.id)).await;
+    Ok(Json(
+        json!({ "message": "Documentation reset to auto-generated", "projectId": project.id }),
+    ))
+}
+
+/// `GET /project/{projectId}/llms.txt`: AI-ready text for a project the caller may read.
+async fn llms(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let loaded = load(&state, &principal, &id, None).await?;
+    let addresses = state.store.list_known_addresses(&loaded.project.id).await?;
+    let known: Vec<orquestra_docs::KnownAddressRef<'_>> = addresses
+        .iter()
+        .map(|a| orquestra_docs::KnownAddressRef {
+            label: &a.label,
+            address: &a.address,
+            description: a.description.as_deref(),
+        })
+        .collect();
+    let text = orquestra_docs::llms_txt(
+        &loaded.program,
+        &context(&state, &loaded, &known),
+        loaded.project.custom_docs.as_deref(),
+    );
+    let body = Bytes::from(text);
+    let mut response = respond(&headers, etag_of(&body), body, "text/plain; charset=utf-8");
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    Ok(response.into_response())
+}
