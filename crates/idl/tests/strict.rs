@@ -495,3 +495,24 @@ fn floats() {
         json!(2)
     );
 }
+
+#[test]
+fn decoding_by_name_checks_codama_field_discriminators() {
+    // Found by fuzzing: byte 0 (`key`) = 4 is another account kind than collectionAuthorityRecord (9).
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/idls/codama/mpl_token_metadata_codama.json"
+    ))
+    .unwrap();
+    let program = orquestra_idl::parse(&text, &orquestra_idl::ParseOptions::default()).unwrap();
+    let err = program
+        .decode_account("collectionAuthorityRecord", &[4, 0, 0])
+        .unwrap_err();
+    assert_eq!(
+        err.code,
+        orquestra_idl::codec::CodecErrorCode::NoMatchingDiscriminator
+    );
+    assert!(program
+        .decode_account("collectionAuthorityRecord", &[9, 1, 0])
+        .is_ok());
+}

@@ -128,6 +128,33 @@ fn matches(discriminators: &[Discriminator], data: &[u8]) -> bool {
         })
 }
 
+/// Checks that `data` carries the item's identity: its written prefix and every byte
+/// discriminator (Codama field discriminators live inside the fields, so the prefix alone is not
+/// enough). Size discriminators are not checked here: accounts are often over-allocated.
+fn check_identity(
+    prefix: &[u8],
+    discriminators: &[Discriminator],
+    data: &[u8],
+    what: &str,
+    name: &str,
+) -> Result<(), CodecError> {
+    check_prefix(prefix, data, what, name)?;
+    let bytes_match = discriminators.iter().all(|d| match d {
+        Discriminator::Bytes { offset, bytes } => {
+            data.get(*offset..offset.saturating_add(bytes.len())) == Some(bytes.as_slice())
+        }
+        Discriminator::Size { .. } => true,
+    });
+    if bytes_match {
+        Ok(())
+    } else {
+        Err(CodecError::new(
+            CodecErrorCode::NoMatchingDiscriminator,
+            format!("data does not carry the discriminator of {what} `{name}`"),
+        ))
+    }
+}
+
 fn check_prefix(prefix: &[u8], data: &[u8], what: &str, name: &str) -> Result<(), CodecError> {
     if data.starts_with(prefix) {
         Ok(())
@@ -221,7 +248,13 @@ impl Program {
     }
 
     fn decode_ix(&self, ix: &Instruction, data: &[u8]) -> Result<DecodedInstruction, CodecError> {
-        check_prefix(&ix.prefix, data, "instruction", &ix.name)?;
+        check_identity(
+            &ix.prefix,
+            &ix.discriminators,
+            data,
+            "instruction",
+            &ix.name,
+        )?;
         let mut r = Reader::new(&data[ix.prefix.len()..]);
         let args = self.decoder().fields(&ix.args, &mut r, &[], 0)?;
         if r.remaining() > 0 {
@@ -253,7 +286,7 @@ impl Program {
         let acc = self
             .find_account(name)
             .ok_or_else(|| unknown_account(name))?;
-        check_prefix(&acc.prefix, data, "account", &acc.name)?;
+        check_identity(&acc.prefix, &acc.discriminators, data, "account", &acc.name)?;
         self.decode_prefixed(&acc.name, &acc.prefix, &acc.ty, data)
     }
 
@@ -273,7 +306,7 @@ impl Program {
     /// Decodes event data as event `name`; bytes after the value are counted, not refused.
     pub fn decode_event(&self, name: &str, data: &[u8]) -> Result<DecodedAccount, CodecError> {
         let ev = self.find_event(name).ok_or_else(|| unknown_event(name))?;
-        check_prefix(&ev.prefix, data, "event", &ev.name)?;
+        check_identity(&ev.prefix, &ev.discriminators, data, "event", &ev.name)?;
         self.decode_prefixed(&ev.name, &ev.prefix, &ev.ty, data)
     }
 

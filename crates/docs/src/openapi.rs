@@ -1,0 +1,450 @@
+//! An OpenAPI 3.1.0 document for one program: the generated read endpoints with the project id
+//! filled in, and a typed `POST …/instructions/{name}/build` operation (`build_<name>`) per
+//! instruction whose request body schema comes from the IDL.
+
+use orquestra_idl::{AccountDefault, Instruction, Program};
+use serde_json::{json, Map, Value};
+
+use crate::env::Env;
+use crate::example::example_request;
+use crate::render::{account_path, flat_accounts, seed_summary};
+use crate::schema::{number_schema, pubkey_schema, SchemaGen};
+use crate::ProgramContext;
+
+/// Keys of the non-IDL component schemas.
+struct Shared {
+    error: String,
+    build_response: String,
+}
+
+/// The OpenAPI 3.1.0 document of `program` as served for project `ctx.project_id`.
+pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
+    let mut gen = SchemaGen::new(program, "#/components/schemas/");
+    // Every non-generic IDL type gets its own name first; the service's own schemas come after.
+    for t in program.types.iter().filter(|t| t.generics.is_empty()) {
+        gen.key(&t.name);
+    }
+    let shared = Shared {
+        error: gen.reserve("Error"),
+        build_response: gen.reserve("BuildTransactionResponse"),
+    };
+
+    let base = format!("/api/{}", encode_segment(ctx.project_id));
+    let mut paths = Map::new();
+    read_paths(program, &base, &shared, &mut paths);
+    let mut op_ids: Vec<String> = Vec::new();
+    for ix in &program.instructions {
+        let path = format!("{base}/instructions/{}/build", encode_segment(&ix.name));
+        let op = build_operation(program, ix, &mut gen, &shared, &mut op_ids);
+        paths.insert(path, json!({ "post": op }));
+    }
+
+    let mut schemas = gen.finish();
+    schemas.insert(shared.error.clone(), error_schema());
+    schemas.insert(shared.build_response.clone(), build_response_schema());
+
+    let title = if ctx.project_name.is_empty() || ctx.project_name == program.name {
+        format!("{} API", program.name)
+    } else {
+        format!("{} ({}) API", ctx.project_name, program.name)
+    };
+    let mut description = format!(
+        "Generated REST API of Solana program `{}` ({}), IDL version {} of project `{}`. \
+         Build endpoints return unsigned transactions; values use Orquestra's canonical JSON \
+         (64-bit and larger integers as decimal strings, public keys in base58).",
+        program.name, ctx.program_id, ctx.version, ctx.project_id
+    );
+    if let Some(d) = ctx.description.filter(|d| !d.trim().is_empty()) {
+        description.push_str("\n\n");
+        description.push_str(d);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": title,
+            "version": ctx.version.to_string(),
+            "description": description,
+        },
+        "servers": [{"url": ctx.root()}],
+        "security": [{}, {"apiKeyAuth": []}, {"bearerAuth": []}],
+        "tags": [
+            {"name": "program", "description": "What the program's IDL describes"},
+            {"name": "build", "description": "Unsigned transactions for the program's instructions"},
+        ],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "apiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-API-Key",
+                    "description": "Project API key (needed for private projects)"},
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            },
+        },
+    })
+}
+
+/// A path segment with everything but unreserved characters percent-encoded.
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn error_responses(shared: &Shared, codes: &[(&str, &str)]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (code, what) in codes {
+        out.insert(
+            (*code).to_string(),
+            json!({
+                "description": what,
+                "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", shared.error)}}},
+            }),
+        );
+    }
+    out
+}
+
+fn get_op(
+    shared: &Shared,
+    op_id: &str,
+    summary: &str,
+    list_key: Option<&str>,
+    parameters: Value,
+) -> Value {
+    let mut body = Map::new();
+    body.insert("type".into(), json!("object"));
+    let mut props = Map::new();
+    for (k, t) in [
+        ("projectId", "string"),
+        ("programName", "string"),
+        ("programId", "string"),
+        ("version", "integer"),
+    ] {
+        props.insert(k.into(), json!({ "type": t }));
+    }
+    if let Some(key) = list_key {
+        props.insert("total".into(), json!({"type": "integer"}));
+        props.insert(
+            key.into(),
+            json!({"type": "array", "items": {"type": "object"}}),
+        );
+    }
+    body.insert("properties".into(), Value::Object(props));
+    let mut responses = Map::new();
+    responses.insert(
+        "200".into(),
+        json!({"description": summary, "content": {"application/json": {"schema": body}}}),
+    );
+    responses.extend(error_responses(
+        shared,
+        &[
+            ("404", "Unknown or private project (or unknown item)"),
+            ("429", "Rate limited"),
+        ],
+    ));
+    json!({
+        "operationId": op_id,
+        "summary": summary,
+        "tags": ["program"],
+        "parameters": parameters,
+        "responses": responses,
+    })
+}
+
+fn read_paths(program: &Program, base: &str, shared: &Shared, paths: &mut Map<String, Value>) {
+    let lists = [
+        ("instructions", "list_instructions", "List the instructions"),
+        (
+            "accounts",
+            "list_accounts",
+            "List the account types with their layouts",
+        ),
+        ("types", "list_types", "List the custom types"),
+        ("errors", "list_errors", "List the error codes"),
+        ("events", "list_events", "List the events"),
+    ];
+    for (key, op, summary) in lists {
+        paths.insert(
+            format!("{base}/{key}"),
+            json!({ "get": get_op(shared, op, summary, Some(key), json!([])) }),
+        );
+    }
+    let names: Vec<&str> = program
+        .instructions
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    let name_param = json!([{
+        "name": "name",
+        "in": "path",
+        "required": true,
+        "description": "Instruction name (snake_case and camelCase both match)",
+        "schema": {"type": "string", "examples": names.iter().take(3).collect::<Vec<_>>()},
+    }]);
+    paths.insert(
+        format!("{base}/instructions/{{name}}"),
+        json!({ "get": get_op(shared, "get_instruction", "One instruction: arguments with types and examples, accounts with PDA seeds, an example build request", None, name_param) }),
+    );
+    let mut docs = get_op(
+        shared,
+        "get_docs",
+        "Documentation (CPI.md Markdown or JSON)",
+        None,
+        json!([{
+            "name": "format",
+            "in": "query",
+            "required": false,
+            "schema": {"type": "string", "enum": ["json", "md", "markdown"], "default": "json"},
+        }]),
+    );
+    if let Some(Value::Object(o)) = docs.pointer_mut("/responses/200/content") {
+        o.insert("text/plain".into(), json!({"schema": {"type": "string"}}));
+    }
+    paths.insert(format!("{base}/docs"), json!({ "get": docs }));
+    paths.insert(
+        format!("{base}/idl"),
+        json!({ "get": get_op(shared, "get_idl", "The IDL the API is generated from", None, json!([])) }),
+    );
+}
+
+fn operation_id(name: &str, taken: &mut Vec<String>) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let base = format!("build_{clean}");
+    let mut id = base.clone();
+    let mut i = 2;
+    while taken.contains(&id) {
+        id = format!("{base}_{i}");
+        i += 1;
+    }
+    taken.push(id.clone());
+    id
+}
+
+fn build_operation(
+    program: &Program,
+    ix: &Instruction,
+    gen: &mut SchemaGen<'_>,
+    shared: &Shared,
+    op_ids: &mut Vec<String>,
+) -> Value {
+    let args = gen.fields_object(&ix.args, &Env::default(), 0);
+    let args_required = ix
+        .args
+        .iter()
+        .any(|f| f.omitted_default.is_none() && f.optional_default.is_none());
+
+    let mut account_props = Map::new();
+    let mut account_required = Vec::new();
+    for (group, a) in flat_accounts(&ix.accounts) {
+        let key = account_path(group.as_deref(), a);
+        let mut notes = Vec::new();
+        if a.writable {
+            notes.push("writable".to_string());
+        }
+        match a.signer {
+            orquestra_idl::Signer::Yes => notes.push("signer".into()),
+            orquestra_idl::Signer::Either => notes.push("may be a signer".into()),
+            orquestra_idl::Signer::No => {}
+        }
+        if a.optional {
+            notes.push("optional".into());
+        }
+        if let Some(pda) = &a.pda {
+            let seeds: Vec<String> = pda.seeds.iter().map(|s| seed_summary(program, s)).collect();
+            notes.push(format!("PDA of [{}]", seeds.join(", ")));
+        }
+        if let Some(address) = &a.address {
+            notes.push(format!("fixed address {address}"));
+        }
+        let docs = a.docs.join(" ");
+        let mut description = notes.join("; ");
+        if !docs.trim().is_empty() {
+            if !description.is_empty() {
+                description.push_str(". ");
+            }
+            description.push_str(docs.trim());
+        }
+        let mut s = pubkey_schema();
+        if let Value::Object(o) = &mut s {
+            o.insert("description".into(), Value::String(description));
+            if let Some(address) = &a.address {
+                o.insert("default".into(), Value::String(address.clone()));
+            }
+        }
+        let resolvable = a.address.is_some()
+            || a.pda.is_some()
+            || matches!(&a.default, Some(d) if !matches!(d, AccountDefault::Other { .. }));
+        if !a.optional && !resolvable {
+            account_required.push(Value::String(key.clone()));
+        }
+        account_props.insert(key, s);
+    }
+    let mut accounts = Map::new();
+    accounts.insert("type".into(), json!("object"));
+    accounts.insert("properties".into(), Value::Object(account_props));
+    let accounts_required = !account_required.is_empty();
+    if accounts_required {
+        accounts.insert("required".into(), Value::Array(account_required));
+    }
+    accounts.insert("additionalProperties".into(), Value::Bool(false));
+
+    let mut required = vec![json!("feePayer")];
+    if args_required {
+        required.insert(0, json!("args"));
+    }
+    if accounts_required {
+        required.insert(required.len() - 1, json!("accounts"));
+    }
+    let mut fee_payer = pubkey_schema();
+    if let Value::Object(o) = &mut fee_payer {
+        o.insert(
+            "description".into(),
+            json!("public key that pays the fee (first signer)"),
+        );
+    }
+    let mut unit_price = number_schema(orquestra_idl::NumberKind::U64);
+    if let Value::Object(o) = &mut unit_price {
+        o.insert(
+            "description".into(),
+            json!("priority fee in micro-lamports per compute unit (u64 as a decimal string)"),
+        );
+    }
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "args": args,
+            "accounts": Value::Object(accounts),
+            "feePayer": fee_payer,
+            "recentBlockhash": {"type": "string", "pattern": "^[1-9A-HJ-NP-Za-km-z]{32,44}$",
+                "description": "base58 blockhash; fetched from the cluster when absent"},
+            "encoding": {"type": "string", "enum": ["base64", "base58"],
+                "description": "encoding of the returned transaction"},
+            "version": {"anyOf": [{"type": "string", "const": "legacy"}, {"type": "integer", "const": 0}],
+                "description": "transaction message version: \"legacy\" or 0"},
+            "computeUnitLimit": {"type": "integer", "minimum": 0, "maximum": 4294967295u64,
+                "description": "adds a ComputeBudget SetComputeUnitLimit instruction"},
+            "computeUnitPrice": unit_price,
+            "simulate": {"type": "boolean", "description": "simulate the transaction on the cluster"},
+            "network": {"type": "string", "description": "cluster to use (mainnet-beta, devnet, testnet, localnet)"},
+        },
+        "required": required,
+    });
+
+    let mut responses = Map::new();
+    responses.insert(
+        "200".into(),
+        json!({
+            "description": "The unsigned transaction",
+            "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", shared.build_response)}}},
+        }),
+    );
+    responses.extend(error_responses(
+        shared,
+        &[
+            ("400", "Malformed request body"),
+            ("404", "Unknown or private project"),
+            (
+                "422",
+                "Invalid arguments or accounts (details name the JSON pointer)",
+            ),
+            ("429", "Rate limited"),
+            ("502", "Cluster RPC failed"),
+        ],
+    ));
+    let mut description = ix.docs.join("\n").trim().to_string();
+    if description.is_empty() {
+        description = format!("Builds an unsigned transaction calling `{}`.", ix.name);
+    }
+    json!({
+        "operationId": operation_id(&ix.name, op_ids),
+        "summary": format!("Build a `{}` transaction", ix.name),
+        "description": description,
+        "tags": ["build"],
+        "requestBody": {
+            "required": true,
+            "content": {"application/json": {
+                "schema": schema,
+                "example": example_request(program, ix),
+            }},
+        },
+        "responses": responses,
+    })
+}
+
+fn error_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "error": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "details": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
+                        },
+                    },
+                },
+                "required": ["code", "message"],
+            },
+        },
+        "required": ["error"],
+    })
+}
+
+fn build_response_schema() -> Value {
+    let account = json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "pubkey": {"type": "string"},
+            "isSigner": {"type": "boolean"},
+            "isWritable": {"type": "boolean"},
+        },
+    });
+    json!({
+        "type": "object",
+        "description": "An unsigned transaction and what it contains",
+        "properties": {
+            "transaction": {"type": "string"},
+            "serializedTransaction": {"type": "string", "description": "wire-format transaction in `encoding`"},
+            "encoding": {"type": "string", "enum": ["base64", "base58"]},
+            "message": {"type": "string"},
+            "accounts": {"type": "array", "items": account},
+            "instruction": {"type": "object", "properties": {
+                "name": {"type": "string"},
+                "programId": {"type": "string"},
+                "data": {"type": "string"},
+                "accounts": {"type": "array", "items": account},
+            }},
+            "estimatedFee": {"type": "integer"},
+            "network": {"type": "string"},
+            "recentBlockhash": {"type": "string"},
+            "lastValidBlockHeight": {"type": "integer"},
+            "blockhashSource": {"type": "string"},
+            "wireFormat": {"type": "string"},
+            "simulationError": {},
+            "simulationLogs": {"anyOf": [{"type": "null"}, {"type": "array", "items": {"type": "string"}}]},
+            "riskLevel": {"type": "string", "enum": ["low", "medium", "high"]},
+            "riskReasons": {"type": "array", "items": {"type": "string"}},
+        },
+    })
+}
