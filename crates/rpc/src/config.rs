@@ -1,0 +1,320 @@
+//! The operator's RPC policy: one URL per cluster, the custom-RPC allow-list, limits.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+use reqwest::Url;
+
+use crate::error::{ConfigError, RpcError};
+
+/// Default per-attempt timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default cap on a response body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+/// Default number of retries after a transport error.
+pub const DEFAULT_RETRIES: u32 = 2;
+
+/// The four clusters a request may name. Parsing is strict: anything else is
+/// [`RpcError::UnknownCluster`] (the original silently fell back to mainnet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cluster {
+    MainnetBeta,
+    Devnet,
+    Testnet,
+    Localnet,
+}
+
+impl Cluster {
+    /// All clusters, in a stable order.
+    pub const ALL: [Cluster; 4] = [
+        Cluster::MainnetBeta,
+        Cluster::Devnet,
+        Cluster::Testnet,
+        Cluster::Localnet,
+    ];
+
+    /// The canonical name (`mainnet-beta`, `devnet`, `testnet`, `localnet`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cluster::MainnetBeta => "mainnet-beta",
+            Cluster::Devnet => "devnet",
+            Cluster::Testnet => "testnet",
+            Cluster::Localnet => "localnet",
+        }
+    }
+
+    /// The environment variable that overrides this cluster's URL.
+    pub fn env_var(self) -> &'static str {
+        match self {
+            Cluster::MainnetBeta => "ORQUESTRA_RPC_MAINNET_URL",
+            Cluster::Devnet => "ORQUESTRA_RPC_DEVNET_URL",
+            Cluster::Testnet => "ORQUESTRA_RPC_TESTNET_URL",
+            Cluster::Localnet => "ORQUESTRA_RPC_LOCALNET_URL",
+        }
+    }
+
+    /// The URL used when the operator configured none.
+    pub fn default_url(self) -> &'static str {
+        match self {
+            Cluster::MainnetBeta => "https://api.mainnet-beta.solana.com",
+            Cluster::Devnet => "https://api.devnet.solana.com",
+            Cluster::Testnet => "https://api.testnet.solana.com",
+            Cluster::Localnet => "http://127.0.0.1:8899",
+        }
+    }
+}
+
+impl fmt::Display for Cluster {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Cluster {
+    type Err = RpcError;
+
+    /// Exact, case-sensitive names; `mainnet` is accepted as an alias of `mainnet-beta`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "mainnet-beta" | "mainnet" => Ok(Cluster::MainnetBeta),
+            "devnet" => Ok(Cluster::Devnet),
+            "testnet" => Ok(Cluster::Testnet),
+            "localnet" => Ok(Cluster::Localnet),
+            other => Err(RpcError::UnknownCluster {
+                name: truncate(other, 64),
+            }),
+        }
+    }
+}
+
+/// One allow-list entry: a host name or IP literal, optionally with a port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedHost {
+    /// Lower-case host name without trailing dot, or a canonical IP literal (no brackets).
+    pub host: String,
+    /// `None` = any port.
+    pub port: Option<u16>,
+}
+
+impl AllowedHost {
+    /// Parses `host`, `host:port`, `1.2.3.4`, `1.2.3.4:8899`, `::1`, `[::1]` or `[::1]:8899`.
+    pub fn parse(entry: &str) -> Result<Self, String> {
+        let entry = entry.trim();
+        if entry.is_empty() {
+            return Err("empty entry".into());
+        }
+        if entry.contains("://") || entry.contains('/') || entry.contains('@') {
+            return Err(format!(
+                "\"{entry}\" must be a host name or host:port, not a URL"
+            ));
+        }
+        if let Ok(ip) = entry.parse::<IpAddr>() {
+            return Ok(Self {
+                host: ip.to_string(),
+                port: None,
+            });
+        }
+        let (host, port) = if let Some(rest) = entry.strip_prefix('[') {
+            let (inside, after) = rest
+                .split_once(']')
+                .ok_or_else(|| format!("\"{entry}\": unclosed '['"))?;
+            let ip: IpAddr = inside
+                .parse()
+                .map_err(|_| format!("\"{entry}\": not an IPv6 address"))?;
+            let port = match (after, after.strip_prefix(':')) {
+                ("", _) => None,
+                (_, Some(p)) => Some(parse_port(entry, p)?),
+                (_, None) => return Err(format!("\"{entry}\": expected ':' after ']'")),
+            };
+            (ip.to_string(), port)
+        } else if let Some((h, p)) = entry.rsplit_once(':') {
+            (normalize_host(h), Some(parse_port(entry, p)?))
+        } else {
+            (normalize_host(entry), None)
+        };
+        if host.is_empty() {
+            return Err(format!("\"{entry}\": empty host"));
+        }
+        if !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
+        {
+            return Err(format!("\"{entry}\": invalid host name"));
+        }
+        Ok(Self { host, port })
+    }
+
+    /// Exact, case-insensitive host match (`host` must already be normalised); port if the entry has one.
+    pub(crate) fn matches(&self, host: &str, port: u16) -> bool {
+        self.host == host && self.port.is_none_or(|p| p == port)
+    }
+}
+
+fn parse_port(entry: &str, p: &str) -> Result<u16, String> {
+    p.parse::<u16>()
+        .ok()
+        .filter(|&n| n != 0)
+        .ok_or_else(|| format!("\"{entry}\": invalid port \"{p}\""))
+}
+
+/// Lower-case, without a trailing dot; IP literals in canonical form.
+pub(crate) fn normalize_host(host: &str) -> String {
+    let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    match h.parse::<IpAddr>() {
+        Ok(ip) => ip.to_string(),
+        Err(_) => h,
+    }
+}
+
+/// The RPC policy. `Default` is the no-configuration policy: public Solana endpoints,
+/// `http://127.0.0.1:8899` for localnet, no custom RPC allowed.
+#[derive(Clone, PartialEq)]
+pub struct RpcConfig {
+    /// One URL per cluster (operator-configured, therefore trusted: no address checks).
+    pub clusters: BTreeMap<Cluster, Url>,
+    /// Hosts a request's own `rpcUrl` may name (empty = custom RPC disabled).
+    pub allow_custom_hosts: Vec<AllowedHost>,
+    /// The cluster used when a request names none.
+    pub default_cluster: Cluster,
+    /// Per-attempt deadline (connect + request + whole body).
+    pub timeout: Duration,
+    /// Default cap on a response body; per-call overridable.
+    pub max_response_bytes: usize,
+    /// Extra attempts after a transport error (never after a timeout, an HTTP status or a JSON-RPC error).
+    pub retries: u32,
+}
+
+impl Default for RpcConfig {
+    fn default() -> Self {
+        let clusters = Cluster::ALL
+            .into_iter()
+            .filter_map(|c| Url::parse(c.default_url()).ok().map(|u| (c, u)))
+            .collect();
+        Self {
+            clusters,
+            allow_custom_hosts: Vec::new(),
+            default_cluster: Cluster::MainnetBeta,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            retries: DEFAULT_RETRIES,
+        }
+    }
+}
+
+impl fmt::Debug for RpcConfig {
+    /// Cluster URLs are shown as scheme://host:port only: their paths and queries may hold API keys.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let clusters: BTreeMap<&str, String> = self
+            .clusters
+            .iter()
+            .map(|(c, u)| (c.as_str(), redacted(u)))
+            .collect();
+        f.debug_struct("RpcConfig")
+            .field("clusters", &clusters)
+            .field("allow_custom_hosts", &self.allow_custom_hosts)
+            .field("default_cluster", &self.default_cluster)
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("retries", &self.retries)
+            .finish()
+    }
+}
+
+/// `scheme://host[:port]` of a URL, with path, query and user info dropped.
+pub(crate) fn redacted(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{}://{h}:{p}", url.scheme()),
+        (Some(h), None) => format!("{}://{h}", url.scheme()),
+        _ => format!("{}://?", url.scheme()),
+    }
+}
+
+impl RpcConfig {
+    /// Reads `ORQUESTRA_RPC_{MAINNET,DEVNET,TESTNET,LOCALNET}_URL` and `ORQUESTRA_RPC_ALLOW_CUSTOM`
+    /// from the process environment (unset or empty = default).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`RpcConfig::from_env`] with an arbitrary variable source (tests, flag layers).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut config = Self::default();
+        for cluster in Cluster::ALL {
+            let var = cluster.env_var();
+            if let Some(value) = lookup(var).filter(|v| !v.trim().is_empty()) {
+                let url = parse_cluster_url(value.trim()).map_err(|m| ConfigError::new(var, m))?;
+                config.clusters.insert(cluster, url);
+            }
+        }
+        if let Some(list) = lookup("ORQUESTRA_RPC_ALLOW_CUSTOM") {
+            config.allow_custom_hosts = parse_allow_list(&list)
+                .map_err(|m| ConfigError::new("ORQUESTRA_RPC_ALLOW_CUSTOM", m))?;
+        }
+        Ok(config)
+    }
+
+    /// Replaces one cluster's URL (validated like the environment variable).
+    pub fn with_cluster_url(mut self, cluster: Cluster, url: &str) -> Result<Self, ConfigError> {
+        let url = parse_cluster_url(url).map_err(|m| ConfigError::new(cluster.env_var(), m))?;
+        self.clusters.insert(cluster, url);
+        Ok(self)
+    }
+
+    /// Replaces the allow-list with comma-separated entries (as `ORQUESTRA_RPC_ALLOW_CUSTOM`).
+    pub fn with_allow_custom(mut self, list: &str) -> Result<Self, ConfigError> {
+        self.allow_custom_hosts = parse_allow_list(list)
+            .map_err(|m| ConfigError::new("ORQUESTRA_RPC_ALLOW_CUSTOM", m))?;
+        Ok(self)
+    }
+
+    /// Is this (normalised host, port) on the allow-list?
+    pub(crate) fn host_allowed(&self, host: &str, port: u16) -> bool {
+        self.allow_custom_hosts
+            .iter()
+            .any(|e| e.matches(host, port))
+    }
+
+    /// Is this IP itself listed (as an IP literal, any port)? Used to permit a non-public address.
+    pub(crate) fn ip_listed(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_string();
+        self.allow_custom_hosts.iter().any(|e| e.host == ip)
+    }
+}
+
+/// Comma-separated allow-list entries; blanks are skipped.
+pub fn parse_allow_list(list: &str) -> Result<Vec<AllowedHost>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(AllowedHost::parse)
+        .collect()
+}
+
+fn parse_cluster_url(value: &str) -> Result<Url, String> {
+    let url = Url::parse(value).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "scheme must be http or https, not {}",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("URL has no host".into());
+    }
+    Ok(url)
+}
+
+pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
+    let mut out: String = s
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(max_chars)
+        .collect();
+    if s.chars().count() > max_chars {
+        out.push('…');
+    }
+    out
+}
