@@ -108,7 +108,10 @@ pub fn decode_transaction(bytes: &[u8]) -> Result<DecodedTransaction, TxError> {
             max: MAX_DECODE_SIZE,
         });
     }
-    let mut r = Cursor { data: bytes, pos: 0 };
+    let mut r = Cursor {
+        data: bytes,
+        pos: 0,
+    };
     let mut warnings = Vec::new();
 
     let signature_count = r.compact_u16("signature count")?;

@@ -38,12 +38,14 @@ impl Encoding {
     pub fn decode(self, text: &str) -> Result<Vec<u8>, TxError> {
         let text = text.trim();
         match self {
-            Encoding::Base58 => bs58::decode(text)
-                .into_vec()
-                .map_err(|e| TxError::InvalidEncoding {
-                    encoding: self.as_str(),
-                    message: e.to_string(),
-                }),
+            Encoding::Base58 => {
+                bs58::decode(text)
+                    .into_vec()
+                    .map_err(|e| TxError::InvalidEncoding {
+                        encoding: self.as_str(),
+                        message: e.to_string(),
+                    })
+            }
             Encoding::Base64 => base64::engine::general_purpose::STANDARD
                 .decode(text)
                 .map_err(|e| TxError::InvalidEncoding {

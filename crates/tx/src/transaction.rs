@@ -153,7 +153,11 @@ pub fn set_compute_unit_price_data(micro_lamports: u64) -> Vec<u8> {
 }
 
 /// `5000 × signatures + ceil(price × limit / 1_000_000)`.
-pub fn fee_lamports(signatures: u8, compute_unit_price: Option<u64>, compute_unit_limit: u32) -> u64 {
+pub fn fee_lamports(
+    signatures: u8,
+    compute_unit_price: Option<u64>,
+    compute_unit_limit: u32,
+) -> u64 {
     let base = u64::from(signatures) * LAMPORTS_PER_SIGNATURE;
     let priority = compute_unit_price.map_or(0u128, |price| {
         (u128::from(price) * u128::from(compute_unit_limit)).div_ceil(1_000_000)
@@ -205,11 +209,10 @@ pub fn build_transaction(spec: &TxSpec) -> Result<BuiltTransaction, TxError> {
 
     // `try_compile` reports key overflows as errors; the legacy constructor would panic on
     // them, so it only runs once the v0 compilation of the same keys succeeded.
-    let compiled = v0::Message::try_compile(&payer, &instructions, &[], blockhash.clone()).map_err(|e| {
-        TxError::Compile {
+    let compiled = v0::Message::try_compile(&payer, &instructions, &[], blockhash.clone())
+        .map_err(|e| TxError::Compile {
             message: e.to_string(),
-        }
-    })?;
+        })?;
     let message = match spec.version {
         TxVersion::V0 => VersionedMessage::V0(compiled),
         TxVersion::Legacy => VersionedMessage::Legacy(legacy::Message::new_with_blockhash(
@@ -361,31 +364,33 @@ fn parse_blockhash(text: &str) -> Result<Hash, TxError> {
     let invalid = || TxError::InvalidBlockhash {
         value: text.to_string(),
     };
-    let bytes = bs58::decode(text.trim()).into_vec().map_err(|_| invalid())?;
+    let bytes = bs58::decode(text.trim())
+        .into_vec()
+        .map_err(|_| invalid())?;
     let array: [u8; 32] = bytes.as_slice().try_into().map_err(|_| invalid())?;
     Ok(Hash::new_from_array(array))
 }
 
 fn to_instruction(index: usize, ix: &TxInstruction) -> Result<Instruction, TxError> {
-    let program_id = ix
-        .program_id
-        .trim()
-        .parse::<Address>()
-        .map_err(|_| TxError::InvalidProgramId {
-            instruction: index,
-            value: ix.program_id.clone(),
-        })?;
-    let mut accounts = Vec::with_capacity(ix.accounts.len());
-    for (position, meta) in ix.accounts.iter().enumerate() {
-        let pubkey = meta
-            .pubkey
+    let program_id =
+        ix.program_id
             .trim()
             .parse::<Address>()
-            .map_err(|_| TxError::InvalidAccount {
+            .map_err(|_| TxError::InvalidProgramId {
                 instruction: index,
-                account: position,
-                value: meta.pubkey.clone(),
+                value: ix.program_id.clone(),
             })?;
+    let mut accounts = Vec::with_capacity(ix.accounts.len());
+    for (position, meta) in ix.accounts.iter().enumerate() {
+        let pubkey =
+            meta.pubkey
+                .trim()
+                .parse::<Address>()
+                .map_err(|_| TxError::InvalidAccount {
+                    instruction: index,
+                    account: position,
+                    value: meta.pubkey.clone(),
+                })?;
         accounts.push(AccountMeta {
             pubkey,
             is_signer: meta.is_signer,

@@ -124,10 +124,29 @@ pub struct DerivedPda {
 
 /// Derives `pda` of `program` from `inputs`.
 pub fn derive(program: &Program, pda: &Pda, inputs: &SeedInputs) -> Result<DerivedPda, PdaError> {
-    let own = match &program.address {
-        Some(address) => parse_program_id(address)?,
-        None => return Err(PdaError::NoProgramId),
-    };
+    match &program.address {
+        Some(address) => derive_under(program, parse_program_id(address)?, pda, inputs),
+        None => Err(PdaError::NoProgramId),
+    }
+}
+
+/// Like [`derive()`], with `program_id` standing for the program's own address (a deployment
+/// under another id than the IDL's, or a legacy IDL without one).
+pub fn derive_for(
+    program: &Program,
+    program_id: &str,
+    pda: &Pda,
+    inputs: &SeedInputs,
+) -> Result<DerivedPda, PdaError> {
+    derive_under(program, parse_program_id(program_id)?, pda, inputs)
+}
+
+fn derive_under(
+    program: &Program,
+    own: Address,
+    pda: &Pda,
+    inputs: &SeedInputs,
+) -> Result<DerivedPda, PdaError> {
     if pda.seeds.len() > MAX_SEEDS {
         return Err(PdaError::TooManySeeds {
             count: pda.seeds.len(),
