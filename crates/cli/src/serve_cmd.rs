@@ -58,7 +58,11 @@ pub async fn serve(database: &str, args: ServeArgs) -> Result<(), CliError> {
     if config.github.client_id.is_none() {
         tracing::warn!("GitHub sign-in is not configured (ORQUESTRA_GITHUB_CLIENT_ID); use `orquestra token issue`");
     }
-    let state = AppState::new(db.store, kv, config);
+    let rpc_config =
+        orquestra_rpc::RpcConfig::from_env().map_err(|e| CliError::Config(e.to_string()))?;
+    let rpc = orquestra_rpc::RpcClient::new(rpc_config)
+        .map_err(|e| CliError::Config(format!("RPC client: {e}")))?;
+    let state = AppState::with_rpc(db.store, kv, config, rpc);
     tracing::info!(address = %local, database, "orquestra listening");
     // Printed (not only logged) so scripts and tests can wait for readiness and learn the port.
     println!("listening on http://{local}");

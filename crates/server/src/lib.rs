@@ -4,11 +4,13 @@
 
 pub mod access;
 pub mod auth;
+mod chain;
 pub mod config;
 mod error;
 mod extract;
 mod http_cache;
 mod middleware;
+mod platform_openapi;
 pub mod programs;
 mod publish;
 mod routes;
@@ -22,6 +24,7 @@ use std::sync::{Arc, Once};
 use axum::Router;
 use orquestra_store::{Kv, Store};
 use tokio::net::TcpListener;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use config::{GithubConfig, ServerConfig};
 pub use error::{ApiError, ErrorDetail};
@@ -36,17 +39,36 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Parsed programs by project and version, so no request re-parses an IDL.
     pub programs: programs::ProgramCache,
+    /// Solana JSON-RPC with the operator's cluster policy.
+    pub rpc: orquestra_rpc::RpcClient,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, kv: Arc<dyn Kv>, config: ServerConfig) -> Self {
+    /// State with the given RPC client (see [`orquestra_rpc::RpcConfig::from_env`]).
+    pub fn with_rpc(
+        store: Arc<dyn Store>,
+        kv: Arc<dyn Kv>,
+        config: ServerConfig,
+        rpc: orquestra_rpc::RpcClient,
+    ) -> Self {
         Self {
             store,
             kv,
             config: Arc::new(config),
             http: http_client(),
             programs: programs::ProgramCache::default(),
+            rpc,
         }
+    }
+
+    /// State with the default RPC policy (public cluster endpoints, no custom RPC hosts).
+    pub fn new(
+        store: Arc<dyn Store>,
+        kv: Arc<dyn Kv>,
+        config: ServerConfig,
+    ) -> Result<Self, orquestra_rpc::RpcError> {
+        let rpc = orquestra_rpc::RpcClient::new(orquestra_rpc::RpcConfig::default())?;
+        Ok(Self::with_rpc(store, kv, config, rpc))
     }
 }
 
@@ -63,9 +85,12 @@ pub fn http_client() -> reqwest::Client {
         .unwrap_or_default()
 }
 
-/// The whole application router with its middleware.
-pub fn router(state: AppState) -> Router {
-    let app = Router::new()
+/// Every route, and the platform OpenAPI document describing them (finished, with `/openapi.json`
+/// itself). Route modules register handlers with `utoipa_axum::routes!`, which takes each path and
+/// method from the handler's `#[utoipa::path]`, so what is served is what is documented;
+/// `tests/platform_openapi.rs` holds the full list.
+fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, doc) = OpenApiRouter::new()
         .merge(routes::health::routes())
         .merge(routes::auth::routes())
         .merge(routes::projects::routes())
@@ -76,6 +101,24 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::program::routes())
         .merge(routes::docs::routes())
         .merge(routes::discovery::routes())
+        .merge(routes::pda::routes())
+        .merge(routes::build::routes())
+        .merge(routes::transactions::routes())
+        .merge(routes::onchain::routes())
+        .split_for_parts();
+    (routes, platform_openapi::finish(doc, &config.public_url))
+}
+
+/// The platform API's OpenAPI 3.1 document, as `GET /openapi.json` serves it.
+pub fn openapi(config: &ServerConfig) -> utoipa::openapi::OpenApi {
+    api(config).1
+}
+
+/// The whole application router with its middleware.
+pub fn router(state: AppState) -> Router {
+    let (routes, doc) = api(&state.config);
+    let app = routes
+        .merge(platform_openapi::router(&doc))
         .fallback(routes::not_found);
     middleware::wrap(app, &state.config).with_state(state)
 }

@@ -15,15 +15,25 @@ pub const MAX_CPI_MD_BYTES: usize = 5 * 1024 * 1024;
 /// Body limit of the routes that take a submission (IDL + CPI.md + envelope).
 pub const MAX_BODY_BYTES: usize = MAX_IDL_BYTES + MAX_CPI_MD_BYTES + 64 * 1024;
 
-/// Everything an upload can carry. Which fields are required depends on the route.
-#[derive(Debug, Default)]
+// Its OpenAPI schema (`IdlSubmission`) documents both the JSON object and the multipart form.
+/// Everything an upload can carry, as a JSON object or as `multipart/form-data` fields. Which
+/// fields are required depends on the route; unknown fields are refused.
+#[derive(Debug, Default, utoipa::ToSchema)]
+#[schema(as = IdlSubmission, rename_all = "camelCase")]
 pub struct Submission {
+    /// Project name, 1–100 characters (new projects).
     pub name: Option<String>,
+    /// Project description, up to 2,000 characters (new projects).
     pub description: Option<String>,
+    /// Base58 program address (new projects).
     pub program_id: Option<String>,
+    /// Visibility of a new project; defaults to `true`.
     pub is_public: Option<bool>,
-    /// The IDL as a JSON value (already parsed as JSON, not yet as an IDL).
+    /// The IDL (Anchor ≥0.30, legacy Anchor, Shank or Codama) as a JSON object, or a string
+    /// holding one; at most 10 MB.
     pub idl: Option<Value>,
+    /// Hand-written `CPI.md` to publish instead of the generated one; at most 5 MB (multipart
+    /// also accepts the field names `cpi_md` and `CPI.md`).
     pub cpi_md: Option<String>,
 }
 

@@ -20,7 +20,8 @@ async fn start() -> (String, tempfile::TempDir, tokio::sync::oneshot::Sender<()>
             "http://127.0.0.1",
             b"0123456789abcdef0123456789abcdef".to_vec(),
         ),
-    );
+    )
+    .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

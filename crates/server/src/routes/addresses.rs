@@ -3,14 +3,17 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, put};
-use axum::{Json, Router};
+use axum::Json;
 use orquestra_store::{KnownAddress, NewKnownAddress};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::access::{project_for, Access};
 use crate::auth::Principal;
+use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::validate;
 use crate::{ApiError, AppState};
@@ -20,13 +23,15 @@ const MAX_PER_PROJECT: usize = 50;
 const LABEL_MAX: usize = 100;
 const DESCRIPTION_MAX: usize = 500;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/{project_id}/addresses", get(list).post(create))
-        .route(
-            "/api/{project_id}/addresses/{address_id}",
-            put(update).delete(remove),
-        )
+/// Schemas the responses describe by name.
+#[derive(OpenApi)]
+#[openapi(components(schemas(AddressView)))]
+struct Schemas;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(Schemas::openapi())
+        .routes(routes!(list, create))
+        .routes(routes!(update, remove))
 }
 
 /// The generated docs list the known addresses.
@@ -37,7 +42,8 @@ async fn forget_docs(state: &AppState, project_id: &str) {
         .await;
 }
 
-#[derive(Serialize)]
+/// A labelled address of a project.
+#[derive(Serialize, utoipa::ToSchema)]
 struct AddressView {
     id: String,
     label: String,
@@ -60,15 +66,20 @@ impl From<KnownAddress> for AddressView {
     }
 }
 
-#[derive(Deserialize)]
+/// A new labelled address.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateAddress {
+    /// 1–100 characters.
     label: String,
+    /// Base58 address.
     address: String,
+    /// Up to 500 characters.
     description: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// A partial update: absent fields are kept; `description: null` clears it.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateAddress {
     label: Option<String>,
@@ -77,6 +88,20 @@ struct UpdateAddress {
     description: Option<Option<String>>,
 }
 
+/// The project's known addresses.
+#[utoipa::path(
+    get,
+    path = "/api/{project_id}/addresses",
+    tag = "addresses",
+    operation_id = "listAddresses",
+    params(("project_id" = String, Path, description = "Project id")),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"projectId\", \"addresses\": [AddressView]}`", body = Object),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+    ),
+)]
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
@@ -95,6 +120,27 @@ async fn list(
     ))
 }
 
+/// Adds a known address (owner or project key; at most 50 per project).
+#[utoipa::path(
+    post,
+    path = "/api/{project_id}/addresses",
+    tag = "addresses",
+    operation_id = "createAddress",
+    params(("project_id" = String, Path, description = "Project id")),
+    security(("bearerAuth" = []), ("apiKeyAuth" = [])),
+    request_body = CreateAddress,
+    responses(
+        (status = 201, description = "`{\"address\": AddressView}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+        (status = 409, description = "The project already has 50 known addresses (`limit_reached`)", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ),
+)]
 async fn create(
     State(state): State<AppState>,
     principal: Principal,
@@ -130,6 +176,26 @@ async fn create(
     ))
 }
 
+/// Updates a known address (owner or project key).
+#[utoipa::path(
+    put,
+    path = "/api/{project_id}/addresses/{address_id}",
+    tag = "addresses",
+    operation_id = "updateAddress",
+    params(("project_id" = String, Path, description = "Project id"), ("address_id" = String, Path, description = "Known address id")),
+    security(("bearerAuth" = []), ("apiKeyAuth" = [])),
+    request_body = UpdateAddress,
+    responses(
+        (status = 200, description = "`{\"address\": AddressView}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
+        (status = 404, description = "No such project or address", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ),
+)]
 async fn update(
     State(state): State<AppState>,
     principal: Principal,
@@ -167,6 +233,21 @@ async fn update(
     Ok(Json(json!({ "address": AddressView::from(updated) })))
 }
 
+/// Deletes a known address (owner or project key).
+#[utoipa::path(
+    delete,
+    path = "/api/{project_id}/addresses/{address_id}",
+    tag = "addresses",
+    operation_id = "deleteAddress",
+    params(("project_id" = String, Path, description = "Project id"), ("address_id" = String, Path, description = "Known address id")),
+    security(("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"message\", \"addressId\"}`", body = Object),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
+        (status = 404, description = "No such project or address", body = ErrorBody),
+    ),
+)]
 async fn remove(
     State(state): State<AppState>,
     principal: Principal,

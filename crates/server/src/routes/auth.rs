@@ -3,30 +3,29 @@
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{
     cookie, github, set_cookie, state_cookie, token, Principal, SESSION_COOKIE, STATE_COOKIE,
 };
+use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::{ApiError, AppState};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/github", get(start))
-        .route(
-            "/auth/github/callback",
-            get(browser_callback).post(api_callback),
-        )
-        .route("/auth/me", get(me))
-        .route("/auth/logout", post(logout))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(browser_callback, api_callback))
+        .routes(routes!(me))
+        .routes(routes!(logout))
 }
 
 /// The user as the API shows it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: String,
     pub username: String,
@@ -48,6 +47,18 @@ impl From<orquestra_store::User> for UserView {
 }
 
 /// `GET /auth/github`: 302 to GitHub with a fresh `state` bound to this browser by a cookie.
+#[utoipa::path(
+    get,
+    path = "/auth/github",
+    tag = "auth",
+    operation_id = "githubSignIn",
+    responses(
+        (status = 302, description = "Redirect to GitHub's authorize page; sets the short-lived \
+            sign-in state cookie",
+            headers(("Location" = String, description = "GitHub authorize URL"))),
+        (status = 503, description = "GitHub sign-in is not configured on this server", body = ErrorBody),
+    ),
+)]
 async fn start(State(state): State<AppState>) -> Result<Response, ApiError> {
     let github = &state.config.github;
     let client_id = github
@@ -73,24 +84,33 @@ async fn start(State(state): State<AppState>) -> Result<Response, ApiError> {
     Ok(([(header::SET_COOKIE, cookie)], found(url.as_str())).into_response())
 }
 
-#[derive(Deserialize)]
+/// What GitHub appends to the callback URL.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CallbackQuery {
+    /// The authorization code.
     code: Option<String>,
+    /// The `state` issued by `GET /auth/github`.
     state: Option<String>,
+    /// Set when the user denied access.
     error: Option<String>,
     error_description: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// The API-client sign-in: the `code` and `state` GitHub handed to the client.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CallbackBody {
     code: String,
     state: String,
 }
 
-#[derive(Serialize)]
+/// A new session.
+#[derive(Serialize, utoipa::ToSchema)]
 struct SessionResponse {
+    /// Session token (JWT): send it as `Authorization: Bearer <token>`.
     token: String,
+    /// Expiry, Unix seconds.
     expires_at: u64,
     user: UserView,
 }
@@ -144,6 +164,23 @@ fn clear_state_cookie(state: &AppState) -> String {
 
 /// `GET /auth/github/callback`: the browser flow. Success sets the session cookie and redirects to
 /// the site; failures are a small HTML page with the right status (the token never enters a URL).
+#[utoipa::path(
+    get,
+    path = "/auth/github/callback",
+    tag = "auth",
+    operation_id = "githubCallbackBrowser",
+    params(CallbackQuery),
+    responses(
+        (status = 302, description = "Signed in: sets the session cookie and redirects to the site",
+            headers(("Location" = String, description = "The site's public URL"))),
+        (status = 400, description = "Missing `code`/`state`, a state that does not match this \
+            browser, or a bad code (HTML page)", body = String, content_type = "text/html"),
+        (status = 403, description = "The user denied access (HTML page)", body = String, content_type = "text/html"),
+        (status = 502, description = "GitHub failed (HTML page)", body = String, content_type = "text/html"),
+        (status = 503, description = "GitHub sign-in is not configured (HTML page)", body = String, content_type = "text/html"),
+        (status = 504, description = "GitHub timed out (HTML page)", body = String, content_type = "text/html"),
+    ),
+)]
 async fn browser_callback(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -184,6 +221,26 @@ async fn browser_callback(
 
 /// `POST /auth/github/callback` with `{"code","state"}`: the API-client flow; the token comes back
 /// in the JSON body (and as the cookie, for browser apps).
+#[utoipa::path(
+    post,
+    path = "/auth/github/callback",
+    tag = "auth",
+    operation_id = "githubCallbackApi",
+    request_body = CallbackBody,
+    responses(
+        (status = 200, description = "Signed in; the session token is in the body (and set as the session cookie)",
+            body = SessionResponse),
+        (status = 400, description = "Malformed JSON, a sign-in state that does not match this client, or a bad code",
+            body = ErrorBody),
+        (status = 403, description = "The user denied access", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Wrong body shape", body = ErrorBody),
+        (status = 502, description = "GitHub failed", body = ErrorBody),
+        (status = 503, description = "GitHub sign-in is not configured", body = ErrorBody),
+        (status = 504, description = "GitHub timed out", body = ErrorBody),
+    ),
+)]
 async fn api_callback(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -202,6 +259,18 @@ async fn api_callback(
 }
 
 /// `GET /auth/me`: the signed-in user and how many projects they own.
+#[utoipa::path(
+    get,
+    path = "/auth/me",
+    tag = "auth",
+    operation_id = "me",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"user\": {...UserView, \"projectCount\"}}`", body = Object),
+        (status = 401, description = "Not signed in, or an invalid/revoked session", body = ErrorBody),
+        (status = 403, description = "A project API key cannot act as a user", body = ErrorBody),
+    ),
+)]
 async fn me(
     State(state): State<AppState>,
     principal: Principal,
@@ -220,6 +289,18 @@ async fn me(
 }
 
 /// `POST /auth/logout`: revokes this session token server-side and clears the cookie.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "auth",
+    operation_id = "logout",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Session revoked and cookie cleared: `{\"message\"}`", body = Object),
+        (status = 401, description = "Not signed in, or an invalid/revoked session", body = ErrorBody),
+        (status = 403, description = "A project API key cannot act as a user", body = ErrorBody),
+    ),
+)]
 async fn logout(State(state): State<AppState>, principal: Principal) -> Result<Response, ApiError> {
     let claims = principal.require_user()?;
     state

@@ -3,19 +3,31 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::{time, ApiError, AppState};
 
 /// The sitemap protocol's own limit per file.
 const SITEMAP_MAX: u32 = 50_000;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/discovery/sitemap", get(sitemap))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(sitemap))
 }
 
+/// Public projects for crawlers: where their docs and `llms.txt` live (at most 50,000).
+#[utoipa::path(
+    get,
+    path = "/api/discovery/sitemap",
+    tag = "discovery",
+    operation_id = "sitemap",
+    responses(
+        (status = 200, description = "`{\"entries\": [{\"projectId\", \"programId\", \"lastmod\", \"docs\", \"llmsTxt\"}], \"generatedAt\"}`; \
+            cacheable for 5 minutes", body = Object),
+    ),
+)]
 async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let entries = state.store.sitemap(SITEMAP_MAX).await?;
     let base = &state.config.public_url;

@@ -4,17 +4,19 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use bytes::Bytes;
 use orquestra_store::kv::keys;
 use orquestra_store::ProjectUpdate;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::program::context;
 use crate::access::{project_for, Access};
 use crate::auth::Principal;
+use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
 use crate::http_cache::{cached_body, etag_of, respond};
 use crate::programs::load;
@@ -23,14 +25,17 @@ use crate::{ApiError, AppState};
 /// Largest owner-written documentation.
 const MAX_CUSTOM_DOCS: usize = 1024 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/{project_id}/docs", get(read).put(write).delete(reset))
-        .route("/project/{project_id}/llms.txt", get(llms))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(read, write, reset))
+        .routes(routes!(llms))
 }
 
-#[derive(Deserialize)]
+/// How to return the docs.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DocsQuery {
+    /// `json` (default) or `md`/`markdown` for the Markdown itself.
     format: Option<String>,
 }
 
@@ -70,6 +75,24 @@ async fn generated_docs(
     Ok(crate::http_cache::json_with_etag(headers, &body))
 }
 
+/// The project's documentation: the owner's Markdown if set, else the generated `CPI.md`.
+#[utoipa::path(
+    get,
+    path = "/api/{project_id}/docs",
+    tag = "docs",
+    operation_id = "getDocs",
+    params(("project_id" = String, Path, description = "Project id"), DocsQuery),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"projectId\", \"programName\", \"version\", \"isCustom\", \"docs\"}`, \
+            or with `?format=md` the Markdown itself; with an `ETag`",
+            content((Object = "application/json"), (String = "text/markdown"))),
+        (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 400, description = "Unknown `format`, or an invalid query parameter", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+    ),
+)]
 async fn read(
     State(state): State<AppState>,
     principal: Principal,
@@ -103,12 +126,34 @@ async fn read(
     generated_docs(&state, &loaded, &headers, markdown).await
 }
 
-#[derive(Deserialize)]
+/// Owner-written documentation.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DocsBody {
+    /// Markdown, non-empty, at most 1 MB.
     docs: String,
 }
 
+/// Replaces the generated docs with the owner's Markdown (owner or project key).
+#[utoipa::path(
+    put,
+    path = "/api/{project_id}/docs",
+    tag = "docs",
+    operation_id = "putDocs",
+    params(("project_id" = String, Path, description = "Project id")),
+    security(("bearerAuth" = []), ("apiKeyAuth" = [])),
+    request_body = DocsBody,
+    responses(
+        (status = 200, description = "`{\"message\", \"projectId\"}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+        (status = 413, description = "Docs over 1 MB, or body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Empty `docs`, or a wrong body shape", body = ErrorBody),
+    ),
+)]
 async fn write(
     State(state): State<AppState>,
     principal: Principal,
@@ -141,6 +186,21 @@ async fn write(
     ))
 }
 
+/// Drops the owner's Markdown: the generated docs apply again (owner or project key).
+#[utoipa::path(
+    delete,
+    path = "/api/{project_id}/docs",
+    tag = "docs",
+    operation_id = "resetDocs",
+    params(("project_id" = String, Path, description = "Project id")),
+    security(("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"message\", \"projectId\"}`", body = Object),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+    ),
+)]
 async fn reset(
     State(state): State<AppState>,
     principal: Principal,
@@ -159,6 +219,21 @@ async fn reset(
 }
 
 /// `GET /project/{projectId}/llms.txt`: AI-ready text for a project the caller may read.
+#[utoipa::path(
+    get,
+    path = "/project/{project_id}/llms.txt",
+    tag = "docs",
+    operation_id = "getLlmsTxt",
+    params(("project_id" = String, Path, description = "Project id")),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "Plain text for language models, with an `ETag`", body = String,
+            content_type = "text/plain"),
+        (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+    ),
+)]
 async fn llms(
     State(state): State<AppState>,
     principal: Principal,

@@ -2,19 +2,21 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::{time, AppState};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/health/ping", get(ping))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(ping))
 }
 
-#[derive(Serialize)]
+/// Service health.
+#[derive(Serialize, utoipa::ToSchema)]
 struct Health {
     status: &'static str,
     timestamp: String,
@@ -23,6 +25,17 @@ struct Health {
     database: &'static str,
 }
 
+/// Service health, including whether the database answers.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "health",
+    operation_id = "health",
+    responses(
+        (status = 200, description = "Healthy", body = Health),
+        (status = 503, description = "Degraded: the database does not answer", body = Health),
+    ),
+)]
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let database_ok = state.store.ping().await.is_ok();
     let status = if database_ok {
@@ -40,6 +53,14 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     (status, Json(body))
 }
 
+/// Liveness probe: plain-text `pong`.
+#[utoipa::path(
+    get,
+    path = "/health/ping",
+    tag = "health",
+    operation_id = "ping",
+    responses((status = 200, description = "Alive", body = String, content_type = "text/plain", example = "pong")),
+)]
 async fn ping() -> &'static str {
     "pong"
 }

@@ -4,16 +4,18 @@
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use orquestra_idl::Program;
 use orquestra_store::{GithubProfile, NewProject};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::access::{project_for, Access};
 use crate::auth::state_cookie::constant_time_eq;
 use crate::auth::Principal;
+use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
 use crate::http_cache::json_with_etag;
 use crate::programs::{idl_json, latest_version};
@@ -22,16 +24,16 @@ use crate::submission::{Submission, MAX_BODY_BYTES};
 use crate::validate;
 use crate::{ApiError, AppState};
 
-pub fn routes() -> Router<AppState> {
-    let uploads = Router::new()
-        .route("/api/idl/upload", post(upload))
-        .route("/api/idl/{project_id}", put(new_version))
-        .route("/api/ingest/idl", post(ingest))
+pub fn routes() -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(upload))
+        .routes(routes!(new_version))
+        .routes(routes!(ingest))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
-    Router::new()
+    OpenApiRouter::new()
         .merge(uploads)
-        .route("/api/idl/{project_id}", get(read).delete(remove))
-        .route("/api/idl/{project_id}/versions", get(versions))
+        .routes(routes!(read, remove))
+        .routes(routes!(versions))
 }
 
 /// Counts that tell the uploader what the engine understood.
@@ -52,6 +54,30 @@ fn required<T>(value: Option<T>, pointer: &str) -> Result<T, ApiError> {
     value.ok_or_else(|| ApiError::invalid(pointer, "is required"))
 }
 
+/// Creates a project from an IDL (JSON body or multipart form), generating its docs.
+#[utoipa::path(
+    post,
+    path = "/api/idl/upload",
+    tag = "idl",
+    operation_id = "uploadIdl",
+    security(("bearerAuth" = [])),
+    request_body(
+        description = "`name`, `programId` and `idl` are required; `description`, `isPublic`, `cpiMd` optional",
+        content((Submission = "application/json"), (Submission = "multipart/form-data")),
+    ),
+    responses(
+        (status = 201, description = "`{\"project\": {\"id\", \"name\", \"programId\", \"isPublic\"}, \"idl\": summary}`",
+            body = Object),
+        (status = 400, description = "Malformed JSON or multipart body", body = ErrorBody),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "A project API key cannot create projects", body = ErrorBody),
+        (status = 409, description = "You already have a project for this program id", body = ErrorBody),
+        (status = 413, description = "IDL over 10 MB, CPI.md over 5 MB, or body too large", body = ErrorBody),
+        (status = 415, description = "Neither `application/json` nor `multipart/form-data`", body = ErrorBody),
+        (status = 422, description = "Missing or invalid fields, or an IDL that does not parse or validate \
+            (details carry JSON pointers into the IDL)", body = ErrorBody),
+    ),
+)]
 async fn upload(
     State(state): State<AppState>,
     principal: Principal,
@@ -83,6 +109,34 @@ async fn upload(
     ))
 }
 
+/// Publishes a new IDL version of a project (owner or project key); an IDL identical to the
+/// latest is not stored again.
+#[utoipa::path(
+    put,
+    path = "/api/idl/{project_id}",
+    tag = "idl",
+    operation_id = "publishIdlVersion",
+    params(("project_id" = String, Path, description = "Project id")),
+    security(("bearerAuth" = []), ("apiKeyAuth" = [])),
+    request_body(
+        description = "Only `idl` (required) and `cpiMd`",
+        content((Submission = "application/json"), (Submission = "multipart/form-data")),
+    ),
+    responses(
+        (status = 201, description = "New version: `{\"projectId\", \"created\": true, \"version\", \"idl\": summary}`",
+            body = Object),
+        (status = 200, description = "Same IDL as the latest version: `{\"projectId\", \"created\": false, \"version\", \"idl\"}`",
+            body = Object),
+        (status = 400, description = "Malformed JSON or multipart body", body = ErrorBody),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+        (status = 413, description = "IDL over 10 MB, CPI.md over 5 MB, or body too large", body = ErrorBody),
+        (status = 415, description = "Neither `application/json` nor `multipart/form-data`", body = ErrorBody),
+        (status = 422, description = "Missing `idl`, project fields given, or an IDL that does not parse or validate",
+            body = ErrorBody),
+    ),
+)]
 async fn new_version(
     State(state): State<AppState>,
     principal: Principal,
@@ -108,11 +162,31 @@ async fn new_version(
     Ok((status, Json(body)))
 }
 
-#[derive(Deserialize)]
+/// Which version to read.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct VersionQuery {
+    /// IDL version (default: the latest).
     version: Option<i64>,
 }
 
+/// A project's IDL as uploaded (latest version, or `?version=`).
+#[utoipa::path(
+    get,
+    path = "/api/idl/{project_id}",
+    tag = "idl",
+    operation_id = "getIdl",
+    params(("project_id" = String, Path, description = "Project id"), VersionQuery),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"projectId\", \"projectName\", \"programId\", \"version\", \"idl\"}`, with an `ETag`",
+            body = Object),
+        (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 400, description = "Invalid query parameter", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version", body = ErrorBody),
+    ),
+)]
 async fn read(
     State(state): State<AppState>,
     principal: Principal,
@@ -133,6 +207,20 @@ async fn read(
     ))
 }
 
+/// A project's IDL versions.
+#[utoipa::path(
+    get,
+    path = "/api/idl/{project_id}/versions",
+    tag = "idl",
+    operation_id = "listIdlVersions",
+    params(("project_id" = String, Path, description = "Project id")),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"projectId\", \"versions\"}`", body = Object),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+    ),
+)]
 async fn versions(
     State(state): State<AppState>,
     principal: Principal,
@@ -145,7 +233,8 @@ async fn versions(
     ))
 }
 
-#[derive(Deserialize)]
+/// Deleting a project needs its name, repeated.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ConfirmDelete {
     #[serde(rename = "confirmName")]
@@ -153,6 +242,25 @@ struct ConfirmDelete {
 }
 
 /// Deletes the project with all its versions; the body must repeat the project's name.
+#[utoipa::path(
+    delete,
+    path = "/api/idl/{project_id}",
+    tag = "idl",
+    operation_id = "deleteIdlProject",
+    params(("project_id" = String, Path, description = "Project id")),
+    security(("bearerAuth" = [])),
+    request_body = ConfirmDelete,
+    responses(
+        (status = 200, description = "`{\"message\", \"projectId\"}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "`confirmName` missing or not the project's name", body = ErrorBody),
+    ),
+)]
 async fn remove(
     State(state): State<AppState>,
     principal: Principal,
@@ -187,6 +295,31 @@ fn ingest_owner() -> GithubProfile {
 
 /// `POST /api/ingest/idl` behind `X-Ingest-Key`: creates or versions projects owned by the ingest
 /// account — never anyone else's.
+#[utoipa::path(
+    post,
+    path = "/api/ingest/idl",
+    tag = "idl",
+    operation_id = "ingestIdl",
+    security(("ingestKeyAuth" = [])),
+    request_body(
+        description = "`programId` and `idl` are required; `name` defaults to the IDL's name",
+        content((Submission = "application/json"), (Submission = "multipart/form-data")),
+    ),
+    responses(
+        (status = 201, description = "Project created: `{\"projectId\", \"created\": true, \"newVersion\": true, \"version\"}`",
+            body = Object),
+        (status = 200, description = "Existing ingest project: `{\"projectId\", \"created\": false, \"newVersion\", \"version\"}`",
+            body = Object),
+        (status = 400, description = "Malformed JSON or multipart body", body = ErrorBody),
+        (status = 401, description = "Missing or invalid `X-Ingest-Key`", body = ErrorBody),
+        (status = 404, description = "Ingest is disabled on this server", body = ErrorBody),
+        (status = 409, description = "Conflicting project", body = ErrorBody),
+        (status = 413, description = "IDL over 10 MB, CPI.md over 5 MB, or body too large", body = ErrorBody),
+        (status = 415, description = "Neither `application/json` nor `multipart/form-data`", body = ErrorBody),
+        (status = 422, description = "Missing or invalid fields, or an IDL that does not parse or validate",
+            body = ErrorBody),
+    ),
+)]
 async fn ingest(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -5,27 +5,35 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use orquestra_store::{ApiKey, IssuedApiKey};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::access::{project_for, Access};
 use crate::auth::Principal;
+use crate::error::ErrorBody;
 use crate::extract::parse_json;
 use crate::time::parse_rfc3339;
 use crate::{ApiError, AppState};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/projects/{id}/keys", get(list).post(create))
-        .route("/api/projects/{id}/keys/{key_id}", delete(revoke))
-        .route("/api/projects/{id}/keys/{key_id}/rotate", post(rotate))
+/// Schemas the responses describe by name.
+#[derive(OpenApi)]
+#[openapi(components(schemas(KeyView, CreateKey)))]
+struct Schemas;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(Schemas::openapi())
+        .routes(routes!(list, create))
+        .routes(routes!(revoke))
+        .routes(routes!(rotate))
 }
 
 /// A key as listed: never the key itself (only its hash exists server-side).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct KeyView {
     id: String,
     last_used: Option<String>,
@@ -54,16 +62,33 @@ fn issued(issued: IssuedApiKey) -> Json<serde_json::Value> {
     }))
 }
 
-#[derive(Deserialize, Default)]
+/// Optional expiry of a new key: at most one of the two fields; neither means it never expires.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateKey {
     /// RFC 3339 instant in the future.
     #[serde(rename = "expiresAt")]
     expires_at: Option<String>,
+    /// Days from now, at least 1.
     #[serde(rename = "expiresInDays")]
     expires_in_days: Option<u32>,
 }
 
+/// The project's API keys (never the keys themselves). Owner only.
+#[utoipa::path(
+    get,
+    path = "/api/projects/{id}/keys",
+    tag = "keys",
+    operation_id = "listApiKeys",
+    params(("id" = String, Path, description = "Project id")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"keys\": [KeyView]}`", body = Object),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+    ),
+)]
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
@@ -80,6 +105,26 @@ async fn list(
     Ok(Json(json!({ "keys": keys })))
 }
 
+/// Issues a new API key; the plain key is in this response only. Owner only.
+#[utoipa::path(
+    post,
+    path = "/api/projects/{id}/keys",
+    tag = "keys",
+    operation_id = "createApiKey",
+    params(("id" = String, Path, description = "Project id")),
+    security(("bearerAuth" = [])),
+    // A plain reference keeps the body optional without admitting a JSON `null`.
+    request_body(content = ref("#/components/schemas/CreateKey"), content_type = "application/json",
+        description = "Optional; an empty body issues a key that never expires"),
+    responses(
+        (status = 201, description = "`{\"id\", \"key\", \"createdAt\", \"expiresAt\", \"message\"}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+        (status = 422, description = "Invalid expiry", body = ErrorBody),
+    ),
+)]
 async fn create(
     State(state): State<AppState>,
     principal: Principal,
@@ -124,6 +169,24 @@ async fn create(
     Ok((StatusCode::CREATED, issued(key)))
 }
 
+/// Revokes an API key. Owner only.
+#[utoipa::path(
+    delete,
+    path = "/api/projects/{id}/keys/{key_id}",
+    tag = "keys",
+    operation_id = "revokeApiKey",
+    params(
+        ("id" = String, Path, description = "Project id"),
+        ("key_id" = String, Path, description = "API key id"),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"message\", \"id\"}`", body = Object),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner", body = ErrorBody),
+        (status = 404, description = "No such project or key", body = ErrorBody),
+    ),
+)]
 async fn revoke(
     State(state): State<AppState>,
     principal: Principal,
@@ -136,6 +199,24 @@ async fn revoke(
     Ok(Json(json!({ "message": "API key revoked", "id": key_id })))
 }
 
+/// Replaces an API key with a new one (same expiry policy); the plain key is in this response only.
+#[utoipa::path(
+    post,
+    path = "/api/projects/{id}/keys/{key_id}/rotate",
+    tag = "keys",
+    operation_id = "rotateApiKey",
+    params(
+        ("id" = String, Path, description = "Project id"),
+        ("key_id" = String, Path, description = "API key id"),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"id\", \"key\", \"createdAt\", \"expiresAt\", \"message\"}`", body = Object),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner", body = ErrorBody),
+        (status = 404, description = "No such project or key", body = ErrorBody),
+    ),
+)]
 async fn rotate(
     State(state): State<AppState>,
     principal: Principal,

@@ -2,14 +2,18 @@
 
 pub mod addresses;
 pub mod auth;
+pub mod build;
 pub mod discovery;
 pub mod docs;
 pub mod health;
 pub mod idl;
 pub mod keys;
+pub mod onchain;
+pub mod pda;
 pub mod program;
 pub mod projects;
 pub mod socials;
+pub mod transactions;
 
 use axum::http::Uri;
 use serde::{Deserialize, Deserializer};

@@ -5,30 +5,31 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use orquestra_docs::{views, ProgramContext};
 use orquestra_store::kv::keys;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::Principal;
+use crate::error::ErrorBody;
 use crate::extract::QueryParams;
 use crate::http_cache::{cached, json_with_etag};
 use crate::programs::{idl_json, load, Loaded};
 use crate::{ApiError, AppState};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/{project_id}/instructions", get(instructions))
-        .route("/api/{project_id}/instructions/{name}", get(instruction))
-        .route("/api/{project_id}/accounts", get(accounts))
-        .route("/api/{project_id}/types", get(types))
-        .route("/api/{project_id}/errors", get(errors))
-        .route("/api/{project_id}/events", get(events))
-        .route("/api/{project_id}/constants", get(constants))
-        .route("/api/{project_id}/idl", get(idl))
-        .route("/api/{project_id}/openapi.json", get(openapi))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(instructions))
+        .routes(routes!(instruction))
+        .routes(routes!(accounts))
+        .routes(routes!(types))
+        .routes(routes!(errors))
+        .routes(routes!(events))
+        .routes(routes!(constants))
+        .routes(routes!(idl))
+        .routes(routes!(openapi))
 }
 
 /// The docs crate's context for a loaded project (views need no known addresses).
@@ -52,6 +53,21 @@ fn to_bytes(value: &Value) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec(value).map_err(|e| ApiError::internal(&e))
 }
 
+/// The program's instructions: accounts, arguments, discriminators.
+#[utoipa::path(
+    get,
+    path = "/api/{project_id}/instructions",
+    tag = "program",
+    operation_id = "listInstructions",
+    params(("project_id" = String, Path, description = "Project id")),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "Instructions of the latest IDL version, with an `ETag`", body = Object),
+        (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+    ),
+)]
 async fn instructions(
     State(state): State<AppState>,
     principal: Principal,
@@ -76,6 +92,21 @@ async fn instructions(
     .await
 }
 
+/// The program's account types with their layouts.
+#[utoipa::path(
+    get,
+    path = "/api/{project_id}/accounts",
+    tag = "program",
+    operation_id = "listAccounts",
+    params(("project_id" = String, Path, description = "Project id")),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "Account types of the latest IDL version, with an `ETag`", body = Object),
+        (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+    ),
+)]
 async fn accounts(
     State(state): State<AppState>,
     principal: Principal,
@@ -100,6 +131,21 @@ async fn accounts(
     .await
 }
 
+/// One instruction by name.
+#[utoipa::path(
+    get,
+    path = "/api/{project_id}/instructions/{name}",
+    tag = "program",
+    operation_id = "getInstruction",
+    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name as in the IDL")),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "The instruction, with an `ETag`", body = Object),
+        (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, no IDL yet, or no such instruction (`unknown_instruction`)", body = ErrorBody),
+    ),
+)]
 async fn instruction(
     State(state): State<AppState>,
     principal: Principal,
@@ -119,7 +165,8 @@ async fn instruction(
 }
 
 macro_rules! simple_view {
-    ($name:ident, $view:path) => {
+    ($(#[$attr:meta])* $name:ident, $view:path) => {
+        $(#[$attr])*
         async fn $name(
             State(state): State<AppState>,
             principal: Principal,
@@ -135,18 +182,126 @@ macro_rules! simple_view {
     };
 }
 
-simple_view!(types, views::types);
-simple_view!(errors, views::errors);
-simple_view!(events, views::events);
-simple_view!(constants, views::constants);
-simple_view!(openapi, orquestra_docs::program_openapi);
+simple_view!(
+    /// The program's defined types.
+    #[utoipa::path(
+        get,
+        path = "/api/{project_id}/types",
+        tag = "program",
+        operation_id = "listTypes",
+        params(("project_id" = String, Path, description = "Project id")),
+        security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+        responses(
+            (status = 200, description = "Types of the latest IDL version, with an `ETag`", body = Object),
+            (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+            (status = 401, description = "Invalid credentials", body = ErrorBody),
+            (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+        ),
+    )]
+    types,
+    views::types
+);
+simple_view!(
+    /// The program's error codes.
+    #[utoipa::path(
+        get,
+        path = "/api/{project_id}/errors",
+        tag = "program",
+        operation_id = "listErrors",
+        params(("project_id" = String, Path, description = "Project id")),
+        security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+        responses(
+            (status = 200, description = "Errors of the latest IDL version, with an `ETag`", body = Object),
+            (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+            (status = 401, description = "Invalid credentials", body = ErrorBody),
+            (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+        ),
+    )]
+    errors,
+    views::errors
+);
+simple_view!(
+    /// The program's events.
+    #[utoipa::path(
+        get,
+        path = "/api/{project_id}/events",
+        tag = "program",
+        operation_id = "listEvents",
+        params(("project_id" = String, Path, description = "Project id")),
+        security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+        responses(
+            (status = 200, description = "Events of the latest IDL version, with an `ETag`", body = Object),
+            (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+            (status = 401, description = "Invalid credentials", body = ErrorBody),
+            (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+        ),
+    )]
+    events,
+    views::events
+);
+simple_view!(
+    /// The program's constants.
+    #[utoipa::path(
+        get,
+        path = "/api/{project_id}/constants",
+        tag = "program",
+        operation_id = "listConstants",
+        params(("project_id" = String, Path, description = "Project id")),
+        security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+        responses(
+            (status = 200, description = "Constants of the latest IDL version, with an `ETag`", body = Object),
+            (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+            (status = 401, description = "Invalid credentials", body = ErrorBody),
+            (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+        ),
+    )]
+    constants,
+    views::constants
+);
+simple_view!(
+    /// The program's own OpenAPI 3.1 document (its generated REST API), built from the latest IDL.
+    #[utoipa::path(
+        get,
+        path = "/api/{project_id}/openapi.json",
+        tag = "program",
+        operation_id = "getProgramOpenApi",
+        params(("project_id" = String, Path, description = "Project id")),
+        security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+        responses(
+            (status = 200, description = "An OpenAPI 3.1 document, with an `ETag`", body = Object),
+            (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+            (status = 401, description = "Invalid credentials", body = ErrorBody),
+            (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+        ),
+    )]
+    openapi,
+    orquestra_docs::program_openapi
+);
 
-#[derive(Deserialize)]
+/// Which form of the IDL.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct IdlQuery {
+    /// `1` or `true`: the engine's normalised model instead of the IDL as uploaded.
     normalized: Option<String>,
 }
 
 /// The IDL as uploaded, or with `?normalized=1` the engine's normalised model.
+#[utoipa::path(
+    get,
+    path = "/api/{project_id}/idl",
+    tag = "program",
+    operation_id = "getProgramIdl",
+    params(("project_id" = String, Path, description = "Project id"), IdlQuery),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"projectId\", \"programName\", \"programId\", \"version\", \"normalized\", \"idl\"}`, with an `ETag`", body = Object),
+        (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 400, description = "Invalid query parameter", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+    ),
+)]
 async fn idl(
     State(state): State<AppState>,
     principal: Principal,

@@ -2,26 +2,34 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use orquestra_store::{kv, NewProject, Page, Project, ProjectUpdate, Socials};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::socials::{validate_socials, SocialsInput, SocialsView};
 use crate::access::{can_see, project_for, Access};
 use crate::auth::Principal;
+use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
 use crate::validate;
 use crate::{ApiError, AppState};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/projects", get(list_public).post(create))
-        .route("/api/projects/mine", get(list_mine))
-        .route("/api/projects/by-program/{program_id}", get(by_program))
-        .route("/api/projects/{id}", get(read).put(update).delete(remove))
-        .route("/api/stats", get(stats))
+/// Schemas the responses describe by name.
+#[derive(OpenApi)]
+#[openapi(components(schemas(ProjectView)))]
+struct Schemas;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(Schemas::openapi())
+        .routes(routes!(list_public, create))
+        .routes(routes!(list_mine))
+        .routes(routes!(by_program))
+        .routes(routes!(read, update, remove))
+        .routes(routes!(stats))
 }
 
 const NAME_MAX: usize = 100;
@@ -29,7 +37,7 @@ const DESCRIPTION_MAX: usize = 2_000;
 
 /// A project as the API shows it: the row (never `custom_docs`) plus owner, latest version and
 /// socials.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ProjectView {
     pub id: String,
     pub user_id: String,
@@ -83,13 +91,18 @@ async fn view(
     })
 }
 
-#[derive(Deserialize)]
+/// A new project (metadata only; upload an IDL with `PUT /api/idl/{project_id}`).
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateProject {
+    /// 1–100 characters.
     name: String,
+    /// Up to 2,000 characters.
     description: Option<String>,
+    /// Base58 program address.
     #[serde(rename = "programId")]
     program_id: String,
+    /// Defaults to `true`.
     #[serde(rename = "isPublic", default = "default_true")]
     is_public: bool,
 }
@@ -98,6 +111,25 @@ fn default_true() -> bool {
     true
 }
 
+/// Creates a project owned by the signed-in user.
+#[utoipa::path(
+    post,
+    path = "/api/projects",
+    tag = "projects",
+    operation_id = "createProject",
+    security(("bearerAuth" = [])),
+    request_body = CreateProject,
+    responses(
+        (status = 201, description = "Created: `{\"project\": ProjectView}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "A project API key cannot create projects", body = ErrorBody),
+        (status = 409, description = "You already have a project for this program id", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ),
+)]
 async fn create(
     State(state): State<AppState>,
     principal: Principal,
@@ -129,12 +161,28 @@ async fn create(
     Ok((StatusCode::CREATED, Json(json!({ "project": view }))))
 }
 
-#[derive(Deserialize)]
+/// Paging (`total` is in the body).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Page size (default 20; capped by the server).
     limit: Option<u32>,
+    /// Items to skip (default 0).
     offset: Option<u32>,
 }
 
+/// Public projects, newest first, paged.
+#[utoipa::path(
+    get,
+    path = "/api/projects",
+    tag = "projects",
+    operation_id = "listPublicProjects",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "`{\"projects\", \"total\", \"limit\", \"offset\"}`", body = Object),
+        (status = 400, description = "Invalid query parameter", body = ErrorBody),
+    ),
+)]
 async fn list_public(
     State(state): State<AppState>,
     QueryParams(q): QueryParams<ListQuery>,
@@ -151,6 +199,19 @@ async fn list_public(
     })))
 }
 
+/// The signed-in user's projects, public and private.
+#[utoipa::path(
+    get,
+    path = "/api/projects/mine",
+    tag = "projects",
+    operation_id = "listMyProjects",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"projects\", \"total\"}`", body = Object),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "A project API key cannot list a user's projects", body = ErrorBody),
+    ),
+)]
 async fn list_mine(
     State(state): State<AppState>,
     principal: Principal,
@@ -174,6 +235,20 @@ async fn list_mine(
 }
 
 /// The caller's own project for this program if there is one, else the newest public one.
+#[utoipa::path(
+    get,
+    path = "/api/projects/by-program/{program_id}",
+    tag = "projects",
+    operation_id = "getProjectByProgram",
+    params(("program_id" = String, Path, description = "Base58 program address")),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"project\": ProjectView}`", body = Object),
+        (status = 400, description = "Not a valid program address", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "No project the caller may see for this program", body = ErrorBody),
+    ),
+)]
 async fn by_program(
     State(state): State<AppState>,
     principal: Principal,
@@ -196,6 +271,20 @@ async fn by_program(
     ))
 }
 
+/// One project (private ones only for their owner and keys).
+#[utoipa::path(
+    get,
+    path = "/api/projects/{id}",
+    tag = "projects",
+    operation_id = "getProject",
+    params(("id" = String, Path, description = "Project id")),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"project\": ProjectView}`", body = Object),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+    ),
+)]
 async fn read(
     State(state): State<AppState>,
     principal: Principal,
@@ -207,17 +296,40 @@ async fn read(
     ))
 }
 
-#[derive(Deserialize)]
+/// A partial update: absent fields are kept; `description: null` clears it.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateProject {
     name: Option<String>,
     #[serde(default, deserialize_with = "super::nullable")]
     description: Option<Option<String>>,
+    /// Owner only.
     #[serde(rename = "isPublic")]
     is_public: Option<bool>,
+    /// Replaces every social link.
     socials: Option<SocialsInput>,
 }
 
+/// Updates a project's metadata (owner or project key; visibility: owner only).
+#[utoipa::path(
+    put,
+    path = "/api/projects/{id}",
+    tag = "projects",
+    operation_id = "updateProject",
+    params(("id" = String, Path, description = "Project id")),
+    security(("bearerAuth" = []), ("apiKeyAuth" = [])),
+    request_body = UpdateProject,
+    responses(
+        (status = 200, description = "`{\"project\": ProjectView}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner (or a key changing visibility)", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ),
+)]
 async fn update(
     State(state): State<AppState>,
     principal: Principal,
@@ -268,6 +380,21 @@ async fn update(
     ))
 }
 
+/// Deletes a project with everything it owns (owner only).
+#[utoipa::path(
+    delete,
+    path = "/api/projects/{id}",
+    tag = "projects",
+    operation_id = "deleteProject",
+    params(("id" = String, Path, description = "Project id")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"message\", \"projectId\"}`", body = Object),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+    ),
+)]
 async fn remove(
     State(state): State<AppState>,
     principal: Principal,
@@ -283,6 +410,16 @@ async fn remove(
 }
 
 /// `GET /api/stats`: public totals only (private projects are not counted).
+#[utoipa::path(
+    get,
+    path = "/api/stats",
+    tag = "projects",
+    operation_id = "stats",
+    responses(
+        (status = 200, description = "`{\"total_users\", \"total_projects\", \"total_idl_versions\", \"total_known_addresses\"}`",
+            body = Object),
+    ),
+)]
 async fn stats(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     let stats = state.store.stats(0).await?;
     Ok(Json(json!({

@@ -2,23 +2,26 @@
 //! left out or set to `null`/`""` is cleared.
 
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use orquestra_store::Socials;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::access::{project_for, Access};
 use crate::auth::Principal;
+use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::validate;
 use crate::{ApiError, AppState};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/projects/{id}/socials", get(read).put(replace))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(read, replace))
 }
 
-#[derive(Debug, Default, Serialize)]
+/// A project's social links.
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct SocialsView {
     pub twitter: Option<String>,
     pub discord: Option<String>,
@@ -27,7 +30,8 @@ pub struct SocialsView {
     pub website: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Social links: each an http(s) URL; `null`, `""` or absent clears it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SocialsInput {
     twitter: Option<String>,
@@ -51,6 +55,20 @@ pub fn validate_socials(input: &SocialsInput, pointer: &str) -> Result<Socials, 
     })
 }
 
+/// A project's social links.
+#[utoipa::path(
+    get,
+    path = "/api/projects/{id}/socials",
+    tag = "socials",
+    operation_id = "getSocials",
+    params(("id" = String, Path, description = "Project id")),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{\"projectId\", \"socials\": SocialsView}`", body = Object),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+    ),
+)]
 async fn read(
     State(state): State<AppState>,
     principal: Principal,
@@ -70,6 +88,26 @@ async fn read(
     Ok(Json(json!({ "projectId": project.id, "socials": view })))
 }
 
+/// Replaces every social link (owner or project key).
+#[utoipa::path(
+    put,
+    path = "/api/projects/{id}/socials",
+    tag = "socials",
+    operation_id = "replaceSocials",
+    params(("id" = String, Path, description = "Project id")),
+    security(("bearerAuth" = []), ("apiKeyAuth" = [])),
+    request_body = SocialsInput,
+    responses(
+        (status = 200, description = "`{\"projectId\", \"socials\": SocialsView}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
+        (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
+        (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "A value is not an http(s) URL, or an unknown field", body = ErrorBody),
+    ),
+)]
 async fn replace(
     State(state): State<AppState>,
     principal: Principal,

@@ -101,6 +101,14 @@ pub async fn start() -> TestServer {
 }
 
 pub async fn start_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestServer {
+    start_with_rpc(adjust, orquestra_rpc::RpcConfig::default()).await
+}
+
+/// A server whose RPC policy is `rpc` (e.g. `localnet` pointed at the LiteSVM test server).
+pub async fn start_with_rpc(
+    adjust: impl FnOnce(&mut ServerConfig),
+    rpc: orquestra_rpc::RpcConfig,
+) -> TestServer {
     let github = fake_github().await;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("s.db").display());
@@ -122,7 +130,8 @@ pub async fn start_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestServer {
     config.cors_origins = vec!["https://app.example".into()];
     config.body_limit = 64 * 1024;
     adjust(&mut config);
-    let state = AppState::new(db.store.clone(), Arc::new(MemoryKv::default()), config);
+    let rpc = orquestra_rpc::RpcClient::new(rpc).unwrap();
+    let state = AppState::with_rpc(db.store.clone(), Arc::new(MemoryKv::default()), config, rpc);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(orquestra_server::serve(listener, state, async {
         let _ = rx.await;

@@ -1,0 +1,150 @@
+//! `GET /openapi.json`: the platform API's own OpenAPI 3.1 document, generated from the route
+//! annotations (`#[utoipa::path]` on every handler, collected by `utoipa_axum`'s `OpenApiRouter`)
+//! and finished here with what only the running server knows (its public URL).
+//!
+//! Not to be confused with `GET /api/{project_id}/openapi.json`, the per-program document built by
+//! `orquestra-docs` from a project's IDL.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use bytes::Bytes;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::tag::TagBuilder;
+use utoipa::openapi::{Components, InfoBuilder, LicenseBuilder, OpenApi, Server};
+
+use crate::http_cache::{etag_of, respond};
+use crate::ApiError;
+
+/// Where the document is served.
+pub const PATH: &str = "/openapi.json";
+
+const DESCRIPTION: &str = "Orquestra turns Solana program IDLs into versioned documentation, a REST \
+API, unsigned transactions and decoded accounts.\n\n\
+Authentication: `Authorization: Bearer <session token>` (from GitHub sign-in, `/auth/github`), \
+`X-API-Key` (a project-scoped key, acting for that one project) or `X-Ingest-Key` (the ingest \
+service). Operations listing an empty security requirement also accept anonymous callers; private \
+projects are then invisible (404).\n\n\
+Errors share one shape (`ErrorBody`): `{\"error\": {\"code\", \"message\", \"details\": [{\"path\", \
+\"message\"}]}}`, where `path` is a JSON pointer into the request.";
+
+/// The tags, in the order a reader meets them.
+const TAGS: &[(&str, &str)] = &[
+    ("health", "Liveness and readiness"),
+    ("auth", "GitHub sign-in and sessions"),
+    ("projects", "Projects: create, list, read, update, delete; platform stats"),
+    ("socials", "A project's social links"),
+    ("keys", "Project API keys (owner only)"),
+    ("addresses", "A project's labelled (known) addresses"),
+    ("idl", "IDL upload, versions and ingest"),
+    ("program", "The generated program API: instructions, accounts, types, errors, events, constants, the IDL and the program's own OpenAPI document"),
+    ("docs", "Documentation: CPI.md and llms.txt"),
+    ("discovery", "Discovery for crawlers"),
+    ("transactions", "Unsigned transactions built from the IDL, instruction data, account resolution, decoding and simulation of any transaction"),
+    ("accounts", "On-chain accounts of a program, decoded with its IDL"),
+    ("meta", "This document"),
+];
+
+/// The platform API's OpenAPI 3.1 document (this document).
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "meta",
+    operation_id = "platformOpenApi",
+    responses(
+        (status = 200, description = "This OpenAPI 3.1 document, with an `ETag`", body = Object),
+        (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+    ),
+)]
+async fn document(State(doc): State<Document>, headers: HeaderMap) -> Response {
+    match doc.body {
+        Some(body) => respond(&headers, doc.etag, body, "application/json"),
+        None => ApiError::internal(&"the OpenAPI document could not be serialised").into_response(),
+    }
+}
+
+/// The serialised document, built once at startup.
+#[derive(Clone)]
+struct Document {
+    body: Option<Bytes>,
+    etag: String,
+}
+
+/// The document's own path, as an operation to merge into the collected document.
+fn own_path() -> OpenApi {
+    #[derive(utoipa::OpenApi)]
+    #[openapi(paths(document))]
+    struct Own;
+    <Own as utoipa::OpenApi>::openapi()
+}
+
+/// Completes the document collected from the routes: info, servers, security schemes, tags and
+/// the `/openapi.json` operation itself.
+pub fn finish(mut doc: OpenApi, public_url: &str) -> OpenApi {
+    doc.merge(own_path());
+    doc.info = InfoBuilder::new()
+        .title("Orquestra API")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description(Some(DESCRIPTION))
+        .license(Some(
+            LicenseBuilder::new()
+                .name("Apache-2.0")
+                .identifier(Some("Apache-2.0"))
+                .build(),
+        ))
+        .build();
+    doc.servers = Some(vec![Server::new(public_url)]);
+    let components = doc.components.get_or_insert_with(Components::new);
+    components.add_security_scheme(
+        "bearerAuth",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some(
+                    "Session token from GitHub sign-in (`POST /auth/github/callback`); browsers \
+                     may send it as the session cookie instead",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "apiKeyAuth",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "X-API-Key",
+            "Project API key: acts for its one project (read, and write content), never as the owner",
+        ))),
+    );
+    components.add_security_scheme(
+        "ingestKeyAuth",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "X-Ingest-Key",
+            "The ingest service's key (`POST /api/ingest/idl`), when the server has one configured",
+        ))),
+    );
+    doc.tags = Some(
+        TAGS.iter()
+            .map(|(name, description)| {
+                TagBuilder::new()
+                    .name(*name)
+                    .description(Some(*description))
+                    .build()
+            })
+            .collect(),
+    );
+    doc
+}
+
+/// The router serving `doc` at [`PATH`], serialised once, now.
+pub fn router<S: Clone + Send + Sync + 'static>(doc: &OpenApi) -> Router<S> {
+    let body = serde_json::to_vec(doc)
+        .map_err(|e| tracing::error!(error = %e, "serialising the OpenAPI document"))
+        .ok()
+        .map(Bytes::from);
+    let etag = body.as_deref().map(etag_of).unwrap_or_default();
+    Router::new()
+        .route(PATH, get(document))
+        .with_state(Document { body, etag })
+}

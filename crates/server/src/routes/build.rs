@@ -1,0 +1,430 @@
+//! The transaction builder: `POST /api/{projectId}/instructions/{name}/build` (unsigned
+//! transaction, optionally simulated), `…/accounts` (resolved account metas only) and `…/data`
+//! (instruction data + metas, for callers who compose their own transactions).
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use orquestra_rpc::{Endpoint, SimulateOptions};
+use orquestra_tx::{
+    build_transaction, resolve_accounts, Encoding, ResolveError, ResolveRequest, Resolved, TxError,
+    TxSpec, TxVersion,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Principal;
+use crate::chain::{endpoint, rpc_error, simulation_view};
+use crate::error::ErrorBody;
+use crate::extract::JsonBody;
+use crate::programs::{load, Loaded};
+use crate::{validate, ApiError, AppState};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(build))
+        .routes(routes!(accounts))
+        .routes(routes!(data))
+}
+
+/// How many rounds of "fetch the on-chain data resolution asked for" a build may take.
+const MAX_FETCH_ROUNDS: usize = 3;
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BuildRequest {
+    /// Instruction arguments, canonical JSON keyed by argument name.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub args: Option<Value>,
+    /// Account addresses by name; the rest is resolved from the IDL.
+    #[serde(default)]
+    pub accounts: BTreeMap<String, String>,
+    pub fee_payer: Option<String>,
+    pub recent_blockhash: Option<String>,
+    pub cluster: Option<String>,
+    /// The original's name for `cluster`.
+    pub network: Option<String>,
+    pub rpc_url: Option<String>,
+    #[serde(default)]
+    pub simulate: bool,
+    pub encoding: Option<String>,
+    /// `"legacy"` (default) or `0`.
+    #[schema(value_type = Option<String>)]
+    pub version: Option<Value>,
+    pub compute_unit_limit: Option<u32>,
+    pub compute_unit_price: Option<u64>,
+}
+
+impl BuildRequest {
+    fn cluster(&self) -> Option<&str> {
+        self.cluster.as_deref().or(self.network.as_deref())
+    }
+}
+
+fn tx_error(error: TxError) -> ApiError {
+    let mut api = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        error.code(),
+        error.to_string(),
+    );
+    if let Some(path) = error.path() {
+        api = api.with_detail(path, error.to_string());
+    }
+    api
+}
+
+fn resolve_error(error: ResolveError) -> ApiError {
+    let status = match &error {
+        ResolveError::InstructionNotFound { .. } => StatusCode::NOT_FOUND,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let mut api = ApiError::new(status, error.code(), error.to_string());
+    for (path, message) in error.details() {
+        api = api.with_detail(path, message);
+    }
+    api
+}
+
+/// Lazily chosen RPC endpoint: only requests that need the chain pay for resolving it.
+struct Chain<'a> {
+    state: &'a AppState,
+    request: &'a BuildRequest,
+    endpoint: Option<Endpoint>,
+}
+
+impl Chain<'_> {
+    async fn get(&mut self) -> Result<&Endpoint, ApiError> {
+        if self.endpoint.is_none() {
+            self.endpoint = Some(
+                endpoint(
+                    self.state,
+                    self.request.cluster(),
+                    self.request.rpc_url.as_deref(),
+                )
+                .await?,
+            );
+        }
+        self.endpoint
+            .as_ref()
+            .ok_or_else(|| ApiError::internal(&"endpoint"))
+    }
+}
+
+/// Encodes the data and resolves the accounts, fetching on-chain data resolution asks for.
+async fn prepare(
+    loaded: &Loaded,
+    name: &str,
+    request: &BuildRequest,
+    chain: &mut Chain<'_>,
+) -> Result<(String, Vec<u8>, Resolved), ApiError> {
+    let args = request.args.clone().unwrap_or_else(|| json!({}));
+    let instruction = loaded.program.find_instruction(name).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_instruction",
+            format!("instruction {name:?} not found"),
+        )
+    })?;
+    let data = loaded
+        .program
+        .encode_instruction(&instruction.name, &args)
+        .map_err(|e| {
+            let e = e.prefixed("/args");
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_args",
+                format!("{}: {}", e.path, e.message),
+            )
+            .with_detail(e.path, e.message)
+        })?;
+    let mut resolve = ResolveRequest {
+        program_id: Some(loaded.project.program_id.clone()),
+        fee_payer: request.fee_payer.clone(),
+        accounts: request.accounts.clone(),
+        args,
+        account_data: HashMap::new(),
+    };
+    for _ in 0..=MAX_FETCH_ROUNDS {
+        match resolve_accounts(&loaded.program, &instruction.name, &resolve) {
+            Ok(resolved) => return Ok((instruction.name.clone(), data, resolved)),
+            Err(ResolveError::NeedsAccountData { accounts, .. }) => {
+                let state = chain.state;
+                let endpoint = chain.get().await?;
+                let keys: Vec<&str> = accounts.iter().map(String::as_str).collect();
+                let fetched = state
+                    .rpc
+                    .get_multiple_accounts(endpoint, &keys)
+                    .await
+                    .map_err(rpc_error)?;
+                for (pubkey, account) in accounts.iter().zip(fetched) {
+                    let account = account.ok_or_else(|| {
+                        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "account_not_found", format!("account {pubkey} does not exist on this cluster; it is needed to resolve the instruction's accounts"))
+                    })?;
+                    resolve.account_data.insert(pubkey.clone(), account.data);
+                }
+            }
+            Err(other) => return Err(resolve_error(other)),
+        }
+    }
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unresolvable_accounts",
+        "accounts still depend on on-chain data after several fetches; pass them explicitly",
+    ))
+}
+
+fn metas_view(resolved: &Resolved) -> Vec<Value> {
+    resolved
+        .metas
+        .iter()
+        .map(|m| json!({ "name": m.name, "pubkey": m.pubkey, "isSigner": m.is_signer, "isWritable": m.is_writable, "source": m.source, "bump": m.bump }))
+        .collect()
+}
+
+fn tx_version(value: Option<&Value>) -> Result<TxVersion, ApiError> {
+    match value {
+        None => Ok(TxVersion::Legacy),
+        Some(Value::String(s)) if s == "legacy" => Ok(TxVersion::Legacy),
+        Some(Value::String(s)) if s == "0" || s == "v0" => Ok(TxVersion::V0),
+        Some(Value::Number(n)) if n.as_u64() == Some(0) => Ok(TxVersion::V0),
+        Some(_) => Err(ApiError::invalid("/version", "expected \"legacy\" or 0")),
+    }
+}
+
+/// Builds an unsigned transaction (legacy or v0) for one instruction, resolving the accounts the
+/// caller did not give; optionally simulates it and decodes a failure with the IDL.
+#[utoipa::path(
+    post,
+    path = "/api/{project_id}/instructions/{name}/build",
+    tag = "transactions",
+    operation_id = "buildTransaction",
+    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name (either casing)")),
+    request_body = BuildRequest,
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{transaction, encoding, wireFormat, message, instruction, signersRequired, fee, simulation?}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
+        (status = 404, description = "Project or instruction not found", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid args (JSON pointer), missing accounts (every one named), bad addresses", body = ErrorBody),
+        (status = 502, description = "The RPC failed", body = ErrorBody),
+        (status = 504, description = "The RPC timed out", body = ErrorBody),
+    ),
+)]
+async fn build(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, name)): Path<(String, String)>,
+    JsonBody(request): JsonBody<BuildRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let fee_payer = request
+        .fee_payer
+        .clone()
+        .ok_or_else(|| ApiError::invalid("/feePayer", "is required"))?;
+    validate::pubkey("/feePayer", &fee_payer)?;
+    let encoding = match request.encoding.as_deref() {
+        None | Some("base64") => Encoding::Base64,
+        Some("base58") => Encoding::Base58,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "/encoding",
+                "expected \"base64\" or \"base58\"",
+            ))
+        }
+    };
+    let version = tx_version(request.version.as_ref())?;
+    let loaded = load(&state, &principal, &id, None).await?;
+    let mut chain = Chain {
+        state: &state,
+        request: &request,
+        endpoint: None,
+    };
+    let (ix_name, data, resolved) = prepare(&loaded, &name, &request, &mut chain).await?;
+
+    let (recent_blockhash, blockhash_source, last_valid) = match &request.recent_blockhash {
+        Some(hash) => (hash.clone(), "client", None),
+        None => {
+            let endpoint = chain.get().await?.clone();
+            let latest = state
+                .rpc
+                .get_latest_blockhash(&endpoint)
+                .await
+                .map_err(rpc_error)?;
+            (
+                latest.blockhash,
+                "rpc",
+                Some(latest.last_valid_block_height),
+            )
+        }
+    };
+    let spec = TxSpec {
+        fee_payer: fee_payer.clone(),
+        instructions: vec![resolved.to_instruction(data.clone())],
+        recent_blockhash: recent_blockhash.clone(),
+        version,
+        compute_unit_limit: request.compute_unit_limit,
+        compute_unit_price: request.compute_unit_price,
+    };
+    let built = build_transaction(&spec).map_err(tx_error)?;
+    let transaction = encoding.encode(&built.bytes);
+    let mut body = json!({
+        "projectId": loaded.project.id,
+        "programId": resolved.program_id,
+        "programName": loaded.program.name,
+        "version": loaded.version,
+        "transaction": transaction,
+        "serializedTransaction": transaction,
+        "encoding": encoding.as_str(),
+        "wireFormat": built.version.as_str(),
+        "message": {
+            "header": built.header,
+            "accounts": built.message_accounts,
+            "recentBlockhash": recent_blockhash,
+            "lastValidBlockHeight": last_valid,
+        },
+        "recentBlockhash": recent_blockhash,
+        "blockhashSource": blockhash_source,
+        "instruction": {
+            "name": ix_name,
+            "programId": resolved.program_id,
+            "data": { "hex": orquestra_tx::encoding::to_hex(&data), "base64": orquestra_tx::encoding::to_base64(&data) },
+            "accounts": metas_view(&resolved),
+        },
+        "signersRequired": built.signers_required,
+        "fee": {
+            "lamports": built.fee_lamports,
+            "signatures": built.header[0],
+            "computeUnitLimit": built.compute_unit_limit,
+            "computeUnitPrice": request.compute_unit_price,
+        },
+        "estimatedFee": built.fee_lamports,
+        "warnings": built.warnings,
+    });
+    if let Some(endpoint) = &chain.endpoint {
+        body["network"] = endpoint.network().into();
+        body["rpcUrlHost"] = endpoint.host().into();
+    }
+    if request.simulate {
+        let endpoint = chain.get().await?.clone();
+        let options = SimulateOptions {
+            sig_verify: false,
+            replace_recent_blockhash: blockhash_source == "client",
+            ..SimulateOptions::default()
+        };
+        let result = state
+            .rpc
+            .simulate_transaction(&endpoint, &built.to_base64(), &options)
+            .await
+            .map_err(rpc_error)?;
+        // Compute-budget instructions come first; the program's instruction is the last one.
+        let program = loaded.program.clone();
+        let program_index = usize::from(request.compute_unit_limit.is_some())
+            + usize::from(request.compute_unit_price.is_some());
+        body["simulation"] = simulation_view(&result, |index| {
+            (index == program_index).then(|| program.clone())
+        });
+        body["network"] = endpoint.network().into();
+        body["rpcUrlHost"] = endpoint.host().into();
+    }
+    Ok(Json(body))
+}
+
+/// Resolves the instruction's account metas (what `build` would use), without a transaction.
+#[utoipa::path(
+    post,
+    path = "/api/{project_id}/instructions/{name}/accounts",
+    tag = "transactions",
+    operation_id = "resolveAccounts",
+    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name (either casing)")),
+    request_body = BuildRequest,
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{instruction, programId, accounts: [{name, pubkey, isSigner, isWritable, source}]}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
+        (status = 404, description = "Project or instruction not found", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid args (JSON pointer), missing accounts (every one named), bad addresses", body = ErrorBody),
+        (status = 502, description = "The RPC failed", body = ErrorBody),
+        (status = 504, description = "The RPC timed out", body = ErrorBody),
+    ),
+)]
+async fn accounts(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, name)): Path<(String, String)>,
+    JsonBody(request): JsonBody<BuildRequest>,
+) -> Result<Json<Value>, ApiError> {
+    if let Some(fee_payer) = &request.fee_payer {
+        validate::pubkey("/feePayer", fee_payer)?;
+    }
+    let loaded = load(&state, &principal, &id, None).await?;
+    let mut chain = Chain {
+        state: &state,
+        request: &request,
+        endpoint: None,
+    };
+    let (ix_name, _, resolved) = prepare(&loaded, &name, &request, &mut chain).await?;
+    Ok(Json(json!({
+        "projectId": loaded.project.id,
+        "programId": resolved.program_id,
+        "version": loaded.version,
+        "instruction": ix_name,
+        "accounts": metas_view(&resolved),
+    })))
+}
+
+/// The encoded instruction data and resolved metas, for callers who compose their own transactions.
+#[utoipa::path(
+    post,
+    path = "/api/{project_id}/instructions/{name}/data",
+    tag = "transactions",
+    operation_id = "instructionData",
+    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name (either casing)")),
+    request_body = BuildRequest,
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{instruction, programId, data: {hex, base64}, accounts}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
+        (status = 404, description = "Project or instruction not found", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid args (JSON pointer), missing accounts (every one named), bad addresses", body = ErrorBody),
+        (status = 502, description = "The RPC failed", body = ErrorBody),
+        (status = 504, description = "The RPC timed out", body = ErrorBody),
+    ),
+)]
+async fn data(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, name)): Path<(String, String)>,
+    JsonBody(request): JsonBody<BuildRequest>,
+) -> Result<Json<Value>, ApiError> {
+    if let Some(fee_payer) = &request.fee_payer {
+        validate::pubkey("/feePayer", fee_payer)?;
+    }
+    let loaded = load(&state, &principal, &id, None).await?;
+    let mut chain = Chain {
+        state: &state,
+        request: &request,
+        endpoint: None,
+    };
+    let (ix_name, data, resolved) = prepare(&loaded, &name, &request, &mut chain).await?;
+    Ok(Json(json!({
+        "projectId": loaded.project.id,
+        "programId": resolved.program_id,
+        "version": loaded.version,
+        "instruction": ix_name,
+        "data": { "hex": orquestra_tx::encoding::to_hex(&data), "base64": orquestra_tx::encoding::to_base64(&data) },
+        "accounts": metas_view(&resolved),
+    })))
+}

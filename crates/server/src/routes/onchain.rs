@@ -1,0 +1,412 @@
+//! Reading a program's accounts back as JSON: `GET /api/{projectId}/pda/fetch/{address}` (one
+//! account, its type identified by discriminator and decoded) and
+//! `POST /api/{projectId}/program-accounts/query` (`getProgramAccounts` with typed filters).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use orquestra_idl::{Discriminator, Program};
+use orquestra_rpc::{Account, Filter, ProgramAccountsQuery};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Principal;
+use crate::chain::{endpoint, rpc_error};
+use crate::error::ErrorBody;
+use crate::extract::{JsonBody, QueryParams};
+use crate::programs::load;
+use crate::{validate, ApiError, AppState};
+
+/// Most accounts one query returns.
+const MAX_LIMIT: usize = 100;
+/// Largest `getProgramAccounts` answer accepted (filters keep real queries far below this).
+const MAX_QUERY_BYTES: usize = 64 * 1024 * 1024;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(fetch))
+        .routes(routes!(query))
+}
+
+/// An on-chain account decoded with the program's IDL: by `account_type` when given, else by
+/// discriminator.
+fn decode_account(
+    program: &Program,
+    address: &str,
+    account: &Account,
+    account_type: Option<&str>,
+    include_raw: bool,
+) -> Value {
+    let def = match account_type {
+        Some(name) => program.find_account(name),
+        None => program.identify_account(&account.data),
+    };
+    let mut out = json!({
+        "address": address,
+        "owner": account.owner,
+        "lamports": account.lamports,
+        "executable": account.executable,
+        "rentEpoch": account.rent_epoch,
+        "space": account.space,
+        "accountType": def.map(|d| d.name.clone()),
+        "data": Value::Null,
+    });
+    let mut raw = include_raw || def.is_none();
+    if let Some(def) = def {
+        match program.decode_account(&def.name, &account.data) {
+            Ok(decoded) => {
+                out["data"] = decoded.value;
+                out["trailingBytes"] = decoded.trailing_bytes.into();
+            }
+            Err(e) => {
+                out["parseError"] = json!({ "code": e.code, "path": e.path, "message": e.message });
+                raw = true;
+            }
+        }
+    }
+    if raw {
+        out["raw"] = orquestra_tx::encoding::to_base64(&account.data).into();
+    }
+    out
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+struct FetchQuery {
+    cluster: Option<String>,
+    network: Option<String>,
+    rpc_url: Option<String>,
+    account_type: Option<String>,
+    include_raw: Option<bool>,
+}
+
+/// Fetches one account over RPC and decodes it with the IDL (type by discriminator, or `accountType`).
+#[utoipa::path(
+    get,
+    path = "/api/{project_id}/pda/fetch/{address}",
+    tag = "accounts",
+    operation_id = "fetchAccount",
+    params(("project_id" = String, Path, description = "Project id"), ("address" = String, Path, description = "Account address (base58)"), FetchQuery),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{address, owner, lamports, accountType, data, raw?, parseError?}`", body = Object),
+        (status = 400, description = "Bad address, query or cluster", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
+        (status = 404, description = "Project or account not found", body = ErrorBody),
+        (status = 502, description = "The RPC failed", body = ErrorBody),
+        (status = 504, description = "The RPC timed out", body = ErrorBody),
+    ),
+)]
+async fn fetch(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, address)): Path<(String, String)>,
+    QueryParams(q): QueryParams<FetchQuery>,
+) -> Result<Json<Value>, ApiError> {
+    validate::pubkey("/address", &address).map_err(|e| ApiError {
+        status: StatusCode::BAD_REQUEST,
+        ..e
+    })?;
+    let loaded = load(&state, &principal, &id, None).await?;
+    let endpoint = endpoint(
+        &state,
+        q.cluster.as_deref().or(q.network.as_deref()),
+        q.rpc_url.as_deref(),
+    )
+    .await?;
+    let account = state
+        .rpc
+        .get_account_info(&endpoint, &address)
+        .await
+        .map_err(rpc_error)?
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "account {address} does not exist on {}",
+                endpoint.network()
+            ))
+        })?;
+    let mut body = decode_account(
+        &loaded.program,
+        &address,
+        &account,
+        q.account_type.as_deref(),
+        q.include_raw.unwrap_or(false),
+    );
+    body["ownedByProgram"] = (account.owner == loaded.project.program_id).into();
+    body["network"] = endpoint.network().into();
+    Ok(Json(body))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct FieldFilter {
+    /// Field path in the decoded account (`owner`, `/config/authority`, `config.authority`).
+    field: String,
+    /// The value, canonical JSON of the field's type.
+    #[schema(value_type = Object)]
+    value: Value,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct MemcmpFilter {
+    offset: u64,
+    /// Base58 bytes.
+    bytes: String,
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct QueryBody {
+    account_type: Option<String>,
+    cluster: Option<String>,
+    network: Option<String>,
+    rpc_url: Option<String>,
+    data_size: Option<u64>,
+    #[serde(default)]
+    memcmp: Vec<MemcmpFilter>,
+    #[serde(default)]
+    field_filters: Vec<FieldFilter>,
+    limit: Option<usize>,
+    #[serde(default)]
+    include_raw: bool,
+}
+
+/// The account type's identity as RPC filters: byte discriminators as memcmp, size as dataSize.
+fn type_filters(
+    program: &Program,
+    name: &str,
+    applied: &mut Vec<Value>,
+) -> Result<Vec<Filter>, ApiError> {
+    let def = program.find_account(name).ok_or_else(|| {
+        ApiError::invalid(
+            "/accountType",
+            format!("no account type {name:?} in this IDL"),
+        )
+    })?;
+    let mut filters = Vec::new();
+    if !def.prefix.is_empty() {
+        filters.push(Filter::memcmp(0, &def.prefix));
+        applied.push(json!({ "type": "memcmp", "offset": 0, "hex": orquestra_tx::encoding::to_hex(&def.prefix), "source": format!("accountType:{}", def.name) }));
+    }
+    for discriminator in &def.discriminators {
+        match discriminator {
+            Discriminator::Bytes { offset, bytes } if !(*offset == 0 && *bytes == def.prefix) => {
+                filters.push(Filter::memcmp(*offset as u64, bytes));
+                applied.push(json!({ "type": "memcmp", "offset": offset, "hex": orquestra_tx::encoding::to_hex(bytes), "source": format!("accountType:{}", def.name) }));
+            }
+            Discriminator::Size { size } => {
+                filters.push(Filter::DataSize(*size as u64));
+                applied.push(json!({ "type": "dataSize", "dataSize": size, "source": format!("accountType:{}", def.name) }));
+            }
+            _ => {}
+        }
+    }
+    if filters.is_empty() {
+        return Err(ApiError::invalid(
+            "/accountType",
+            format!("account type {name:?} has no discriminator to filter on"),
+        ));
+    }
+    Ok(filters)
+}
+
+/// A field filter as a memcmp at the field's fixed offset, with the value encoded by its type.
+fn field_filter(
+    program: &Program,
+    account: &str,
+    index: usize,
+    filter: &FieldFilter,
+    applied: &mut Vec<Value>,
+) -> Result<Filter, ApiError> {
+    let pointer = format!("/fieldFilters/{index}");
+    let layout = program
+        .account_layout(account)
+        .map_err(|e| ApiError::invalid("/accountType", e.message))?;
+    let wanted = format!(
+        "/{}",
+        filter.field.trim_start_matches('/').replace('.', "/")
+    );
+    let field = layout
+        .fields
+        .iter()
+        .find(|f| f.path == wanted)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                format!("{pointer}/field"),
+                format!("{account} has no field {}", filter.field),
+            )
+        })?;
+    let offset = field.offset.ok_or_else(|| {
+        ApiError::invalid(
+            format!("{pointer}/field"),
+            format!(
+                "{} follows a variable-size field: its offset is not fixed",
+                filter.field
+            ),
+        )
+    })?;
+    // Encode the value with the field's own type, found by walking the decoded shape.
+    let ty = field_type(program, account, &wanted)
+        .ok_or_else(|| ApiError::invalid(format!("{pointer}/field"), "cannot type this field"))?;
+    let bytes = program
+        .encode_value(&ty, &filter.value)
+        .map_err(|e| ApiError::invalid(format!("{pointer}/value{}", e.path), e.message))?;
+    if bytes.is_empty() || bytes.len() > orquestra_rpc::MAX_MEMCMP_BYTES {
+        return Err(ApiError::invalid(
+            format!("{pointer}/value"),
+            "the encoded value must be 1..=128 bytes",
+        ));
+    }
+    applied.push(json!({ "type": "memcmp", "offset": offset, "hex": orquestra_tx::encoding::to_hex(&bytes), "source": format!("field:{}", filter.field) }));
+    Ok(Filter::memcmp(offset as u64, &bytes))
+}
+
+/// The type of the field at `pointer` (`/a/b`) inside account `account`.
+fn field_type(program: &Program, account: &str, pointer: &str) -> Option<orquestra_idl::Type> {
+    let mut ty = program.find_account(account)?.ty.clone();
+    for segment in pointer.trim_start_matches('/').split('/') {
+        let resolved = match &ty {
+            orquestra_idl::Type::Defined { name, .. } => {
+                program.find_type(name).map(|t| t.ty.clone())?
+            }
+            other => other.clone(),
+        };
+        let orquestra_idl::Type::Struct { fields } = resolved else {
+            return None;
+        };
+        ty = fields.into_iter().find(|f| f.name == segment)?.ty;
+    }
+    Some(ty)
+}
+
+/// `getProgramAccounts` with typed filters (account type, field values at their layout offsets),
+/// each result decoded with the IDL.
+#[utoipa::path(
+    post,
+    path = "/api/{project_id}/program-accounts/query",
+    tag = "accounts",
+    operation_id = "queryProgramAccounts",
+    params(("project_id" = String, Path, description = "Project id")),
+    request_body = QueryBody,
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{filtersApplied, matched, count, accounts: [...]}`", body = Object),
+        (status = 400, description = "Malformed JSON or unknown cluster", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
+        (status = 404, description = "Project not found", body = ErrorBody),
+        (status = 422, description = "Bad filters (JSON pointer)", body = ErrorBody),
+        (status = 502, description = "The RPC failed", body = ErrorBody),
+        (status = 504, description = "The RPC timed out", body = ErrorBody),
+    ),
+)]
+async fn query(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<QueryBody>,
+) -> Result<Json<Value>, ApiError> {
+    let limit = body.limit.unwrap_or(25);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::invalid(
+            "/limit",
+            format!("must be 1..={MAX_LIMIT}"),
+        ));
+    }
+    if body.memcmp.len() + body.field_filters.len() > 8 {
+        return Err(ApiError::invalid(
+            "/memcmp",
+            "at most 8 memcmp and field filters together",
+        ));
+    }
+    let loaded = load(&state, &principal, &id, None).await?;
+    let program = &loaded.program;
+    let mut applied = Vec::new();
+    let mut filters = Vec::new();
+    if let Some(name) = &body.account_type {
+        filters.extend(type_filters(program, name, &mut applied)?);
+    }
+    if let Some(size) = body.data_size {
+        filters.push(Filter::DataSize(size));
+        applied.push(json!({ "type": "dataSize", "dataSize": size, "source": "dataSize" }));
+    }
+    for (index, m) in body.memcmp.iter().enumerate() {
+        let bytes = bs58::decode(&m.bytes)
+            .into_vec()
+            .map_err(|_| ApiError::invalid(format!("/memcmp/{index}/bytes"), "expected base58"))?;
+        if bytes.is_empty() || bytes.len() > orquestra_rpc::MAX_MEMCMP_BYTES {
+            return Err(ApiError::invalid(
+                format!("/memcmp/{index}/bytes"),
+                "must be 1..=128 bytes",
+            ));
+        }
+        filters.push(Filter::memcmp(m.offset, &bytes));
+        applied.push(json!({ "type": "memcmp", "offset": m.offset, "hex": orquestra_tx::encoding::to_hex(&bytes), "source": "memcmp" }));
+    }
+    if !body.field_filters.is_empty() {
+        let account = body.account_type.as_deref().ok_or_else(|| {
+            ApiError::invalid(
+                "/accountType",
+                "fieldFilters need accountType to know the field offsets",
+            )
+        })?;
+        for (index, filter) in body.field_filters.iter().enumerate() {
+            filters.push(field_filter(program, account, index, filter, &mut applied)?);
+        }
+    }
+    if filters.is_empty() {
+        return Err(ApiError::invalid(
+            "/accountType",
+            "give accountType, dataSize, memcmp or fieldFilters: unfiltered queries are refused",
+        ));
+    }
+    let endpoint = endpoint(
+        &state,
+        body.cluster.as_deref().or(body.network.as_deref()),
+        body.rpc_url.as_deref(),
+    )
+    .await?;
+    let query = ProgramAccountsQuery {
+        filters,
+        with_context: true,
+        max_response_bytes: Some(MAX_QUERY_BYTES),
+        ..ProgramAccountsQuery::default()
+    };
+    let mut found = state
+        .rpc
+        .get_program_accounts(&endpoint, &loaded.project.program_id, &query)
+        .await
+        .map_err(rpc_error)?;
+    found.accounts.sort_by(|a, b| a.0.cmp(&b.0));
+    let total = found.accounts.len();
+    let accounts: Vec<Value> = found
+        .accounts
+        .iter()
+        .take(limit)
+        .map(|(address, account)| {
+            decode_account(
+                program,
+                address,
+                account,
+                body.account_type.as_deref(),
+                body.include_raw,
+            )
+        })
+        .collect();
+    Ok(Json(json!({
+        "projectId": loaded.project.id,
+        "programId": loaded.project.program_id,
+        "version": loaded.version,
+        "network": endpoint.network(),
+        "slot": found.slot,
+        "filtersApplied": applied,
+        "matched": total,
+        "count": accounts.len(),
+        "accounts": accounts,
+    })))
+}

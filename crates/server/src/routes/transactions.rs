@@ -1,0 +1,220 @@
+//! Any serialized transaction: `POST /api/transactions/decode` (instructions of programs the
+//! service knows are named and decoded with their IDL) and `POST /api/transactions/simulate`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use orquestra_idl::Program;
+use orquestra_rpc::SimulateOptions;
+use orquestra_tx::{decode_transaction_text, name_instructions, DecodedTransaction, Encoding};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::access::can_see;
+use crate::auth::Principal;
+use crate::chain::{endpoint, rpc_error, simulation_view};
+use crate::error::ErrorBody;
+use crate::extract::JsonBody;
+use crate::programs::{latest_version, program_at};
+use crate::{ApiError, AppState};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(decode))
+        .routes(routes!(simulate))
+        .routes(routes!(simulate_legacy_path))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct TransactionBody {
+    /// The serialized transaction (`serializedTransaction` in the original).
+    #[serde(alias = "serializedTransaction")]
+    transaction: String,
+    encoding: Option<String>,
+    cluster: Option<String>,
+    network: Option<String>,
+    rpc_url: Option<String>,
+}
+
+fn parse(body: &TransactionBody) -> Result<DecodedTransaction, ApiError> {
+    let encoding = match body.encoding.as_deref() {
+        None | Some("base64") => Encoding::Base64,
+        Some("base58") => Encoding::Base58,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "/encoding",
+                "expected \"base64\" or \"base58\"",
+            ))
+        }
+    };
+    decode_transaction_text(body.transaction.trim(), encoding).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.code(),
+            format!("not a valid transaction: {e}"),
+        )
+        .with_detail("/transaction", e.to_string())
+    })
+}
+
+/// Programs of the transaction that the caller can see a project for (the newest visible one).
+async fn known_programs(
+    state: &AppState,
+    principal: &Principal,
+    decoded: &DecodedTransaction,
+) -> Result<HashMap<String, Arc<Program>>, ApiError> {
+    let mut programs = HashMap::new();
+    for ix in &decoded.instructions {
+        let Some(program_id) = &ix.program_id else {
+            continue;
+        };
+        if programs.contains_key(program_id) {
+            continue;
+        }
+        let candidates = state.store.projects_by_program(program_id).await?;
+        let own = candidates
+            .iter()
+            .find(|p| principal.user_id() == Some(p.user_id.as_str()));
+        let Some(project) = own.or_else(|| candidates.iter().find(|p| can_see(principal, p)))
+        else {
+            continue;
+        };
+        let Ok(version) = latest_version(state, project).await else {
+            continue;
+        };
+        programs.insert(
+            program_id.clone(),
+            program_at(state, project, version).await?,
+        );
+    }
+    Ok(programs)
+}
+
+/// Decodes any serialized transaction; instructions of programs the service knows (and the caller
+/// may see) are named and their args and accounts decoded with the IDL.
+#[utoipa::path(
+    post,
+    path = "/api/transactions/decode",
+    tag = "transactions",
+    operation_id = "decodeTransaction",
+    request_body = TransactionBody,
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{version, header, accounts, recentBlockhash, instructions: [{programId, programName?, instructionName?, args?, accounts}]}`", body = Object),
+        (status = 400, description = "Malformed JSON or unknown cluster", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Not a valid transaction", body = ErrorBody),
+    ),
+)]
+async fn decode(
+    State(state): State<AppState>,
+    principal: Principal,
+    JsonBody(body): JsonBody<TransactionBody>,
+) -> Result<Json<Value>, ApiError> {
+    let decoded = parse(&body)?;
+    let programs = known_programs(&state, &principal, &decoded).await?;
+    let named = name_instructions(&decoded, |id| programs.get(id).map(|p| p.as_ref()));
+    Ok(Json(json!({
+        "version": decoded.version,
+        "signatures": decoded.signatures,
+        "header": decoded.header,
+        "accounts": decoded.account_keys,
+        "recentBlockhash": decoded.recent_blockhash,
+        "addressTableLookups": decoded.address_table_lookups,
+        "instructions": named,
+        "warnings": decoded.warnings,
+    })))
+}
+
+/// Simulates a raw transaction (signature verification off, blockhash replaced) and decodes a
+/// custom program error with the IDL of the failing program when known.
+#[utoipa::path(
+    post,
+    path = "/api/transactions/simulate",
+    tag = "transactions",
+    operation_id = "simulateTransaction",
+    request_body = TransactionBody,
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{success, err, decodedError, logs, unitsConsumed}`", body = Object),
+        (status = 400, description = "Malformed JSON or unknown cluster", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Not a valid transaction", body = ErrorBody),
+        (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
+        (status = 502, description = "The RPC failed", body = ErrorBody),
+        (status = 504, description = "The RPC timed out", body = ErrorBody),
+    ),
+)]
+async fn simulate(
+    State(state): State<AppState>,
+    principal: Principal,
+    JsonBody(body): JsonBody<TransactionBody>,
+) -> Result<Json<Value>, ApiError> {
+    let decoded = parse(&body)?;
+    let endpoint = endpoint(
+        &state,
+        body.cluster.as_deref().or(body.network.as_deref()),
+        body.rpc_url.as_deref(),
+    )
+    .await?;
+    let bytes = match body.encoding.as_deref() {
+        Some("base58") => Encoding::Base58.decode(body.transaction.trim()),
+        _ => Encoding::Base64.decode(body.transaction.trim()),
+    }
+    .map_err(|e| ApiError::invalid("/transaction", e.to_string()))?;
+    let options = SimulateOptions {
+        sig_verify: false,
+        replace_recent_blockhash: true,
+        ..SimulateOptions::default()
+    };
+    let result = state
+        .rpc
+        .simulate_transaction(
+            &endpoint,
+            &orquestra_tx::encoding::to_base64(&bytes),
+            &options,
+        )
+        .await
+        .map_err(rpc_error)?;
+    let programs = known_programs(&state, &principal, &decoded).await?;
+    let mut view = simulation_view(&result, |index| {
+        let program_id = decoded.instructions.get(index)?.program_id.as_ref()?;
+        programs.get(program_id).cloned()
+    });
+    view["network"] = endpoint.network().into();
+    view["rpcUrlHost"] = endpoint.host().into();
+    Ok(Json(view))
+}
+
+/// The original's path for [`simulate`].
+#[utoipa::path(
+    post,
+    path = "/api/tx/simulate",
+    tag = "transactions",
+    operation_id = "simulateTransactionLegacyPath",
+    request_body = TransactionBody,
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "Same as `POST /api/transactions/simulate`", body = Object),
+        (status = 400, description = "Malformed JSON or unknown cluster", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "Not a valid transaction", body = ErrorBody),
+        (status = 502, description = "The RPC failed", body = ErrorBody),
+    ),
+)]
+async fn simulate_legacy_path(
+    state: State<AppState>,
+    principal: Principal,
+    body: JsonBody<TransactionBody>,
+) -> Result<Json<Value>, ApiError> {
+    simulate(state, principal, body).await
+}
