@@ -44,10 +44,11 @@ pub trait Store: Send + Sync + 'static {
     /// The seed's "project with latest IDL and socials", one query.
     async fn project_details(&self, id: &str) -> Result<Option<ProjectDetails>>;
 
-    /// Creates a project and its version 1 in one transaction (an upload never leaves a project
-    /// without its IDL).
+    /// Creates project `project_id` (from [`crate::ids::new_id`]; chosen by the caller so the docs
+    /// stored with version 1 can already link to it) and its version 1 in one transaction.
     async fn create_project_with_version(
         &self,
+        project_id: &str,
         project: &NewProject,
         idl_json: &str,
         cpi_md: Option<&str>,

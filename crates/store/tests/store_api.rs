@@ -613,12 +613,16 @@ async fn search_finds_public_projects_by_name_program_and_instruction() {
         program_id: program.into(),
         is_public: public,
     };
-    let (swap, v1) = t
-        .db
-        .store
-        .create_project_with_version(&new("Whirlpool swap", PROGRAM_A, true), "{}", Some("# doc"))
-        .await
-        .unwrap();
+    let (swap, v1) =
+        t.db.store
+            .create_project_with_version(
+                &ids::new_id(),
+                &new("Whirlpool swap", PROGRAM_A, true),
+                "{}",
+                Some("# doc"),
+            )
+            .await
+            .unwrap();
     assert_eq!(v1.version, 1);
     t.db.store
         .set_search_instructions(&swap.id, "initialize_pool swap two_hop_swap")
@@ -626,7 +630,12 @@ async fn search_finds_public_projects_by_name_program_and_instruction() {
         .unwrap();
     let (hidden, _) =
         t.db.store
-            .create_project_with_version(&new("Secret swap", PROGRAM_B, false), "{}", None)
+            .create_project_with_version(
+                &ids::new_id(),
+                &new("Secret swap", PROGRAM_B, false),
+                "{}",
+                None,
+            )
             .await
             .unwrap();
     let names =
@@ -711,7 +720,7 @@ async fn creating_a_project_with_its_first_version_is_atomic() {
     };
     let err =
         t.db.store
-            .create_project_with_version(&clash, "{}", None)
+            .create_project_with_version(&ids::new_id(), &clash, "{}", None)
             .await
             .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }));

@@ -229,3 +229,87 @@ impl TestServer {
         (status, value)
     }
 }
+
+fn node_skip_requested() -> bool {
+    std::env::var("ORQUESTRA_SKIP_NODE_TESTS").is_ok_and(|v| v == "1")
+}
+
+fn repo_dir(rel: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
+}
+
+/// LiteSVM behind JSON-RPC (`tests/litesvm-rpc/server.mjs`); `None` only when
+/// `ORQUESTRA_SKIP_NODE_TESTS=1`. The child is killed when dropped.
+pub async fn litesvm() -> Option<(tokio::process::Child, String)> {
+    use tokio::io::AsyncBufReadExt;
+    let dir = repo_dir("tests/litesvm-rpc");
+    if !dir.join("node_modules/litesvm/package.json").exists() {
+        assert!(node_skip_requested(), "tests/litesvm-rpc/node_modules is missing: run scripts/test.sh or `npm ci --prefix tests/litesvm-rpc`");
+        return None;
+    }
+    let mut child = tokio::process::Command::new("node")
+        .arg(dir.join("server.mjs"))
+        .arg("0")
+        .arg("--watch-stdin")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node must be on PATH");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let url = first.strip_prefix("listening on ").unwrap().to_string();
+    Some((child, url))
+}
+
+/// A raw JSON-RPC call (for the LiteSVM server's test-only methods).
+pub async fn rpc_call(url: &str, method: &str, params: Value) -> Value {
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    let response: Value = reqwest::Client::new()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(response.get("error").is_none(), "{method}: {response}");
+    response["result"].clone()
+}
+
+/// `tests/node-verify/verify.mjs` on the given requests; `None` only when skipping node tests.
+pub fn node_verify(requests: &[Value]) -> Option<Vec<Value>> {
+    use std::io::Write as _;
+    let dir = repo_dir("tests/node-verify");
+    if !dir.join("node_modules/@solana/web3.js").exists() {
+        assert!(node_skip_requested(), "tests/node-verify/node_modules is missing: run scripts/test.sh or `npm ci --prefix tests/node-verify`");
+        return None;
+    }
+    let mut child = std::process::Command::new("node")
+        .arg(dir.join("verify.mjs"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node must be on PATH");
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        for r in requests {
+            writeln!(stdin, "{r}").unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect(),
+    )
+}

@@ -21,6 +21,7 @@ pub(crate) fn fts_query(text: &str) -> Option<String> {
 impl SqliteStore {
     pub(crate) async fn create_project_with_version_impl(
         &self,
+        project_id: &str,
         p: &NewProject,
         idl_json: &str,
         cpi_md: Option<&str>,
@@ -35,7 +36,7 @@ impl SqliteStore {
              VALUES (?, ?, ?, ?, ?, ?)
              RETURNING id, user_id, name, description, program_id, is_public, custom_docs, created_at, updated_at",
         )
-        .bind(new_id())
+        .bind(project_id)
         .bind(&p.user_id)
         .bind(&p.name)
         .bind(&p.description)

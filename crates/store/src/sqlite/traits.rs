@@ -68,11 +68,12 @@ impl Store for SqliteStore {
 
     async fn create_project_with_version(
         &self,
+        project_id: &str,
         project: &NewProject,
         idl_json: &str,
         cpi_md: Option<&str>,
     ) -> Result<(Project, IdlVersion)> {
-        self.create_project_with_version_impl(project, idl_json, cpi_md)
+        self.create_project_with_version_impl(project_id, project, idl_json, cpi_md)
             .await
     }
     async fn set_search_instructions(&self, project_id: &str, instructions: &str) -> Result<()> {
