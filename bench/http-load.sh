@@ -17,6 +17,9 @@ BIN=target/release/orquestra
 WORK=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export ORQUESTRA_DATABASE_URL="sqlite://$WORK/bench.db" RUST_LOG=warn
+# Measure throughput, not the limiter: every rate-limit class unlimited.
+export ORQUESTRA_RATE_LIMIT_API=0 ORQUESTRA_RATE_LIMIT_BUILD=0 ORQUESTRA_RATE_LIMIT_SIMULATE=0 \
+  ORQUESTRA_RATE_LIMIT_UPLOAD=0 ORQUESTRA_RATE_LIMIT_MCP=0
 
 $BIN serve --listen 127.0.0.1:0 >"$WORK/out" 2>"$WORK/err" &
 SERVER=$!

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use orquestra_server::config::parse_duration;
-use orquestra_server::{GithubConfig, ServerConfig};
+use orquestra_server::{GithubConfig, RateLimits, ServerConfig};
 
 use crate::error::CliError;
 
@@ -57,6 +57,45 @@ pub struct ServiceArgs {
     /// Comma-separated origins allowed by CORS (exact match).
     #[arg(long, env = "ORQUESTRA_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
+    #[command(flatten)]
+    rate_limits: RateLimitArgs,
+    /// Comma-separated extra hosts `/mcp` answers for (`name` or `name:port`; `*` = any), beside
+    /// the loopback names and the public URL's host.
+    #[arg(long, env = "ORQUESTRA_MCP_ALLOWED_HOSTS", value_delimiter = ',')]
+    mcp_allowed_hosts: Vec<String>,
+}
+
+/// Requests per minute per client (project API key, else IP address) for each class of route;
+/// `0` = unlimited. Which routes fall in which class: `orquestra_server::rate_limit`.
+#[derive(clap::Args, Clone, Copy)]
+pub struct RateLimitArgs {
+    /// Every `/api/*` route not in a stricter class.
+    #[arg(long, env = "ORQUESTRA_RATE_LIMIT_API", default_value_t = 300)]
+    rate_limit_api: u32,
+    /// `POST /api/{id}/instructions/{name}/build|accounts|data`.
+    #[arg(long, env = "ORQUESTRA_RATE_LIMIT_BUILD", default_value_t = 60)]
+    rate_limit_build: u32,
+    /// `POST /api/transactions/simulate`, `POST /api/tx/simulate` (RPC simulation).
+    #[arg(long, env = "ORQUESTRA_RATE_LIMIT_SIMULATE", default_value_t = 30)]
+    rate_limit_simulate: u32,
+    /// IDL upload/update and ingest.
+    #[arg(long, env = "ORQUESTRA_RATE_LIMIT_UPLOAD", default_value_t = 20)]
+    rate_limit_upload: u32,
+    /// Everything under `/mcp`.
+    #[arg(long, env = "ORQUESTRA_RATE_LIMIT_MCP", default_value_t = 120)]
+    rate_limit_mcp: u32,
+}
+
+impl From<RateLimitArgs> for RateLimits {
+    fn from(a: RateLimitArgs) -> Self {
+        RateLimits {
+            api: a.rate_limit_api,
+            build: a.rate_limit_build,
+            simulate: a.rate_limit_simulate,
+            upload: a.rate_limit_upload,
+            mcp: a.rate_limit_mcp,
+        }
+    }
 }
 
 /// The folder the database lives in: where generated state (the secret) is kept.
@@ -163,13 +202,49 @@ pub fn server_config(
         .map(|o| o.trim().to_string())
         .filter(|o| !o.is_empty())
         .collect();
+    config.mcp_allowed_hosts.extend(
+        args.mcp_allowed_hosts
+            .into_iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty()),
+    );
+    config.rate_limits = args.rate_limits.into();
     Ok(config)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::data_dir;
+    use super::{data_dir, RateLimitArgs};
+    use clap::Parser;
+    use orquestra_server::RateLimits;
     use std::path::PathBuf;
+
+    #[derive(Parser)]
+    struct Limits {
+        #[command(flatten)]
+        limits: RateLimitArgs,
+    }
+
+    #[test]
+    fn rate_limits_have_production_defaults_and_flags() {
+        let parse = |args: &[&str]| -> RateLimits {
+            let mut argv = vec!["orquestra"];
+            argv.extend_from_slice(args);
+            Limits::try_parse_from(argv).unwrap().limits.into()
+        };
+        assert_eq!(
+            parse(&[]),
+            RateLimits {
+                api: 300,
+                build: 60,
+                simulate: 30,
+                upload: 20,
+                mcp: 120
+            }
+        );
+        let custom = parse(&["--rate-limit-build", "0", "--rate-limit-mcp", "7"]);
+        assert_eq!((custom.build, custom.mcp, custom.api), (0, 7, 300));
+    }
 
     #[test]
     fn data_dir_is_the_database_folder() {

@@ -35,6 +35,8 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+// Parsed once per process: the size of `serve`'s many options does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Run the HTTP service (migrates the database first).
     Serve(serve_cmd::ServeArgs),

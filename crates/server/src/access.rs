@@ -33,6 +33,26 @@ pub async fn project_for(
         .get_project(project_id)
         .await?
         .ok_or_else(ApiError::project_not_found)?;
+    check(principal, project, access)
+}
+
+/// [`project_for`] that also returns the latest IDL version number, from the same single query
+/// (the hot path of every program read).
+pub async fn project_with_version_for(
+    state: &AppState,
+    principal: &Principal,
+    project_id: &str,
+    access: Access,
+) -> Result<(Project, Option<i64>), ApiError> {
+    let (project, version) = state
+        .store
+        .get_project_with_version(project_id)
+        .await?
+        .ok_or_else(ApiError::project_not_found)?;
+    Ok((check(principal, project, access)?, version))
+}
+
+fn check(principal: &Principal, project: Project, access: Access) -> Result<Project, ApiError> {
     let is_owner = principal.user_id() == Some(project.user_id.as_str());
     let is_key =
         matches!(principal, Principal::ProjectKey { project_id, .. } if *project_id == project.id);
@@ -58,7 +78,12 @@ pub async fn project_for(
 
 /// Whether `principal` may see a project row it already has (for listings).
 pub fn can_see(principal: &Principal, project: &Project) -> bool {
-    project.is_public
-        || principal.user_id() == Some(project.user_id.as_str())
-        || matches!(principal, Principal::ProjectKey { project_id, .. } if *project_id == project.id)
+    can_see_parts(principal, &project.id, &project.user_id, project.is_public)
+}
+
+/// [`can_see`] for rows that carry only the project's id, owner and visibility (joined listings).
+pub fn can_see_parts(principal: &Principal, id: &str, owner_id: &str, is_public: bool) -> bool {
+    is_public
+        || principal.user_id() == Some(owner_id)
+        || matches!(principal, Principal::ProjectKey { project_id, .. } if project_id == id)
 }

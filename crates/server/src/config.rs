@@ -31,6 +31,23 @@ impl Default for GithubConfig {
     }
 }
 
+/// Requests per minute per client (project API key, else IP address) for each class of route;
+/// `0` means unlimited. [`ServerConfig::new`] leaves every class unlimited; the CLI applies
+/// production defaults. See [`crate::rate_limit`] for which routes fall in which class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Every other `/api/*` route.
+    pub api: u32,
+    /// Building instructions: `POST /api/{id}/instructions/{name}/build|accounts|data`.
+    pub build: u32,
+    /// Simulating transactions on the operator's RPC.
+    pub simulate: u32,
+    /// IDL uploads and updates, and ingest.
+    pub upload: u32,
+    /// Everything under `/mcp`.
+    pub mcp: u32,
+}
+
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// External base URL (no trailing slash), used for the OAuth redirect URI and redirects.
@@ -46,6 +63,11 @@ pub struct ServerConfig {
     pub body_limit: usize,
     /// Service key for `X-Ingest-Key` routes; `None` disables them.
     pub ingest_key: Option<String>,
+    /// Requests per minute per client for each rate-limit class (`0` = unlimited).
+    pub rate_limits: RateLimits,
+    /// Hosts `/mcp` answers for (DNS-rebinding protection on `Host` and `Origin`): `name` (any
+    /// port) or `name:port`; `*` allows any. Default: the loopback names and `public_url`'s host.
+    pub mcp_allowed_hosts: Vec<String>,
 }
 
 impl ServerConfig {
@@ -59,7 +81,37 @@ impl ServerConfig {
             cors_origins: Vec::new(),
             body_limit: 1024 * 1024,
             ingest_key: None,
+            rate_limits: RateLimits::default(),
+            mcp_allowed_hosts: Vec::new(),
         }
+        .with_default_mcp_hosts()
+    }
+
+    /// The loopback names plus `public_url`'s host, added to `mcp_allowed_hosts`.
+    pub fn with_default_mcp_hosts(mut self) -> Self {
+        let mut hosts = vec!["localhost".to_string(), "127.0.0.1".into(), "[::1]".into()];
+        let authority = self
+            .public_url
+            .split_once("://")
+            .map_or(self.public_url.as_str(), |(_, rest)| rest)
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or("");
+        let authority = authority.rsplit('@').next().unwrap_or(authority);
+        // The host without its port: proxies in front often change the port.
+        let host = match authority.strip_prefix('[') {
+            Some(rest) => rest.split(']').next().map(|h| format!("[{h}]")),
+            None => authority.split(':').next().map(str::to_string),
+        };
+        if let Some(host) = host.filter(|h| !h.is_empty() && h != "[]") {
+            hosts.push(host.to_ascii_lowercase());
+        }
+        for host in hosts {
+            if !self.mcp_allowed_hosts.contains(&host) {
+                self.mcp_allowed_hosts.push(host);
+            }
+        }
+        self
     }
 
     /// Cookies get `Secure` when the service is reached over HTTPS.

@@ -30,6 +30,24 @@ fn split_entry(entry: &[u8], version: i64) -> Option<(String, Bytes)> {
     })
 }
 
+/// The body stored at `key` for `version`, with its ETag, if any.
+pub async fn lookup(state: &AppState, key: &Key, version: i64) -> Option<(String, Bytes)> {
+    state
+        .kv
+        .get(key)
+        .await
+        .and_then(|entry| split_entry(&entry, version))
+}
+
+/// Stores `body` for `version` at `key`; returns its ETag.
+pub async fn store(state: &AppState, key: &Key, version: i64, body: Vec<u8>) -> (String, Bytes) {
+    let etag = etag_of(&body);
+    let mut entry = format!("v{version} {etag}\n").into_bytes();
+    entry.extend_from_slice(&body);
+    state.kv.put(key, entry.into(), key.ttl()).await;
+    (etag, Bytes::from(body))
+}
+
 /// The body stored at `key` for `version` (with its ETag), or `build`'s result, stored.
 pub async fn cached_body(
     state: &AppState,
@@ -37,20 +55,10 @@ pub async fn cached_body(
     version: i64,
     build: impl FnOnce() -> Result<Vec<u8>, crate::ApiError>,
 ) -> Result<(String, Bytes), crate::ApiError> {
-    if let Some(hit) = state
-        .kv
-        .get(key)
-        .await
-        .and_then(|entry| split_entry(&entry, version))
-    {
+    if let Some(hit) = lookup(state, key, version).await {
         return Ok(hit);
     }
-    let body = build()?;
-    let etag = etag_of(&body);
-    let mut entry = format!("v{version} {etag}\n").into_bytes();
-    entry.extend_from_slice(&body);
-    state.kv.put(key, entry.into(), key.ttl()).await;
-    Ok((etag, Bytes::from(body)))
+    Ok(store(state, key, version, build()?).await)
 }
 
 /// Serves `key` for `version` from KV, or builds it with `build` and stores it.

@@ -9,10 +9,12 @@ pub mod config;
 mod error;
 mod extract;
 mod http_cache;
+mod mcp;
 mod middleware;
 mod platform_openapi;
 pub mod programs;
 mod publish;
+pub mod rate_limit;
 mod routes;
 mod submission;
 pub mod time;
@@ -26,7 +28,7 @@ use orquestra_store::{Kv, Store};
 use tokio::net::TcpListener;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use config::{GithubConfig, ServerConfig};
+pub use config::{GithubConfig, RateLimits, ServerConfig};
 pub use error::{ApiError, ErrorDetail};
 
 /// What every handler can reach. Cheap to clone.
@@ -105,6 +107,7 @@ fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::build::routes())
         .merge(routes::transactions::routes())
         .merge(routes::onchain::routes())
+        .merge(routes::lists::routes())
         .split_for_parts();
     (routes, platform_openapi::finish(doc, &config.public_url))
 }
@@ -120,7 +123,10 @@ pub fn router(state: AppState) -> Router {
     let app = routes
         .merge(platform_openapi::router(&doc))
         .fallback(routes::not_found);
-    middleware::wrap(app, &state.config).with_state(state)
+    // MCP tools call the REST routes in-process: the same routes and state, without middleware.
+    let rest = app.clone().with_state(state.clone());
+    let app = app.merge(mcp::router(rest, &state));
+    middleware::wrap(app, &state).with_state(state)
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` resolves, then drains in-flight requests.

@@ -1,5 +1,5 @@
 //! Cross-cutting behaviour: request ids, structured request logs, body limit, CORS allow-list,
-//! security headers.
+//! security headers, rate limits.
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Method};
@@ -9,11 +9,24 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{AppState, ServerConfig};
+use crate::rate_limit::{self, RateLimiter};
+use crate::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn wrap(app: Router<AppState>, config: &ServerConfig) -> Router<AppState> {
+pub fn wrap(app: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let config = &state.config;
+    // Innermost: after CORS (preflights are answered without counting; 429s carry CORS headers)
+    // and inside the request-id and trace layers (refusals are logged with their id).
+    let limiter = RateLimiter::new(config.rate_limits, state.store.clone());
+    let app = if limiter.is_active() {
+        app.layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(limiter),
+            rate_limit::enforce,
+        ))
+    } else {
+        app
+    };
     let origins: Vec<HeaderValue> = config
         .cors_origins
         .iter()

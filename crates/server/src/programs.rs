@@ -9,7 +9,7 @@ use orquestra_idl::{ParseOptions, Program};
 use orquestra_store::kv::keys;
 use orquestra_store::Project;
 
-use crate::access::{project_for, Access};
+use crate::access::{project_with_version_for, Access};
 use crate::auth::Principal;
 use crate::{ApiError, AppState};
 
@@ -125,10 +125,12 @@ pub async fn load(
     project_id: &str,
     version: Option<i64>,
 ) -> Result<Loaded, ApiError> {
-    let project = project_for(state, principal, project_id, Access::Read).await?;
-    let version = match version {
-        Some(v) => v,
-        None => latest_version(state, &project).await?,
+    let (project, latest) =
+        project_with_version_for(state, principal, project_id, Access::Read).await?;
+    let version = match (version, latest) {
+        (Some(v), _) => v,
+        (None, Some(latest)) => latest,
+        (None, None) => return Err(ApiError::not_found("this project has no IDL yet")),
     };
     let program = program_at(state, &project, version).await?;
     Ok(Loaded {

@@ -81,6 +81,16 @@ const ROUTES: &[(&str, &str)] = &[
     // on-chain accounts
     ("get", "/api/{project_id}/pda/fetch/{address}"),
     ("post", "/api/{project_id}/program-accounts/query"),
+    // program lists
+    ("get", "/api/lists"),
+    ("post", "/api/lists"),
+    ("put", "/api/lists/{list_id}"),
+    ("delete", "/api/lists/{list_id}"),
+    ("get", "/api/lists/{list_id}/items"),
+    ("post", "/api/lists/{list_id}/items"),
+    ("post", "/api/lists/default/items"),
+    ("delete", "/api/lists/{list_id}/items/{project_id}"),
+    ("post", "/api/lists/{list_id}/scope-key"),
 ];
 
 const METHODS: &[&str] = &[

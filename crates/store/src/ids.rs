@@ -26,3 +26,20 @@ pub fn new_api_key() -> Result<String, StoreError> {
 pub fn hash_api_key(plain: &str) -> String {
     hex::encode(Sha256::digest(plain.as_bytes()))
 }
+
+/// A new plain list scope key: `sk_` + 64 hex characters (256 random bits), the original's format.
+pub fn new_scope_key() -> Result<String, StoreError> {
+    Ok(format!("sk_{}", hex::encode(random_bytes::<32>()?)))
+}
+
+/// What is stored in `program_lists.scope_key_hash`: SHA-256 of the plain key, hex (a bearer
+/// secret like an API key, hashed the same way).
+pub fn hash_scope_key(plain: &str) -> String {
+    hash_api_key(plain)
+}
+
+/// The part of a scope key a listing may show (`sk_` + 4 hex): enough to tell keys apart, 16 of
+/// its 256 bits.
+pub fn scope_key_prefix(plain: &str) -> String {
+    plain.chars().take(7).collect()
+}

@@ -254,3 +254,65 @@ pub struct QueryResult {
     /// Rows changed, for statements that change rows.
     pub rows_affected: u64,
 }
+
+/// A program list as stored and listed: never the scope key itself, only its prefix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ProgramList {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub is_default: bool,
+    /// `sk_` + the key's first 4 hex characters.
+    pub scope_key_prefix: String,
+    pub item_count: i64,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+/// A list's name and description (validated by the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProgramList {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// A partial update: `None` leaves a column alone; `Some(None)` clears the description.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProgramListUpdate {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+}
+
+/// A list as created (or its key as regenerated): the row plus the plain scope key, which is shown
+/// once and never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssuedProgramList {
+    pub list: ProgramList,
+    pub scope_key: String,
+}
+
+/// An item just added to a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct AddedListItem {
+    pub item_id: String,
+    pub list_id: String,
+    pub added_at: Option<String>,
+}
+
+/// A list item joined with its project and the project's owner (never `custom_docs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ProgramListItem {
+    pub item_id: String,
+    pub added_at: Option<String>,
+    pub project_id: String,
+    /// The project's owner.
+    pub user_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub program_id: String,
+    pub is_public: bool,
+    pub updated_at: Option<String>,
+    pub username: String,
+    pub avatar_url: Option<String>,
+}

@@ -32,6 +32,8 @@ pub trait Store: Send + Sync + 'static {
     /// Creates a project; `Conflict` when the user already has one for this program.
     async fn create_project(&self, project: &NewProject) -> Result<Project>;
     async fn get_project(&self, id: &str) -> Result<Option<Project>>;
+    /// The project and its latest IDL version number, in one query (the hot path of every read).
+    async fn get_project_with_version(&self, id: &str) -> Result<Option<(Project, Option<i64>)>>;
     async fn update_project(&self, id: &str, update: &ProjectUpdate) -> Result<Option<Project>>;
     /// Deletes the project and, by cascade, its versions, keys, socials and addresses.
     async fn delete_project(&self, id: &str) -> Result<bool>;
@@ -88,6 +90,9 @@ pub trait Store: Send + Sync + 'static {
     /// The seed's single `UPDATE … RETURNING`: the key row if the plain key is valid and unexpired,
     /// with `last_used` set to now.
     async fn validate_api_key(&self, plain: &str) -> Result<Option<ApiKey>>;
+    /// The project a valid, unexpired key acts for, read-only (no `last_used` write): for
+    /// per-client accounting such as rate limits, where a write per request would cost too much.
+    async fn api_key_project(&self, plain: &str) -> Result<Option<String>>;
     async fn list_api_keys(&self, project_id: &str) -> Result<Vec<ApiKey>>;
     async fn revoke_api_key(&self, project_id: &str, key_id: &str) -> Result<bool>;
     /// Replaces a key with a new one (same expiry policy) in one transaction.
@@ -120,6 +125,59 @@ pub trait Store: Send + Sync + 'static {
     /// lapse anyway, after which the entry is pruned.
     async fn revoke_session(&self, jti: &str, expires_at: i64) -> Result<()>;
     async fn is_session_revoked(&self, jti: &str) -> Result<bool>;
+
+    // program lists: every function but `scope_project_ids` acts only on the given user's lists
+    /// Creates a list with a new scope key (returned in the clear here only); it becomes the user's
+    /// default when they have none.
+    async fn create_list(&self, user_id: &str, list: &NewProgramList) -> Result<IssuedProgramList>;
+    /// The user's lists with their item counts: the default first, then oldest first.
+    async fn list_lists(&self, user_id: &str) -> Result<Vec<ProgramList>>;
+    /// One of the user's lists; `None` when absent or another user's.
+    async fn get_list(&self, user_id: &str, list_id: &str) -> Result<Option<ProgramList>>;
+    /// Renames / re-describes one of the user's lists; `None` when absent or another user's.
+    async fn update_list(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        update: &ProgramListUpdate,
+    ) -> Result<Option<ProgramList>>;
+    /// Deletes one of the user's lists and its items. No other list is promoted to default.
+    async fn delete_list(&self, user_id: &str, list_id: &str) -> Result<bool>;
+    /// The user's default list, created (named `Default`) when they have none. The plain scope key
+    /// is `Some` only when this call created the list.
+    async fn default_list(&self, user_id: &str) -> Result<(ProgramList, Option<String>)>;
+    /// Adds a project to one of the user's lists (visibility is the caller's policy). `None` when
+    /// the list is absent or another user's; `Conflict` when the project is already in it;
+    /// `NotFound` when the project does not exist.
+    async fn add_list_item(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        project_id: &str,
+    ) -> Result<Option<AddedListItem>>;
+    /// A page of one of the user's lists, newest-added first, with each project and its owner.
+    /// Only projects the list's owner may see (public, or their own) are counted or returned, so a
+    /// project made private by someone else after it was added drops out. Empty when the list is
+    /// absent or another user's.
+    async fn list_items(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        page: Page,
+    ) -> Result<Paged<ProgramListItem>>;
+    /// Removes a project from one of the user's lists; `false` when it was not there.
+    async fn remove_list_item(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        project_id: &str,
+    ) -> Result<bool>;
+    /// Replaces the list's scope key and returns the new plain key; the old one stops working at
+    /// once. `None` when the list is absent or another user's.
+    async fn regenerate_scope_key(&self, user_id: &str, list_id: &str) -> Result<Option<String>>;
+    /// What a scope key (`X-Scope-Key`) narrows to: `None` for an unknown key, else the ids of the
+    /// list's **public** projects (never private ones, whoever owns them), newest-added first.
+    async fn scope_project_ids(&self, scope_key: &str) -> Result<Option<Vec<String>>>;
 
     // statistics
     /// The seed's statistics queries; `recent` limits the recent-uploads list.

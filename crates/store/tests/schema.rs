@@ -104,7 +104,15 @@ async fn tables_are_the_seeds_plus_the_documented_extras() {
     tables.retain(|n| !n.starts_with('_'));
     let mut expected: Vec<String> = SEED_TABLES
         .iter()
-        .chain(["revoked_sessions", "project_search"].iter())
+        .chain(
+            [
+                "revoked_sessions",
+                "project_search",
+                "program_lists",
+                "program_list_items",
+            ]
+            .iter(),
+        )
         .map(|s| s.to_string())
         .collect();
     expected.sort();
@@ -281,7 +289,8 @@ async fn migrating_twice_is_a_no_op() {
             "003_custom_docs_and_known_addresses.sql",
             "004_version_uniqueness.sql",
             "005_revoked_sessions.sql",
-            "006_project_search.sql"
+            "006_project_search.sql",
+            "007_program_lists.sql"
         ]
     );
 }

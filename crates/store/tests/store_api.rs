@@ -229,6 +229,28 @@ async fn api_keys_store_only_hashes_and_honour_expiry() {
         expired_row.last_used.is_none(),
         "a refused key is not marked used"
     );
+
+    // The read-only look-up agrees with validation and writes nothing.
+    let fresh = t.db.store.create_api_key(&p.id, None).await.unwrap();
+    assert_eq!(
+        t.db.store.api_key_project(&fresh.plain).await.unwrap(),
+        Some(p.id.clone())
+    );
+    for refused in [expired.plain.as_str(), past.plain.as_str(), "b58_wrong"] {
+        assert_eq!(t.db.store.api_key_project(refused).await.unwrap(), None);
+    }
+    let row =
+        t.db.store
+            .list_api_keys(&p.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|k| k.id == fresh.key.id)
+            .unwrap();
+    assert!(
+        row.last_used.is_none(),
+        "the look-up does not mark a key used"
+    );
 }
 
 #[tokio::test]

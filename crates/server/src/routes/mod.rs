@@ -8,6 +8,7 @@ pub mod docs;
 pub mod health;
 pub mod idl;
 pub mod keys;
+pub mod lists;
 pub mod onchain;
 pub mod pda;
 pub mod program;

@@ -33,6 +33,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 const NAME_MAX: usize = 100;
+/// Longest search text (`?q=`).
+const SEARCH_MAX: usize = 200;
 const DESCRIPTION_MAX: usize = 2_000;
 
 /// A project as the API shows it: the row (never `custom_docs`) plus owner, latest version and
@@ -165,13 +167,15 @@ async fn create(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Full-text search (name, description, program id, instruction names), best match first.
+    q: Option<String>,
     /// Page size (default 20; capped by the server).
     limit: Option<u32>,
     /// Items to skip (default 0).
     offset: Option<u32>,
 }
 
-/// Public projects, newest first, paged.
+/// Public projects, newest first, paged; with `q`, the full-text matches, best first.
 #[utoipa::path(
     get,
     path = "/api/projects",
@@ -187,10 +191,19 @@ async fn list_public(
     State(state): State<AppState>,
     QueryParams(q): QueryParams<ListQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let page = state
-        .store
-        .list_public_projects(Page::new(q.limit.unwrap_or(20), q.offset.unwrap_or(0)))
-        .await?;
+    let page = Page::new(q.limit.unwrap_or(20), q.offset.unwrap_or(0));
+    let page = match q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) if text.chars().count() > SEARCH_MAX => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                format!("q: at most {SEARCH_MAX} characters"),
+            )
+            .with_detail("?q", "too long"))
+        }
+        Some(text) => state.store.search_public_projects(text, page).await?,
+        None => state.store.list_public_projects(page).await?,
+    };
     Ok(Json(json!({
         "projects": page.items,
         "total": page.total,

@@ -51,6 +51,21 @@ impl SqliteStore {
         .map_err(db_err)
     }
 
+    pub(crate) async fn api_key_project_impl(
+        &self,
+        plain: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT project_id FROM api_keys
+             WHERE key = ? AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)",
+        )
+        .bind(hash_api_key(plain))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(row.map(|(id,)| id))
+    }
+
     pub(crate) async fn list_api_keys_impl(
         &self,
         project_id: &str,

@@ -46,6 +46,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "006_project_search.sql",
         sql: include_str!("../../migrations/sqlite/006_project_search.sql"),
     },
+    Migration {
+        version: 7,
+        name: "007_program_lists.sql",
+        sql: include_str!("../../migrations/sqlite/007_program_lists.sql"),
+    },
 ];
 
 /// The bookkeeping table. Its name starts with an underscore so the seed's tables stay the only

@@ -2,6 +2,7 @@
 
 mod admin;
 mod keys;
+mod lists;
 mod migrate;
 mod projects;
 mod search;

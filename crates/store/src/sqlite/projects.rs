@@ -6,6 +6,13 @@ use crate::ids::new_id;
 use crate::model::*;
 use crate::StoreError;
 
+#[derive(sqlx::FromRow)]
+struct ProjectWithVersion {
+    #[sqlx(flatten)]
+    project: Project,
+    latest_version: Option<i64>,
+}
+
 impl SqliteStore {
     pub(crate) async fn create_project_impl(&self, p: &NewProject) -> Result<Project, StoreError> {
         sqlx::query_as::<_, Project>(
@@ -33,6 +40,22 @@ impl SqliteStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)
+    }
+
+    pub(crate) async fn get_project_with_version_impl(
+        &self,
+        id: &str,
+    ) -> Result<Option<(Project, Option<i64>)>, StoreError> {
+        let row: Option<ProjectWithVersion> = sqlx::query_as(
+            "SELECT id, user_id, name, description, program_id, is_public, custom_docs, created_at, updated_at,
+               (SELECT MAX(version) FROM idl_versions WHERE project_id = projects.id) AS latest_version
+             FROM projects WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(row.map(|r| (r.project, r.latest_version)))
     }
 
     pub(crate) async fn update_project_impl(

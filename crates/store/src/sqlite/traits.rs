@@ -44,6 +44,9 @@ impl Store for SqliteStore {
     async fn create_project(&self, project: &NewProject) -> Result<Project> {
         self.create_project_impl(project).await
     }
+    async fn get_project_with_version(&self, id: &str) -> Result<Option<(Project, Option<i64>)>> {
+        self.get_project_with_version_impl(id).await
+    }
     async fn get_project(&self, id: &str) -> Result<Option<Project>> {
         self.get_project_impl(id).await
     }
@@ -123,6 +126,9 @@ impl Store for SqliteStore {
     async fn validate_api_key(&self, plain: &str) -> Result<Option<ApiKey>> {
         self.validate_api_key_impl(plain).await
     }
+    async fn api_key_project(&self, plain: &str) -> Result<Option<String>> {
+        self.api_key_project_impl(plain).await
+    }
     async fn list_api_keys(&self, project_id: &str) -> Result<Vec<ApiKey>> {
         self.list_api_keys_impl(project_id).await
     }
@@ -171,6 +177,61 @@ impl Store for SqliteStore {
     }
     async fn is_session_revoked(&self, jti: &str) -> Result<bool> {
         self.is_session_revoked_impl(jti).await
+    }
+
+    async fn create_list(&self, user_id: &str, list: &NewProgramList) -> Result<IssuedProgramList> {
+        self.create_list_impl(user_id, list).await
+    }
+    async fn list_lists(&self, user_id: &str) -> Result<Vec<ProgramList>> {
+        self.list_lists_impl(user_id).await
+    }
+    async fn get_list(&self, user_id: &str, list_id: &str) -> Result<Option<ProgramList>> {
+        self.get_list_impl(user_id, list_id).await
+    }
+    async fn update_list(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        update: &ProgramListUpdate,
+    ) -> Result<Option<ProgramList>> {
+        self.update_list_impl(user_id, list_id, update).await
+    }
+    async fn delete_list(&self, user_id: &str, list_id: &str) -> Result<bool> {
+        self.delete_list_impl(user_id, list_id).await
+    }
+    async fn default_list(&self, user_id: &str) -> Result<(ProgramList, Option<String>)> {
+        self.default_list_impl(user_id).await
+    }
+    async fn add_list_item(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        project_id: &str,
+    ) -> Result<Option<AddedListItem>> {
+        self.add_list_item_impl(user_id, list_id, project_id).await
+    }
+    async fn list_items(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        page: Page,
+    ) -> Result<Paged<ProgramListItem>> {
+        self.list_items_impl(user_id, list_id, page).await
+    }
+    async fn remove_list_item(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        project_id: &str,
+    ) -> Result<bool> {
+        self.remove_list_item_impl(user_id, list_id, project_id)
+            .await
+    }
+    async fn regenerate_scope_key(&self, user_id: &str, list_id: &str) -> Result<Option<String>> {
+        self.regenerate_scope_key_impl(user_id, list_id).await
+    }
+    async fn scope_project_ids(&self, scope_key: &str) -> Result<Option<Vec<String>>> {
+        self.scope_project_ids_impl(scope_key).await
     }
 
     async fn stats(&self, recent: u32) -> Result<Stats> {

@@ -1,0 +1,233 @@
+//! The MCP server at `/mcp`: rmcp's Streamable HTTP transport in stateless mode (no session
+//! affinity: any node answers any request), with ten tools that call the REST API in-process.
+//!
+//! * Transport: `POST /mcp` answers JSON (or SSE when a tool streams); `GET /mcp` is 405 (no
+//!   server-initiated stream without sessions); protocol versions are negotiated by rmcp.
+//! * Each tool is a thin translation to one REST route ([`rest`]), run with `tower::oneshot` on
+//!   the REST router built once with the same [`AppState`]. Only the request's `X-API-Key` is
+//!   forwarded (never cookies or bearer tokens), so a tool sees public projects plus that key's
+//!   project, exactly as the REST route would. A tool's `structuredContent` is the REST JSON; a
+//!   REST error becomes an `isError` result carrying the same `{"error": {code, message}}`.
+//! * DNS-rebinding protection: `Host` (and `Origin`, when present) must name an allowed host
+//!   ([`crate::ServerConfig::mcp_allowed_hosts`]), else 403 before any JSON-RPC handling.
+
+mod render;
+mod rest;
+mod tools;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+
+use crate::AppState;
+
+/// The `/mcp` route. `rest` is the REST router (without `/mcp`) with its state, which the tools
+/// call in-process.
+pub fn router(rest: Router, state: &AppState) -> Router<AppState> {
+    let server = tools::Orquestra::shared(rest, state.clone());
+    let config = StreamableHttpServerConfig::default()
+        .with_legacy_session_mode(false)
+        .with_json_response(true)
+        .with_sse_keep_alive(None)
+        .with_max_request_body_bytes(state.config.body_limit)
+        // Host and Origin are checked by `guard` (one allow-list, Origin included).
+        .disable_allowed_hosts()
+        .disable_allowed_origins();
+    let service = StreamableHttpService::new(
+        move || Ok(server.clone()),
+        Arc::new(NeverSessionManager::default()),
+        config,
+    );
+    let allowed = Arc::new(AllowedHosts::new(&state.config.mcp_allowed_hosts));
+    Router::new()
+        .route_service("/mcp", service)
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            let allowed = allowed.clone();
+            async move { guard(&allowed, request, next).await }
+        }))
+}
+
+/// Hosts `/mcp` answers for: `name` (any port) or `name:port`; `*` = any.
+#[derive(Debug)]
+struct AllowedHosts {
+    any: bool,
+    entries: Vec<(String, Option<u16>)>,
+}
+
+impl AllowedHosts {
+    fn new(list: &[String]) -> Self {
+        let mut any = false;
+        let mut entries = Vec::new();
+        for entry in list {
+            let entry = entry.trim();
+            if entry == "*" {
+                any = true;
+            } else if let Some(parsed) = split_authority(entry) {
+                entries.push(parsed);
+            }
+        }
+        Self { any, entries }
+    }
+
+    fn allows(&self, host: &str, port: Option<u16>) -> bool {
+        self.any
+            || self
+                .entries
+                .iter()
+                .any(|(h, p)| *h == host && (p.is_none() || *p == port))
+    }
+}
+
+/// `Example.com:8080` → (`example.com`, 8080); `[::1]` → (`::1`, none). `None` when malformed.
+fn split_authority(authority: &str) -> Option<(String, Option<u16>)> {
+    let authority = authority.trim();
+    if authority.is_empty() || authority.contains(['/', '@', ' ']) {
+        return None;
+    }
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        let (host, after) = rest.split_once(']')?;
+        match after {
+            "" => (host, None),
+            _ => (host, Some(after.strip_prefix(':')?)),
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    let port = match port {
+        None => None,
+        Some(p) => Some(p.parse::<u16>().ok()?),
+    };
+    (!host.is_empty()).then(|| (host.to_ascii_lowercase(), port))
+}
+
+/// The host and port an `Origin` names (`http://localhost:3000` → `localhost`, 3000). The
+/// default ports are explicit so a `name:port` entry matches them.
+fn origin_authority(origin: &str) -> Option<(String, Option<u16>)> {
+    let (scheme, rest) = origin.split_once("://")?;
+    let (host, port) = split_authority(rest.trim_end_matches('/'))?;
+    let port = port.or(match scheme.to_ascii_lowercase().as_str() {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    });
+    Some((host, port))
+}
+
+/// 403 unless `Host` (or the URI authority) and any `Origin` name an allowed host.
+async fn guard(allowed: &AllowedHosts, request: Request, next: Next) -> Response {
+    if allowed.any {
+        return next.run(request).await;
+    }
+    let host = request_host(request.headers(), request.uri());
+    let host_ok = host
+        .as_deref()
+        .and_then(split_authority)
+        .is_some_and(|(h, p)| allowed.allows(&h, p));
+    if !host_ok {
+        tracing::warn!(host = ?host, "MCP request refused: Host not allowed (DNS rebinding?)");
+        return forbidden("Host header is not allowed");
+    }
+    if let Some(origin) = request.headers().get(header::ORIGIN) {
+        let ok = origin
+            .to_str()
+            .ok()
+            .and_then(origin_authority)
+            .is_some_and(|(h, p)| allowed.allows(&h, p));
+        if !ok {
+            tracing::warn!(origin = ?origin, "MCP request refused: Origin not allowed");
+            return forbidden("Origin header is not allowed");
+        }
+    }
+    next.run(request).await
+}
+
+fn request_host(headers: &HeaderMap, uri: &axum::http::Uri) -> Option<String> {
+    match headers.get(header::HOST) {
+        Some(value) => value.to_str().ok().map(str::to_string),
+        None => uri.authority().map(|a| a.as_str().to_string()),
+    }
+}
+
+/// A JSON-RPC error body (no id: the request was not read) with HTTP 403.
+fn forbidden(message: &str) -> Response {
+    let body = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": { "code": -32000, "message": format!("Forbidden: {message}") },
+    });
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from(body.to_string()),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{origin_authority, split_authority, AllowedHosts};
+
+    #[test]
+    fn authorities_split_into_host_and_port() {
+        assert_eq!(
+            split_authority("LocalHost:8787"),
+            Some(("localhost".into(), Some(8787)))
+        );
+        assert_eq!(split_authority("[::1]"), Some(("::1".into(), None)));
+        assert_eq!(split_authority("[::1]:80"), Some(("::1".into(), Some(80))));
+        assert_eq!(
+            split_authority("a.example"),
+            Some(("a.example".into(), None))
+        );
+        assert_eq!(split_authority("a.example:x"), None);
+        assert_eq!(split_authority("u@a.example"), None);
+        assert_eq!(split_authority(""), None);
+        assert_eq!(
+            origin_authority("https://app.example"),
+            Some(("app.example".into(), Some(443)))
+        );
+        assert_eq!(origin_authority("null"), None);
+    }
+
+    #[test]
+    fn allow_list_matches_names_on_any_port_and_pinned_ports_exactly() {
+        let hosts = AllowedHosts::new(&[
+            "localhost".into(),
+            "[::1]".into(),
+            "api.example:8443".into(),
+        ]);
+        assert!(hosts.allows("localhost", Some(1234)));
+        assert!(hosts.allows("localhost", None));
+        assert!(hosts.allows("::1", Some(80)));
+        assert!(hosts.allows("api.example", Some(8443)));
+        assert!(!hosts.allows("api.example", Some(443)));
+        assert!(!hosts.allows("evil.example", None));
+        assert!(AllowedHosts::new(&["*".into()]).allows("evil.example", None));
+    }
+
+    #[test]
+    fn default_hosts_are_loopback_and_the_public_urls_host() {
+        let config = crate::ServerConfig::new("https://Orquestra.example.com:8443/base", vec![]);
+        assert_eq!(
+            config.mcp_allowed_hosts,
+            ["localhost", "127.0.0.1", "[::1]", "orquestra.example.com"]
+        );
+        let config = crate::ServerConfig::new("http://[::1]:8787", vec![]);
+        assert_eq!(
+            config.mcp_allowed_hosts,
+            ["localhost", "127.0.0.1", "[::1]"]
+        );
+        let hosts = AllowedHosts::new(&config.mcp_allowed_hosts);
+        assert!(hosts.allows("::1", Some(8787)));
+    }
+}

@@ -1,0 +1,176 @@
+//! The REST API, called in-process: one `http::Request` through the REST router per tool call.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::Router;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// Largest REST response a tool reads (llms.txt and program-account pages stay far below this).
+const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// What a REST call answered.
+pub enum Outcome {
+    /// 2xx with a JSON object.
+    Json(Value),
+    /// 2xx with a non-JSON body (`llms.txt`).
+    Text { content_type: String, text: String },
+    /// Any error status: the REST error object (`{"error": {code, message, details}}`).
+    Error { status: StatusCode, body: Value },
+}
+
+/// The REST router plus the headers of the MCP request worth forwarding.
+pub struct Rest<'a> {
+    pub router: &'a Router,
+    /// `X-API-Key` of the MCP request, forwarded as is; nothing else is.
+    pub api_key: Option<HeaderValue>,
+}
+
+impl Rest<'_> {
+    /// The credentials the REST call carries: only the MCP request's `X-API-Key`.
+    pub fn from_headers<'a>(router: &'a Router, headers: Option<&HeaderMap>) -> Rest<'a> {
+        Rest {
+            router,
+            api_key: headers.and_then(|h| h.get("x-api-key")).cloned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Outcome {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Outcome {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Outcome {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT, "application/json");
+        if let Some(key) = &self.api_key {
+            builder = builder.header("x-api-key", key.clone());
+        }
+        let request = match body {
+            Some(body) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string())),
+            None => builder.body(Body::empty()),
+        };
+        let request = match request {
+            Ok(request) => request,
+            Err(e) => return internal(&e),
+        };
+        let response = match self.router.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let bytes = match axum::body::to_bytes(response.into_body(), MAX_RESPONSE_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(e) => return internal(&e),
+        };
+        let is_json = content_type.starts_with("application/json");
+        if !status.is_success() {
+            let body = serde_json::from_slice::<Value>(&bytes)
+                .ok()
+                .filter(|v| v.get("error").is_some())
+                .unwrap_or_else(|| {
+                    json!({"error": {
+                        "code": "http_error",
+                        "message": format!("HTTP {status}: {}", String::from_utf8_lossy(&bytes)),
+                        "details": [],
+                    }})
+                });
+            return Outcome::Error { status, body };
+        }
+        if is_json {
+            match serde_json::from_slice::<Value>(&bytes) {
+                Ok(value) => Outcome::Json(value),
+                Err(e) => internal(&e),
+            }
+        } else {
+            Outcome::Text {
+                content_type,
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            }
+        }
+    }
+}
+
+fn internal(error: &dyn std::fmt::Display) -> Outcome {
+    tracing::error!(%error, "MCP: in-process REST call failed");
+    Outcome::Error {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        body: json!({"error": {"code": "internal_error", "message": "internal error", "details": []}}),
+    }
+}
+
+/// One path segment, percent-encoded (everything but RFC 3986 unreserved characters), so a
+/// caller's `projectId` or name can never reach another route.
+pub fn segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    // `.` and `..` are path syntax, not names.
+    match out.as_str() {
+        "." => "%2E".into(),
+        ".." => "%2E%2E".into(),
+        _ => out,
+    }
+}
+
+/// `?a=b&c=d` from the pairs whose value is present ("" when none).
+pub fn query<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<String>)>) -> String {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    for (key, value) in pairs {
+        if let Some(value) = value {
+            serializer.append_pair(key, &value);
+            any = true;
+        }
+    }
+    if any {
+        format!("?{}", serializer.finish())
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{query, segment};
+
+    #[test]
+    fn segments_cannot_escape_their_place_in_the_path() {
+        assert_eq!(segment("abc_DEF-1.2~"), "abc_DEF-1.2~");
+        assert_eq!(segment("../auth/me"), "..%2Fauth%2Fme");
+        assert_eq!(segment(".."), "%2E%2E");
+        assert_eq!(segment("a b?c#d"), "a%20b%3Fc%23d");
+        assert_eq!(segment("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn queries_skip_absent_values() {
+        assert_eq!(query([("a", None)]), "");
+        assert_eq!(
+            query([
+                ("q", Some("a b&c".into())),
+                ("x", None),
+                ("limit", Some("5".into()))
+            ]),
+            "?q=a+b%26c&limit=5"
+        );
+    }
+}

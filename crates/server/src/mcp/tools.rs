@@ -1,0 +1,833 @@
+//! The ten MCP tools (names and parameters of the original's §8.2, minus `get_ai_analysis`: this
+//! service keeps no AI analyses). Each one is a translation to a REST route; see [`super`].
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use axum::http::request::Parts;
+use axum::Router;
+use rmcp::handler::server::common::{schema_for_empty_input, schema_for_input};
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::handler::server::tool::Extension;
+use rmcp::model::{
+    CallToolResult, ContentBlock, CustomRequest, CustomResult, ErrorCode, JsonObject,
+};
+use rmcp::service::RequestContext;
+use rmcp::{tool, tool_handler, tool_router, ErrorData, RoleServer, ServerHandler};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::render;
+use super::rest::{query, segment, Outcome, Rest};
+use crate::AppState;
+
+/// Most members of a scoped list `search_programs` looks through.
+const MAX_SCOPE_MEMBERS: usize = 500;
+
+/// The server every `/mcp` request gets (cheap to clone: one `Arc`).
+#[derive(Clone)]
+pub struct Orquestra(Arc<Shared>);
+
+struct Shared {
+    rest: Router,
+    state: AppState,
+    tools: ToolRouter<Orquestra>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------------------------
+
+/// A Solana cluster.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cluster {
+    MainnetBeta,
+    Mainnet,
+    Devnet,
+    Testnet,
+    Localnet,
+}
+
+impl Cluster {
+    fn as_str(self) -> &'static str {
+        match self {
+            Cluster::MainnetBeta => "mainnet-beta",
+            Cluster::Mainnet => "mainnet",
+            Cluster::Devnet => "devnet",
+            Cluster::Testnet => "testnet",
+            Cluster::Localnet => "localnet",
+        }
+    }
+}
+
+/// How a serialized transaction is written.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TxEncoding {
+    Base64,
+    Base58,
+}
+
+impl TxEncoding {
+    fn as_str(self) -> &'static str {
+        match self {
+            TxEncoding::Base64 => "base64",
+            TxEncoding::Base58 => "base58",
+        }
+    }
+}
+
+fn default_search_limit() -> u32 {
+    10
+}
+
+fn default_query_limit() -> u32 {
+    25
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SearchPrograms {
+    /// Free-text search over program name, description, program id and instruction names.
+    #[schemars(length(max = 100))]
+    pub query: Option<String>,
+    /// Exact Solana program id (base58) to look up.
+    pub program_id: Option<String>,
+    /// Maximum number of results (1–20).
+    #[serde(default = "default_search_limit")]
+    #[schemars(range(min = 1, max = 20))]
+    pub limit: u32,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProjectOnly {
+    /// The Orquestra project id (from search_programs).
+    pub project_id: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BuildInstruction {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// Instruction name (either casing: `initializeMint` or `initialize_mint`).
+    pub instruction: String,
+    /// Account name → base58 address. Accounts the IDL can resolve (PDAs, fixed addresses,
+    /// well-known programs) may be omitted.
+    #[serde(default)]
+    pub accounts: BTreeMap<String, String>,
+    /// Argument name → value in canonical JSON (u64 and wider as decimal strings).
+    #[serde(default)]
+    pub args: Map<String, Value>,
+    /// Base58 public key of the fee payer.
+    pub fee_payer: String,
+    /// Recent blockhash (base58); fetched from the cluster's RPC when omitted.
+    pub recent_blockhash: Option<String>,
+    /// Cluster for the blockhash and simulation RPC (default mainnet-beta).
+    pub cluster: Option<Cluster>,
+    /// The original's name for `cluster`.
+    pub network: Option<Cluster>,
+    /// Custom RPC URL (only hosts the operator allow-lists).
+    pub rpc_url: Option<String>,
+    /// Also simulate the built transaction (signature verification off).
+    #[serde(default)]
+    pub simulate: bool,
+    /// Encoding of the returned transaction (default base64).
+    pub encoding: Option<TxEncoding>,
+    /// `"legacy"` (default) or `"0"` for a v0 transaction.
+    pub version: Option<String>,
+    /// Adds a SetComputeUnitLimit instruction.
+    pub compute_unit_limit: Option<u32>,
+    /// Adds a SetComputeUnitPrice instruction (micro-lamports per unit).
+    pub compute_unit_price: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SimulateInstruction {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// Instruction name.
+    pub instruction: String,
+    /// Account name → base58 address (resolvable accounts may be omitted).
+    #[serde(default)]
+    pub accounts: BTreeMap<String, String>,
+    /// Argument name → value in canonical JSON.
+    #[serde(default)]
+    pub args: Map<String, Value>,
+    /// Base58 public key of the fee payer (needed for the message even though nothing is signed).
+    pub fee_payer: String,
+    /// Cluster to simulate on (default mainnet-beta).
+    pub cluster: Option<Cluster>,
+    /// The original's name for `cluster`.
+    pub network: Option<Cluster>,
+    /// Custom RPC URL (only hosts the operator allow-lists).
+    pub rpc_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DerivePda {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// The instruction whose account is the PDA; omit for a named PDA (Codama `pdas`).
+    pub instruction: Option<String>,
+    /// The account (or named PDA) to derive.
+    pub account: String,
+    /// Seed name → value, as list_pda_accounts names them (pubkeys base58, strings plain,
+    /// numbers as canonical JSON).
+    #[serde(default)]
+    pub seed_values: Map<String, Value>,
+    /// Instruction arguments for `arg` seeds (else taken from seedValues).
+    pub args: Option<Map<String, Value>>,
+    /// Account addresses for `account` seeds (else taken from seedValues).
+    pub accounts: Option<BTreeMap<String, String>>,
+    /// Accepted for compatibility; derivation never reads the chain (give account addresses).
+    pub cluster: Option<Cluster>,
+    /// Accepted for compatibility, like `cluster`.
+    pub network: Option<Cluster>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FetchPdaData {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// The account address (base58).
+    pub address: String,
+    /// Cluster to read from (default mainnet-beta).
+    pub cluster: Option<Cluster>,
+    /// The original's REST name for `cluster`.
+    pub network: Option<Cluster>,
+    /// Custom RPC URL (only hosts the operator allow-lists).
+    pub rpc_url: Option<String>,
+    /// Decode as this account type instead of detecting it by discriminator.
+    pub account_type: Option<String>,
+    /// Include the raw base64 data.
+    pub include_raw: Option<bool>,
+}
+
+#[derive(Debug, serde::Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Memcmp {
+    /// Byte offset.
+    pub offset: u64,
+    /// Bytes to match, base58.
+    #[schemars(length(min = 1))]
+    pub bytes: String,
+}
+
+#[derive(Debug, serde::Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FieldFilter {
+    /// Field path in the account (`authority`, `config.owner`); its offset must be fixed.
+    #[schemars(length(min = 1))]
+    pub field: String,
+    /// The value, canonical JSON of the field's type (encoded with the IDL).
+    pub value: Value,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetProgramData {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// IDL account type: adds its discriminator (and fixed size) filters.
+    pub account_type: Option<String>,
+    /// Cluster to query (default mainnet-beta).
+    pub cluster: Option<Cluster>,
+    /// The original's name for `cluster`.
+    pub network: Option<Cluster>,
+    /// Custom RPC URL (only hosts the operator allow-lists).
+    pub rpc_url: Option<String>,
+    /// getProgramAccounts dataSize filter.
+    #[schemars(range(min = 1))]
+    pub data_size: Option<u64>,
+    /// Raw memcmp filters.
+    #[serde(default)]
+    #[schemars(length(max = 8))]
+    pub memcmp: Vec<Memcmp>,
+    /// Typed field filters (need accountType).
+    #[serde(default)]
+    #[schemars(length(max = 8))]
+    pub field_filters: Vec<FieldFilter>,
+    /// Most accounts returned (1–100).
+    #[serde(default = "default_query_limit")]
+    #[schemars(range(min = 1, max = 100))]
+    pub limit: u32,
+    /// Include raw base64 data of every account (always included for undecodable ones).
+    #[serde(default)]
+    pub include_raw: bool,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SimulateTransaction {
+    /// The serialized wire transaction (legacy or v0).
+    pub serialized_transaction: String,
+    /// Encoding of serializedTransaction (default base64).
+    pub encoding: Option<TxEncoding>,
+    /// Cluster to simulate on (default mainnet-beta).
+    pub cluster: Option<Cluster>,
+    /// The original's name for `cluster`.
+    pub network: Option<Cluster>,
+    /// Custom RPC URL (only hosts the operator allow-lists).
+    pub rpc_url: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------------------------
+
+/// A tool result from a REST outcome: the REST JSON as structuredContent plus `render`'s text,
+/// or an `isError` result with the REST error object and a one-line text.
+fn result(outcome: Outcome, render: impl FnOnce(&Value) -> String) -> CallToolResult {
+    match outcome {
+        Outcome::Json(value) => success(render(&value), value),
+        Outcome::Text { content_type, text } => success(
+            text.clone(),
+            json!({ "contentType": content_type, "text": text }),
+        ),
+        Outcome::Error { status, body } => failure(Some(status.as_u16()), body),
+    }
+}
+
+fn success(text: String, value: Value) -> CallToolResult {
+    let mut result = CallToolResult::structured(value);
+    result.content = vec![ContentBlock::text(text)];
+    result
+}
+
+fn failure(status: Option<u16>, body: Value) -> CallToolResult {
+    let mut result = CallToolResult::structured_error(body);
+    let text = render::error(
+        status,
+        result.structured_content.as_ref().unwrap_or(&Value::Null),
+    );
+    result.content = vec![ContentBlock::text(text)];
+    result
+}
+
+/// A tool error that did not come from a REST route, in the same shape.
+fn tool_error(code: &str, message: &str) -> CallToolResult {
+    failure(
+        None,
+        json!({"error": {"code": code, "message": message, "details": []}}),
+    )
+}
+
+fn cluster(cluster: Option<Cluster>, network: Option<Cluster>) -> Option<&'static str> {
+    cluster.or(network).map(Cluster::as_str)
+}
+
+/// Drops `null` members so the REST route sees them as absent.
+fn compact(mut value: Value) -> Value {
+    if let Some(object) = value.as_object_mut() {
+        object.retain(|_, v| !v.is_null());
+    }
+    value
+}
+
+/// A tool's input schema, from its parameter type (draft 2020-12, `additionalProperties: false`).
+fn schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
+    schema_for_input::<T>().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "MCP tool input schema");
+        schema_for_empty_input()
+    })
+}
+
+/// Invalid arguments: a tool execution error (MCP 2025-11-25: the model can read and correct
+/// it), with the JSON pointer at fault, in the REST error shape.
+fn invalid_args(path: &str, message: &str) -> CallToolResult {
+    failure(
+        None,
+        json!({"error": {
+            "code": "invalid_params",
+            "message": message,
+            "details": [{"path": path, "message": message}],
+        }}),
+    )
+}
+
+/// The tool's arguments as `T`, or the error naming the argument at fault.
+fn parse<T: DeserializeOwned>(args: JsonObject) -> Result<T, Box<CallToolResult>> {
+    serde_path_to_error::deserialize(Value::Object(args)).map_err(|error| {
+        let path = crate::extract::pointer_of(error.path());
+        let message = error.into_inner().to_string();
+        Box::new(invalid_args(
+            if path.is_empty() { "/" } else { &path },
+            &message,
+        ))
+    })
+}
+
+/// Unwraps a parse, returning the tool error from the tool when it failed.
+macro_rules! args {
+    ($args:expr) => {
+        match parse($args) {
+            Ok(parsed) => parsed,
+            Err(error) => return Ok(*error),
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools
+// ---------------------------------------------------------------------------------------------
+
+#[tool_router(router = tool_router)]
+impl Orquestra {
+    /// The server, with its tool router built once and shared by every request.
+    pub fn shared(rest: Router, state: AppState) -> Self {
+        Orquestra(Arc::new(Shared {
+            rest,
+            state,
+            tools: Self::tool_router(),
+        }))
+    }
+
+    fn rest<'a>(&'a self, parts: &Parts) -> Rest<'a> {
+        Rest::from_headers(&self.0.rest, Some(&parts.headers))
+    }
+
+    #[tool(
+        name = "search_programs",
+        description = "Search the Orquestra registry for Solana programs. Give a text `query` (matches name, description, program id and instruction names), or an exact `programId`, or neither for the most recent programs. Returns projects with their projectId (the input of every other tool), name, program id and description. With an X-Scope-Key header, only the programs of that list are searched.",
+        input_schema = schema::<SearchPrograms>(),
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn search_programs(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: SearchPrograms = args!(args);
+        if !(1..=20).contains(&p.limit) {
+            return Ok(invalid_args("/limit", "must be 1..=20"));
+        }
+        if p.query.as_deref().is_some_and(|q| q.chars().count() > 100) {
+            return Ok(invalid_args("/query", "at most 100 characters"));
+        }
+        let query_text = p
+            .query
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_string);
+        let program_id = p
+            .program_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_string);
+        let rest = self.rest(&parts);
+        if let Some(scope) = parts.headers.get("x-scope-key") {
+            return Ok(self
+                .scoped_search(&rest, scope, query_text, program_id, p.limit)
+                .await);
+        }
+        if let Some(program_id) = program_id {
+            let path = format!("/api/projects/by-program/{}", segment(&program_id));
+            return Ok(match rest.get(&path).await {
+                Outcome::Error { status, .. } if status.as_u16() == 404 => {
+                    let empty = json!({"projects": [], "total": 0});
+                    success(render::projects(&empty), empty)
+                }
+                outcome => result(outcome, render::projects),
+            });
+        }
+        let path = format!(
+            "/api/projects{}",
+            query([("q", query_text), ("limit", Some(p.limit.to_string()))])
+        );
+        Ok(result(rest.get(&path).await, render::projects))
+    }
+
+    #[tool(
+        name = "list_instructions",
+        description = "List every instruction of a program: arguments with their types, accounts with writable/signer/optional flags and how each can be resolved, and discriminators. Use it before build_instruction to know the required inputs.",
+        input_schema = schema::<ProjectOnly>(),
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn list_instructions(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: ProjectOnly = args!(args);
+        let path = format!("/api/{}/instructions", segment(&p.project_id));
+        Ok(result(
+            self.rest(&parts).get(&path).await,
+            render::instructions,
+        ))
+    }
+
+    #[tool(
+        name = "build_instruction",
+        description = "Build an unsigned Solana transaction (legacy or v0) for one instruction of a program. Accounts the IDL can resolve (PDAs, fixed addresses, well-known programs) may be omitted. Returns the serialized transaction (base64 by default; `encoding: \"base58\"` for base58), the message, the required signers, the fee and, with `simulate: true`, a simulation. Set `cluster` (or `network`) so the blockhash comes from the right cluster (default mainnet-beta), or pass `recentBlockhash`.",
+        input_schema = schema::<BuildInstruction>(),
+        annotations(read_only_hint = true, open_world_hint = true)
+    )]
+    async fn build_instruction(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: BuildInstruction = args!(args);
+        let version: Option<Value> = match p.version.as_deref() {
+            None => None,
+            Some("legacy") => Some("legacy".into()),
+            Some("0" | "v0") => Some(0.into()),
+            Some(other) => {
+                return Ok(invalid_args(
+                    "/version",
+                    &format!("expected \"legacy\" or \"0\", got {other:?}"),
+                ))
+            }
+        };
+        let body = compact(json!({
+            "accounts": p.accounts,
+            "args": p.args,
+            "feePayer": p.fee_payer,
+            "recentBlockhash": p.recent_blockhash,
+            "cluster": cluster(p.cluster, p.network),
+            "rpcUrl": p.rpc_url,
+            "simulate": p.simulate,
+            "encoding": p.encoding.map(TxEncoding::as_str),
+            "version": version,
+            "computeUnitLimit": p.compute_unit_limit,
+            "computeUnitPrice": p.compute_unit_price,
+        }));
+        let path = format!(
+            "/api/{}/instructions/{}/build",
+            segment(&p.project_id),
+            segment(&p.instruction)
+        );
+        Ok(result(
+            self.rest(&parts).post(&path, body).await,
+            render::build,
+        ))
+    }
+
+    #[tool(
+        name = "simulate_instruction",
+        description = "Preflight one instruction without signing: builds the transaction as build_instruction does and simulates it (signature verification off). Returns success or failure, compute units, logs and a program error decoded with the IDL. Use it before asking a user to sign.",
+        input_schema = schema::<SimulateInstruction>(),
+        annotations(read_only_hint = true, open_world_hint = true)
+    )]
+    async fn simulate_instruction(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: SimulateInstruction = args!(args);
+        let body = compact(json!({
+            "accounts": p.accounts,
+            "args": p.args,
+            "feePayer": p.fee_payer,
+            "cluster": cluster(p.cluster, p.network),
+            "rpcUrl": p.rpc_url,
+            "simulate": true,
+        }));
+        let path = format!(
+            "/api/{}/instructions/{}/build",
+            segment(&p.project_id),
+            segment(&p.instruction)
+        );
+        Ok(result(
+            self.rest(&parts).post(&path, body).await,
+            render::simulate_instruction,
+        ))
+    }
+
+    #[tool(
+        name = "list_pda_accounts",
+        description = "List every PDA a program's IDL defines, de-duplicated, with the instructions and accounts that use it and the seed inputs each needs. Use it before derive_pda.",
+        input_schema = schema::<ProjectOnly>(),
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn list_pda_accounts(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: ProjectOnly = args!(args);
+        let path = format!("/api/{}/pda", segment(&p.project_id));
+        Ok(result(self.rest(&parts).get(&path).await, render::pdas))
+    }
+
+    #[tool(
+        name = "derive_pda",
+        description = "Derive a Program Derived Address: an instruction's account (give `instruction` and `account`) or a named PDA (`account` only), from the seed values list_pda_accounts names. Returns the address, bump and every seed's bytes.",
+        input_schema = schema::<DerivePda>(),
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn derive_pda(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: DerivePda = args!(args);
+        // `cluster`/`network` are accepted for the original's callers; derivation is offline.
+        let _ = (p.cluster, p.network);
+        let body = compact(json!({
+            "instruction": p.instruction,
+            "account": p.account,
+            "seedValues": p.seed_values,
+            "args": p.args,
+            "accounts": p.accounts,
+        }));
+        let path = format!("/api/{}/pda/derive", segment(&p.project_id));
+        Ok(result(
+            self.rest(&parts).post(&path, body).await,
+            render::derived,
+        ))
+    }
+
+    #[tool(
+        name = "read_llms_txt",
+        description = "Read a program's llms.txt: AI-ready Markdown with the overview, every instruction with its arguments and accounts, account types, errors, known addresses and how to call the REST API. Best for understanding a program before building transactions.",
+        input_schema = schema::<ProjectOnly>(),
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn read_llms_txt(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: ProjectOnly = args!(args);
+        let path = format!("/project/{}/llms.txt", segment(&p.project_id));
+        Ok(match self.rest(&parts).get(&path).await {
+            Outcome::Text { content_type, text } => success(
+                text.clone(),
+                json!({"projectId": p.project_id, "contentType": content_type, "llmsTxt": text}),
+            ),
+            other => result(other, |v| v.to_string()),
+        })
+    }
+
+    #[tool(
+        name = "fetch_pda_data",
+        description = "Fetch one account by address and decode it with the program's IDL: the type is detected from its discriminator (or given as `accountType`) and every field returned as canonical JSON. Unknown data comes back as raw base64. Use derive_pda first to compute a PDA's address.",
+        input_schema = schema::<FetchPdaData>(),
+        annotations(read_only_hint = true, open_world_hint = true)
+    )]
+    async fn fetch_pda_data(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: FetchPdaData = args!(args);
+        let path = format!(
+            "/api/{}/pda/fetch/{}{}",
+            segment(&p.project_id),
+            segment(&p.address),
+            query([
+                ("cluster", cluster(p.cluster, p.network).map(str::to_string)),
+                ("rpcUrl", p.rpc_url),
+                ("accountType", p.account_type),
+                ("includeRaw", p.include_raw.map(|b| b.to_string())),
+            ])
+        );
+        Ok(result(self.rest(&parts).get(&path).await, render::account))
+    }
+
+    #[tool(
+        name = "get_program_data",
+        description = "Query the accounts a program owns (getProgramAccounts) with filters: an IDL `accountType` (discriminator and size), `dataSize`, raw `memcmp`, and typed `fieldFilters` on fixed-offset fields (values encoded with the IDL). Each account comes back decoded. At least one filter is required.",
+        input_schema = schema::<GetProgramData>(),
+        annotations(read_only_hint = true, open_world_hint = true)
+    )]
+    async fn get_program_data(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: GetProgramData = args!(args);
+        if !(1..=100).contains(&p.limit) {
+            return Ok(invalid_args("/limit", "must be 1..=100"));
+        }
+        let body = compact(json!({
+            "accountType": p.account_type,
+            "cluster": cluster(p.cluster, p.network),
+            "rpcUrl": p.rpc_url,
+            "dataSize": p.data_size,
+            "memcmp": p.memcmp,
+            "fieldFilters": p.field_filters,
+            "limit": p.limit,
+            "includeRaw": p.include_raw,
+        }));
+        let path = format!("/api/{}/program-accounts/query", segment(&p.project_id));
+        Ok(result(
+            self.rest(&parts).post(&path, body).await,
+            render::program_accounts,
+        ))
+    }
+
+    #[tool(
+        name = "simulate_transaction",
+        description = "Simulate any serialized transaction (base64 by default, or base58) without signing: signature verification off, blockhash replaced. Returns success or failure, compute units and logs; a program error is decoded when the failing program is known here. No projectId needed.",
+        input_schema = schema::<SimulateTransaction>(),
+        annotations(read_only_hint = true, open_world_hint = true)
+    )]
+    async fn simulate_transaction(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: SimulateTransaction = args!(args);
+        let body = compact(json!({
+            "transaction": p.serialized_transaction,
+            "encoding": p.encoding.map(TxEncoding::as_str),
+            "cluster": cluster(p.cluster, p.network),
+            "rpcUrl": p.rpc_url,
+        }));
+        Ok(result(
+            self.rest(&parts)
+                .post("/api/transactions/simulate", body)
+                .await,
+            render::simulation,
+        ))
+    }
+}
+
+impl Orquestra {
+    /// `search_programs` narrowed to one program list (`X-Scope-Key`): the list's public
+    /// projects, read through the REST API, matched by program id or text (full-text hits first,
+    /// then substring matches on name, description and program id), in list order otherwise.
+    async fn scoped_search(
+        &self,
+        rest: &Rest<'_>,
+        scope: &axum::http::HeaderValue,
+        query_text: Option<String>,
+        program_id: Option<String>,
+        limit: u32,
+    ) -> CallToolResult {
+        let invalid = || {
+            tool_error(
+                "invalid_scope_key",
+                "Invalid scope key. Please check your X-Scope-Key header.",
+            )
+        };
+        let Ok(key) = scope.to_str() else {
+            return invalid();
+        };
+        let ids = match self.0.state.store.scope_project_ids(key.trim()).await {
+            Ok(Some(ids)) => ids,
+            Ok(None) => return invalid(),
+            Err(e) => {
+                tracing::error!(error = %e, "scope_project_ids");
+                return tool_error("internal_error", "internal error");
+            }
+        };
+        let mut members = Vec::new();
+        for id in ids.iter().take(MAX_SCOPE_MEMBERS) {
+            if let Outcome::Json(mut body) =
+                rest.get(&format!("/api/projects/{}", segment(id))).await
+            {
+                members.push(body["project"].take());
+            }
+        }
+        let chosen: Vec<Value> =
+            if let Some(program_id) = &program_id {
+                members
+                    .into_iter()
+                    .filter(|m| m["program_id"].as_str() == Some(program_id.as_str()))
+                    .collect()
+            } else if let Some(text) = &query_text {
+                let path = format!(
+                    "/api/projects{}",
+                    query([("q", Some(text.clone())), ("limit", Some("100".into()))])
+                );
+                let hits: Vec<String> = match rest.get(&path).await {
+                    Outcome::Json(body) => body["projects"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|p| p["id"].as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                let needle = text.to_lowercase();
+                let contains = |m: &Value| {
+                    ["name", "description", "program_id"].iter().any(|k| {
+                        m[*k]
+                            .as_str()
+                            .is_some_and(|s| s.to_lowercase().contains(&needle))
+                    })
+                };
+                let mut ranked: Vec<Value> = hits
+                    .iter()
+                    .filter_map(|id| members.iter().find(|m| m["id"].as_str() == Some(id)))
+                    .cloned()
+                    .collect();
+                let seen: HashSet<String> = hits.into_iter().collect();
+                ranked.extend(members.into_iter().filter(|m| {
+                    !m["id"].as_str().is_some_and(|id| seen.contains(id)) && contains(m)
+                }));
+                ranked
+            } else {
+                members
+            };
+        let total = chosen.len();
+        let projects: Vec<Value> = chosen.into_iter().take(limit as usize).collect();
+        let body = json!({"projects": projects, "total": total, "scoped": true});
+        success(render::projects(&body), body)
+    }
+}
+
+#[tool_handler(
+    router = self.0.tools,
+    name = "orquestra",
+    instructions = "Orquestra turns Solana program IDLs into docs, REST APIs and unsigned transactions. Start with search_programs to find a projectId, then list_instructions / read_llms_txt to understand the program, list_pda_accounts / derive_pda for addresses, build_instruction or simulate_instruction for transactions, and fetch_pda_data / get_program_data to read accounts. Send X-API-Key to reach a private project of yours; X-Scope-Key narrows search_programs to one program list."
+)]
+impl ServerHandler for Orquestra {
+    /// rmcp hands over requests it could not type: unknown methods (-32601), and standard
+    /// methods whose params are malformed, which are -32602, not "method not found".
+    async fn on_custom_request(
+        &self,
+        request: CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CustomResult, ErrorData> {
+        if STANDARD_METHODS.contains(&request.method.as_str()) {
+            Err(ErrorData::invalid_params(
+                format!("invalid params for {}", request.method),
+                None,
+            ))
+        } else {
+            Err(ErrorData::new(
+                ErrorCode::METHOD_NOT_FOUND,
+                format!("method not found: {}", request.method),
+                None,
+            ))
+        }
+    }
+}
+
+/// The request methods of the MCP specification.
+const STANDARD_METHODS: &[&str] = &[
+    "initialize",
+    "ping",
+    "tools/list",
+    "tools/call",
+    "resources/list",
+    "resources/read",
+    "resources/templates/list",
+    "resources/subscribe",
+    "resources/unsubscribe",
+    "prompts/list",
+    "prompts/get",
+    "completion/complete",
+    "logging/setLevel",
+    "tasks/get",
+    "tasks/list",
+    "tasks/result",
+    "tasks/cancel",
+    "server/discover",
+];

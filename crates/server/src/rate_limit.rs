@@ -1,0 +1,379 @@
+//! Per-client rate limits (DESIGN §3 `ORQUESTRA_RATE_LIMIT_*`), exact under concurrency.
+//!
+//! **Classes.** Each request falls in at most one class, by method and path; each class has its own
+//! per-minute limit and its own buckets (a request counts against its class only):
+//!
+//! | class | routes |
+//! |---|---|
+//! | `upload` | `POST /api/idl/upload`, `PUT /api/idl/{id}`, `POST /api/ingest/idl` |
+//! | `build` | `POST /api/{id}/instructions/{name}/build`, `…/accounts`, `…/data` |
+//! | `simulate` | `POST /api/transactions/simulate`, `POST /api/tx/simulate` |
+//! | `mcp` | everything under `/mcp` |
+//! | `api` | every other `/api/*` request (unknown `/api` paths included) |
+//!
+//! Not limited: `/health*`, `/auth/*`, `/openapi.json`, `/project/{id}/llms.txt` and anything else
+//! outside `/api` and `/mcp` (cheap, cached, or needed to sign in), and CORS preflights (answered
+//! before this layer).
+//!
+//! **Client.** A request with an `X-API-Key` that is valid counts against that key's *project*
+//! (all keys of a project share a bucket, so minting keys buys no extra quota, and rotation does
+//! not reset it); anything else counts against the peer address of the TCP connection (IPv6
+//! grouped by /64). `X-Forwarded-For` and friends are never trusted: behind a proxy every client
+//! shares the proxy's address. An invalid key never gets its own bucket (random keys would
+//! otherwise dodge the limit); it counts against the address.
+//!
+//! **Algorithm.** GCRA (`governor`) with a burst equal to the per-minute limit: a fresh client may
+//! send `limit` requests at once, then one more every `60 s / limit`. Decisions are atomic, so `N`
+//! simultaneous requests against a fresh bucket of limit `L` get exactly `L` successes. Buckets
+//! that are back to full are dropped every [`RETAIN_EVERY`] decisions, so memory follows the
+//! number of clients seen in the last minute.
+//!
+//! **Responses.** Every response of a limited class carries `RateLimit-Limit`,
+//! `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the bucket is full again; IETF
+//! `draft-ietf-httpapi-ratelimit-headers` names), plus `RateLimit-Policy` (`{limit};w=60`). Over
+//! the limit: `429` with the usual error body (`code: "rate_limited"`) and `Retry-After` (seconds,
+//! rounded up).
+
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::Quota;
+use orquestra_store::Store;
+
+use crate::config::RateLimits;
+use crate::ApiError;
+
+/// Buckets at rest are dropped once per this many decisions of a class.
+pub const RETAIN_EVERY: u64 = 1024;
+
+/// How long a key → project look-up is remembered (revocation takes effect on the routes at once;
+/// here it only decides which bucket a request counts against).
+const KEY_CACHE_TTL: Duration = Duration::from_secs(30);
+const KEY_CACHE_ENTRIES: u64 = 10_000;
+
+/// A class of routes with its own limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Api,
+    Build,
+    Simulate,
+    Upload,
+    Mcp,
+}
+
+impl Class {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The class of a request, or `None` when it is not limited (see the module docs).
+pub fn classify(method: &Method, path: &str) -> Option<Class> {
+    if path == "/mcp" || path.starts_with("/mcp/") {
+        return Some(Class::Mcp);
+    }
+    let rest = path.strip_prefix("/api")?;
+    if !(rest.is_empty() || rest.starts_with('/')) {
+        return None;
+    }
+    let segments: Vec<&str> = rest.split('/').skip(1).collect();
+    let class = match (method, segments.as_slice()) {
+        (&Method::POST, ["idl", "upload"]) | (&Method::PUT, ["idl", _]) => Class::Upload,
+        (&Method::POST, ["ingest", "idl"]) => Class::Upload,
+        (&Method::POST, ["transactions" | "tx", "simulate"]) => Class::Simulate,
+        (&Method::POST, [_, "instructions", _, "build" | "accounts" | "data"]) => Class::Build,
+        _ => Class::Api,
+    };
+    Some(class)
+}
+
+/// Who a request is counted against.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Client {
+    Address(IpAddr),
+    Project(Arc<str>),
+}
+
+impl Client {
+    /// IPv4 (and IPv4-mapped IPv6) as is; IPv6 by its /64, which one host usually owns whole.
+    fn address(ip: IpAddr) -> Self {
+        match ip.to_canonical() {
+            IpAddr::V6(v6) => {
+                let masked = u128::from(v6) & !((1u128 << 64) - 1);
+                Client::Address(IpAddr::V6(Ipv6Addr::from(masked)))
+            }
+            v4 => Client::Address(v4),
+        }
+    }
+}
+
+type Keyed = governor::RateLimiter<
+    Client,
+    DefaultKeyedStateStore<Client>,
+    DefaultClock,
+    StateInformationMiddleware,
+>;
+
+struct Bucket {
+    limit: u32,
+    limiter: Keyed,
+    decisions: AtomicU64,
+}
+
+impl Bucket {
+    /// `None` for `0` (unlimited).
+    fn new(limit: u32) -> Option<Self> {
+        NonZeroU32::new(limit).map(|n| Bucket {
+            limit,
+            limiter: governor::RateLimiter::dashmap(Quota::per_minute(n))
+                .with_middleware::<StateInformationMiddleware>(),
+            decisions: AtomicU64::new(0),
+        })
+    }
+}
+
+/// What a decision says, for the response headers.
+struct Decision {
+    limit: u32,
+    remaining: u32,
+    /// Seconds until the bucket is full again (allowed) or until the next request may pass
+    /// (refused).
+    reset: u64,
+    allowed: bool,
+}
+
+/// The limiters of every class, and the key → project cache. One per router.
+pub struct RateLimiter {
+    buckets: [Option<Bucket>; 5],
+    store: Arc<dyn Store>,
+    /// API key hash → the key's project (`None`: not a valid key).
+    keys: moka::sync::Cache<String, Option<Arc<str>>>,
+}
+
+impl RateLimiter {
+    pub fn new(limits: RateLimits, store: Arc<dyn Store>) -> Self {
+        let bucket = Bucket::new;
+        let mut buckets = [None, None, None, None, None];
+        buckets[Class::Api.index()] = bucket(limits.api);
+        buckets[Class::Build.index()] = bucket(limits.build);
+        buckets[Class::Simulate.index()] = bucket(limits.simulate);
+        buckets[Class::Upload.index()] = bucket(limits.upload);
+        buckets[Class::Mcp.index()] = bucket(limits.mcp);
+        Self {
+            buckets,
+            store,
+            keys: moka::sync::Cache::builder()
+                .max_capacity(KEY_CACHE_ENTRIES)
+                .time_to_live(KEY_CACHE_TTL)
+                .build(),
+        }
+    }
+
+    /// Whether any class is limited (no layer is needed otherwise).
+    pub fn is_active(&self) -> bool {
+        self.buckets.iter().any(Option::is_some)
+    }
+
+    async fn client(&self, headers: &HeaderMap, peer: Option<IpAddr>) -> Client {
+        let fallback =
+            || Client::address(peer.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)));
+        let Some(key) = headers.get("x-api-key").and_then(|v| v.to_str().ok()) else {
+            return fallback();
+        };
+        let hash = orquestra_store::ids::hash_api_key(key);
+        let project = match self.keys.get(&hash) {
+            Some(cached) => cached,
+            None => {
+                let found = match self.store.api_key_project(key).await {
+                    Ok(found) => found.map(Arc::from),
+                    Err(error) => {
+                        // Not cached: the next request tries again.
+                        tracing::warn!(%error, "rate limit: API key look-up failed");
+                        return fallback();
+                    }
+                };
+                self.keys.insert(hash, found.clone());
+                found
+            }
+        };
+        project.map_or_else(fallback, Client::Project)
+    }
+
+    fn decide(bucket: &Bucket, client: &Client) -> Decision {
+        if bucket.decisions.fetch_add(1, Ordering::Relaxed) % RETAIN_EVERY == RETAIN_EVERY - 1 {
+            bucket.limiter.retain_recent();
+            bucket.limiter.shrink_to_fit();
+        }
+        match bucket.limiter.check_key(client) {
+            Ok(snapshot) => {
+                let remaining = snapshot.remaining_burst_capacity();
+                let used = bucket.limit.saturating_sub(remaining);
+                let full_in = snapshot.quota().replenish_interval() * used;
+                Decision {
+                    limit: bucket.limit,
+                    remaining,
+                    reset: ceil_secs(full_in),
+                    allowed: true,
+                }
+            }
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(bucket.limiter.clock().now());
+                Decision {
+                    limit: bucket.limit,
+                    remaining: 0,
+                    reset: ceil_secs(wait).max(1),
+                    allowed: false,
+                }
+            }
+        }
+    }
+}
+
+fn ceil_secs(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
+fn set_headers(headers: &mut HeaderMap, decision: &Decision) {
+    let mut set = |name: &'static str, value: String| {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    };
+    set("ratelimit-limit", decision.limit.to_string());
+    set("ratelimit-remaining", decision.remaining.to_string());
+    set("ratelimit-reset", decision.reset.to_string());
+    set("ratelimit-policy", format!("{};w=60", decision.limit));
+    if !decision.allowed {
+        set("retry-after", decision.reset.to_string());
+    }
+}
+
+/// The middleware: classify, identify, decide; 429 or the inner response, with the headers.
+pub async fn enforce(
+    State(limiter): State<Arc<RateLimiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(bucket) = classify(request.method(), request.uri().path())
+        .and_then(|class| limiter.buckets[class.index()].as_ref())
+    else {
+        return next.run(request).await;
+    };
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let client = limiter.client(request.headers(), peer).await;
+    let decision = RateLimiter::decide(bucket, &client);
+    let mut response = if decision.allowed {
+        next.run(request).await
+    } else {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!(
+                "rate limit of {} requests per minute exceeded; retry in {} s",
+                decision.limit, decision.reset
+            ),
+        )
+        .into_response()
+    };
+    set_headers(response.headers_mut(), &decision);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_routes() {
+        let post = Method::POST;
+        let get = Method::GET;
+        let put = Method::PUT;
+        let cases = [
+            (&post, "/api/idl/upload", Some(Class::Upload)),
+            (&put, "/api/idl/abc", Some(Class::Upload)),
+            (&get, "/api/idl/abc", Some(Class::Api)),
+            (&post, "/api/ingest/idl", Some(Class::Upload)),
+            (&post, "/api/p1/instructions/swap/build", Some(Class::Build)),
+            (
+                &post,
+                "/api/p1/instructions/swap/accounts",
+                Some(Class::Build),
+            ),
+            (&post, "/api/p1/instructions/swap/data", Some(Class::Build)),
+            (&get, "/api/p1/instructions/swap", Some(Class::Api)),
+            (&post, "/api/transactions/simulate", Some(Class::Simulate)),
+            (&post, "/api/tx/simulate", Some(Class::Simulate)),
+            (&post, "/api/transactions/decode", Some(Class::Api)),
+            (&get, "/api/projects", Some(Class::Api)),
+            (&get, "/api", Some(Class::Api)),
+            (&post, "/mcp", Some(Class::Mcp)),
+            (&get, "/mcp/x", Some(Class::Mcp)),
+            (&get, "/mcpx", None),
+            (&get, "/apix", None),
+            (&get, "/health", None),
+            (&get, "/auth/github", None),
+            (&get, "/openapi.json", None),
+            (&get, "/project/p1/llms.txt", None),
+        ];
+        for (method, path, class) in cases {
+            assert_eq!(classify(method, path), class, "{method} {path}");
+        }
+    }
+
+    #[test]
+    fn groups_ipv6_by_64_and_unmaps_ipv4() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1"
+            .parse()
+            .unwrap_or(IpAddr::V4(0.into()));
+        let b: IpAddr = "2001:db8:1:2:bbbb::2"
+            .parse()
+            .unwrap_or(IpAddr::V4(0.into()));
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap_or(IpAddr::V4(0.into()));
+        assert_eq!(Client::address(a), Client::address(b));
+        assert_ne!(Client::address(a), Client::address(c));
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap_or(IpAddr::V4(0.into()));
+        assert_eq!(
+            Client::address(mapped),
+            Client::Address(IpAddr::V4([10, 0, 0, 1].into()))
+        );
+    }
+
+    #[test]
+    fn buckets_at_rest_are_dropped() {
+        // At a billion per minute a bucket is full again 60 ns after use.
+        let Some(bucket) = Bucket::new(1_000_000_000) else {
+            panic!("a non-zero limit has a bucket")
+        };
+        assert!(Bucket::new(0).is_none());
+        for n in 0..(3 * RETAIN_EVERY as u32) {
+            let client = Client::Address(IpAddr::V4(n.into()));
+            assert!(RateLimiter::decide(&bucket, &client).allowed);
+        }
+        assert!(
+            bucket.limiter.len() <= RETAIN_EVERY as usize,
+            "{} buckets kept",
+            bucket.limiter.len()
+        );
+    }
+
+    #[test]
+    fn rounds_seconds_up() {
+        assert_eq!(ceil_secs(Duration::ZERO), 0);
+        assert_eq!(ceil_secs(Duration::from_millis(1)), 1);
+        assert_eq!(ceil_secs(Duration::from_millis(2000)), 2);
+        assert_eq!(ceil_secs(Duration::from_millis(2001)), 3);
+    }
+}

@@ -1,0 +1,296 @@
+//! Program lists and their items; scope keys (only SHA-256 hashes are stored; the plain key is
+//! returned once, at creation or regeneration).
+
+use super::SqliteStore;
+use crate::error::db_err;
+use crate::ids::{hash_scope_key, new_id, new_scope_key, scope_key_prefix};
+use crate::model::*;
+use crate::StoreError;
+
+// The SQL assembled with `format!` below joins these constants only; values are always bound.
+
+/// A list row with its item count. Items count only when the list's owner may see the project
+/// (public, or their own), the same rule [`SqliteStore::list_items_impl`] applies.
+const SELECT_LIST: &str =
+    "SELECT l.id, l.user_id, l.name, l.description, l.is_default, l.scope_key_prefix,
+   (SELECT COUNT(*) FROM program_list_items i JOIN projects p ON p.id = i.project_id
+    WHERE i.list_id = l.id AND (p.is_public = true OR p.user_id = l.user_id)) AS item_count,
+   l.created_at, l.updated_at
+ FROM program_lists l";
+
+/// The `FROM … WHERE` shared by the item page and its count: one of the user's lists, projects
+/// its owner may see.
+const ITEMS_FROM: &str = "FROM program_list_items i
+ JOIN program_lists l ON l.id = i.list_id
+ JOIN projects p ON p.id = i.project_id
+ JOIN users u ON u.id = p.user_id
+ WHERE i.list_id = ? AND l.user_id = ? AND (p.is_public = true OR p.user_id = l.user_id)";
+
+impl SqliteStore {
+    pub(crate) async fn create_list_impl(
+        &self,
+        user_id: &str,
+        list: &NewProgramList,
+    ) -> Result<IssuedProgramList, StoreError> {
+        let scope_key = new_scope_key()?;
+        // One statement: SQLite takes the write lock before evaluating it, so two concurrent
+        // creates cannot both become the default (and the partial unique index would refuse it).
+        let list = sqlx::query_as::<_, ProgramList>(
+            "INSERT INTO program_lists
+               (id, user_id, name, description, is_default, scope_key_hash, scope_key_prefix)
+             VALUES (?, ?, ?, ?,
+               NOT EXISTS (SELECT 1 FROM program_lists WHERE user_id = ? AND is_default = true),
+               ?, ?)
+             RETURNING id, user_id, name, description, is_default, scope_key_prefix,
+               0 AS item_count, created_at, updated_at",
+        )
+        .bind(new_id())
+        .bind(user_id)
+        .bind(&list.name)
+        .bind(&list.description)
+        .bind(user_id)
+        .bind(hash_scope_key(&scope_key))
+        .bind(scope_key_prefix(&scope_key))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, "program list"))?;
+        Ok(IssuedProgramList { list, scope_key })
+    }
+
+    pub(crate) async fn list_lists_impl(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<ProgramList>, StoreError> {
+        sqlx::query_as::<_, ProgramList>(sqlx::AssertSqlSafe(format!(
+            "{SELECT_LIST} WHERE l.user_id = ?
+             ORDER BY l.is_default DESC, l.created_at ASC, l.rowid ASC"
+        )))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)
+    }
+
+    pub(crate) async fn get_list_impl(
+        &self,
+        user_id: &str,
+        list_id: &str,
+    ) -> Result<Option<ProgramList>, StoreError> {
+        sqlx::query_as::<_, ProgramList>(sqlx::AssertSqlSafe(format!(
+            "{SELECT_LIST} WHERE l.id = ? AND l.user_id = ?"
+        )))
+        .bind(list_id)
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)
+    }
+
+    pub(crate) async fn update_list_impl(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        u: &ProgramListUpdate,
+    ) -> Result<Option<ProgramList>, StoreError> {
+        let done = sqlx::query(
+            "UPDATE program_lists SET
+               name = CASE WHEN ? THEN ? ELSE name END,
+               description = CASE WHEN ? THEN ? ELSE description END,
+               updated_at = CURRENT_TIMESTAMP
+             WHERE id = ? AND user_id = ?",
+        )
+        .bind(u.name.is_some())
+        .bind(&u.name)
+        .bind(u.description.is_some())
+        .bind(u.description.clone().flatten())
+        .bind(list_id)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.get_list_impl(user_id, list_id).await
+    }
+
+    pub(crate) async fn delete_list_impl(
+        &self,
+        user_id: &str,
+        list_id: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM program_lists WHERE id = ? AND user_id = ?")
+            .bind(list_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn find_default_list(&self, user_id: &str) -> Result<Option<ProgramList>, StoreError> {
+        sqlx::query_as::<_, ProgramList>(sqlx::AssertSqlSafe(format!(
+            "{SELECT_LIST} WHERE l.user_id = ? AND l.is_default = true"
+        )))
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)
+    }
+
+    pub(crate) async fn default_list_impl(
+        &self,
+        user_id: &str,
+    ) -> Result<(ProgramList, Option<String>), StoreError> {
+        if let Some(list) = self.find_default_list(user_id).await? {
+            return Ok((list, None));
+        }
+        let scope_key = new_scope_key()?;
+        // A concurrent request may create it first: the partial unique index makes that a no-op
+        // here, and both then read the same list.
+        let created: Option<(String,)> = sqlx::query_as(
+            "INSERT INTO program_lists
+               (id, user_id, name, description, is_default, scope_key_hash, scope_key_prefix)
+             VALUES (?, ?, 'Default', NULL, true, ?, ?)
+             ON CONFLICT (user_id) WHERE is_default DO NOTHING
+             RETURNING id",
+        )
+        .bind(new_id())
+        .bind(user_id)
+        .bind(hash_scope_key(&scope_key))
+        .bind(scope_key_prefix(&scope_key))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, "program list"))?;
+        let list = self
+            .find_default_list(user_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "default list".into(),
+            })?;
+        Ok((list, created.map(|_| scope_key)))
+    }
+
+    pub(crate) async fn add_list_item_impl(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        project_id: &str,
+    ) -> Result<Option<AddedListItem>, StoreError> {
+        // Inserting through a SELECT of the user's own list makes "not your list" a no-op.
+        sqlx::query_as::<_, AddedListItem>(
+            "INSERT INTO program_list_items (id, list_id, project_id)
+             SELECT ?, id, ? FROM program_lists WHERE id = ? AND user_id = ?
+             RETURNING id AS item_id, list_id, added_at",
+        )
+        .bind(new_id())
+        .bind(project_id)
+        .bind(list_id)
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, "program in this list"))
+    }
+
+    pub(crate) async fn list_items_impl(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        page: Page,
+    ) -> Result<Paged<ProgramListItem>, StoreError> {
+        let page = Page::new(page.limit, page.offset);
+        // One read transaction so `total` and the page describe the same snapshot.
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let (total,): (i64,) =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {ITEMS_FROM}")))
+                .bind(list_id)
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        let items = sqlx::query_as::<_, ProgramListItem>(sqlx::AssertSqlSafe(format!(
+            "SELECT i.id AS item_id, i.added_at, p.id AS project_id, p.user_id, p.name,
+               p.description, p.program_id, p.is_public, p.updated_at, u.username, u.avatar_url
+             {ITEMS_FROM}
+             ORDER BY i.added_at DESC, i.rowid DESC
+             LIMIT ? OFFSET ?"
+        )))
+        .bind(list_id)
+        .bind(user_id)
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Paged {
+            items,
+            total,
+            limit: page.limit,
+            offset: page.offset,
+        })
+    }
+
+    pub(crate) async fn remove_list_item_impl(
+        &self,
+        user_id: &str,
+        list_id: &str,
+        project_id: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM program_list_items WHERE list_id = ? AND project_id = ?
+               AND list_id IN (SELECT id FROM program_lists WHERE user_id = ?)",
+        )
+        .bind(list_id)
+        .bind(project_id)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub(crate) async fn regenerate_scope_key_impl(
+        &self,
+        user_id: &str,
+        list_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let scope_key = new_scope_key()?;
+        let done = sqlx::query(
+            "UPDATE program_lists
+             SET scope_key_hash = ?, scope_key_prefix = ?, updated_at = CURRENT_TIMESTAMP
+             WHERE id = ? AND user_id = ?",
+        )
+        .bind(hash_scope_key(&scope_key))
+        .bind(scope_key_prefix(&scope_key))
+        .bind(list_id)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, "scope key"))?;
+        Ok((done.rows_affected() > 0).then_some(scope_key))
+    }
+
+    pub(crate) async fn scope_project_ids_impl(
+        &self,
+        scope_key: &str,
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        // One query: no row at all means an unknown key; a known key yields one row per item
+        // (NULL for items that are not public) or a single NULL row for an empty list.
+        let rows: Vec<(Option<String>,)> = sqlx::query_as(
+            "SELECT p.id FROM program_lists l
+             LEFT JOIN program_list_items i ON i.list_id = l.id
+             LEFT JOIN projects p ON p.id = i.project_id AND p.is_public = true
+             WHERE l.scope_key_hash = ?
+             ORDER BY i.added_at DESC, i.rowid DESC",
+        )
+        .bind(hash_scope_key(scope_key))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(rows.into_iter().filter_map(|(id,)| id).collect()))
+    }
+}
