@@ -696,3 +696,48 @@ async fn etags_multipart_uploads_limits_and_ingest() {
         .unwrap();
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn generated_docs_follow_known_address_changes_in_both_forms() {
+    let server = start().await;
+    let (_, alice) = server.user(1).await;
+    let idl: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../testdata/idls/codama/spl_memo.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let (_, created) = upload(&server, &alice, "memo", &idl, true).await;
+    let id = created["project"]["id"].as_str().unwrap().to_string();
+    let md = |server: &TestServer| {
+        let url = format!("{}/api/{id}/docs?format=md", server.base);
+        let http = server.http.clone();
+        async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    // Warm both cached forms, then change a known address: both must follow.
+    assert!(!md(&server).await.contains("Treasury vault"));
+    let (_, json_docs) = server
+        .send(&As::Anonymous, "GET", &format!("/api/{id}/docs"), None)
+        .await;
+    assert!(!json_docs["docs"]
+        .as_str()
+        .unwrap()
+        .contains("Treasury vault"));
+    let (status, _) = server
+        .send(&alice, "POST", &format!("/api/{id}/addresses"), Some(json!({"label": "Treasury vault", "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"})))
+        .await;
+    assert_eq!(status, 201);
+    assert!(md(&server).await.contains("Treasury vault"));
+    let (_, json_docs) = server
+        .send(&As::Anonymous, "GET", &format!("/api/{id}/docs"), None)
+        .await;
+    assert!(
+        json_docs["docs"]
+            .as_str()
+            .unwrap()
+            .contains("Treasury vault"),
+        "{json_docs}"
+    );
+}

@@ -36,10 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The generated docs list the known addresses.
 async fn forget_docs(state: &AppState, project_id: &str) {
-    state
-        .kv
-        .delete(&orquestra_store::kv::keys::api_docs(project_id))
-        .await;
+    orquestra_store::kv::forget_docs(state.kv.as_ref(), project_id).await;
 }
 
 /// A labelled address of a project.

@@ -47,52 +47,53 @@ async fn generated_docs(
     headers: &HeaderMap,
     markdown: bool,
 ) -> Result<Response, ApiError> {
-    let key = keys::api_docs(&loaded.project.id);
-    // A hit costs no SQL: the known addresses are only read to build the docs.
-    let (etag, md) = match lookup(state, &key, loaded.version).await {
-        Some(hit) => hit,
-        None => {
-            let addresses = state.store.list_known_addresses(&loaded.project.id).await?;
-            let known: Vec<orquestra_docs::KnownAddressRef<'_>> = addresses
-                .iter()
-                .map(|a| orquestra_docs::KnownAddressRef {
-                    label: &a.label,
-                    address: &a.address,
-                    description: a.description.as_deref(),
-                })
-                .collect();
-            let md = orquestra_docs::cpi_md(&loaded.program, &context(state, loaded, &known));
-            store(state, &key, loaded.version, md.into_bytes()).await
-        }
+    // Each form is cached as the response body it is, so a hit is a KV read and nothing else.
+    let key = if markdown {
+        keys::api_docs_markdown(&loaded.project.id)
+    } else {
+        keys::api_docs(&loaded.project.id)
     };
-    if markdown {
-        return Ok(respond(headers, etag, md, "text/markdown; charset=utf-8"));
+    let content_type = if markdown {
+        "text/markdown; charset=utf-8"
+    } else {
+        "application/json"
+    };
+    if let Some((etag, body)) = lookup(state, &key, loaded.version).await {
+        return Ok(respond(headers, etag, body, content_type));
     }
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct DocsJson<'a> {
-        project_id: &'a str,
-        program_name: &'a str,
-        version: i64,
-        is_custom: bool,
-        docs: &'a str,
-    }
-    let body = serde_json::to_vec(&DocsJson {
-        project_id: &loaded.project.id,
-        program_name: &loaded.program.name,
-        version: loaded.version,
-        is_custom: false,
-        docs: std::str::from_utf8(&md).unwrap_or_default(),
-    })
-    .map_err(|e| ApiError::internal(&e))?;
-    // The JSON wrapper's identity follows the Markdown's: no second hash of a large body.
-    let json_etag = format!("{}-json\"", etag.trim_end_matches('"'));
-    Ok(respond(
-        headers,
-        json_etag,
-        Bytes::from(body),
-        "application/json",
-    ))
+    let addresses = state.store.list_known_addresses(&loaded.project.id).await?;
+    let known: Vec<orquestra_docs::KnownAddressRef<'_>> = addresses
+        .iter()
+        .map(|a| orquestra_docs::KnownAddressRef {
+            label: &a.label,
+            address: &a.address,
+            description: a.description.as_deref(),
+        })
+        .collect();
+    let md = orquestra_docs::cpi_md(&loaded.program, &context(state, loaded, &known));
+    let body = if markdown {
+        md.into_bytes()
+    } else {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct DocsJson<'a> {
+            project_id: &'a str,
+            program_name: &'a str,
+            version: i64,
+            is_custom: bool,
+            docs: &'a str,
+        }
+        serde_json::to_vec(&DocsJson {
+            project_id: &loaded.project.id,
+            program_name: &loaded.program.name,
+            version: loaded.version,
+            is_custom: false,
+            docs: &md,
+        })
+        .map_err(|e| ApiError::internal(&e))?
+    };
+    let (etag, body) = store(state, &key, loaded.version, body).await;
+    Ok(respond(headers, etag, body, content_type))
 }
 
 /// The project's documentation: the owner's Markdown if set, else the generated `CPI.md`.
@@ -200,7 +201,7 @@ async fn write(
         ..ProjectUpdate::default()
     };
     state.store.update_project(&project.id, &update).await?;
-    state.kv.delete(&keys::api_docs(&project.id)).await;
+    orquestra_store::kv::forget_docs(state.kv.as_ref(), &project.id).await;
     Ok(Json(
         json!({ "message": "Documentation updated", "projectId": project.id }),
     ))
@@ -232,7 +233,7 @@ async fn reset(
         ..ProjectUpdate::default()
     };
     state.store.update_project(&project.id, &update).await?;
-    state.kv.delete(&keys::api_docs(&project.id)).await;
+    orquestra_store::kv::forget_docs(state.kv.as_ref(), &project.id).await;
     Ok(Json(
         json!({ "message": "Documentation reset to auto-generated", "projectId": project.id }),
     ))

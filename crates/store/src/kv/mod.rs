@@ -96,6 +96,15 @@ pub mod keys {
         }
     }
 
+    /// `CACHE` `api:{projectId}:docs:md` — the generated docs as Markdown (the seed's
+    /// `api:{projectId}:docs` holds the default JSON response).
+    pub fn api_docs_markdown(project_id: &str) -> Key {
+        Key {
+            namespace: Namespace::Cache,
+            key: format!("api:{project_id}:docs:md"),
+        }
+    }
+
     /// Every key of a project in `IDLS` starts with this.
     pub fn project_idls_prefix(project_id: &str) -> (Namespace, String) {
         (Namespace::Idls, format!("project:{project_id}:"))
@@ -116,6 +125,12 @@ pub trait Kv: Send + Sync + 'static {
     async fn delete(&self, key: &Key);
     /// Deletes every key of `namespace` starting with `prefix`.
     async fn delete_prefix(&self, namespace: Namespace, prefix: &str);
+}
+
+/// Deletes a project's cached docs in every form (after a docs or known-address change).
+pub async fn forget_docs(kv: &dyn Kv, project_id: &str) {
+    kv.delete(&keys::api_docs(project_id)).await;
+    kv.delete(&keys::api_docs_markdown(project_id)).await;
 }
 
 /// Deletes everything cached for a project in both namespaces (after a delete or an update).
