@@ -363,23 +363,40 @@ async fn accounts(
     Path((id, name)): Path<(String, String)>,
     JsonBody(request): JsonBody<BuildRequest>,
 ) -> Result<Json<Value>, ApiError> {
+    let mut body = encode_and_resolve(&state, &principal, &id, &name, &request).await?;
+    if let Some(object) = body.as_object_mut() {
+        object.remove("data");
+    }
+    Ok(Json(body))
+}
+
+/// What `accounts` and `data` share: the encoded data and the resolved metas, without a transaction.
+async fn encode_and_resolve(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    name: &str,
+    request: &BuildRequest,
+) -> Result<Value, ApiError> {
     if let Some(fee_payer) = &request.fee_payer {
         validate::pubkey("/feePayer", fee_payer)?;
     }
-    let loaded = load(&state, &principal, &id, None).await?;
+    let loaded = load(state, principal, id, None).await?;
     let mut chain = Chain {
-        state: &state,
-        request: &request,
+        state,
+        request,
         endpoint: None,
     };
-    let (ix_name, _, resolved) = prepare(&loaded, &name, &request, &mut chain).await?;
-    Ok(Json(json!({
+    let (ix_name, data, resolved) = prepare(&loaded, name, request, &mut chain).await?;
+    let body = json!({
         "projectId": loaded.project.id,
         "programId": resolved.program_id,
         "version": loaded.version,
         "instruction": ix_name,
+        "data": { "hex": orquestra_tx::encoding::to_hex(&data), "base64": orquestra_tx::encoding::to_base64(&data) },
         "accounts": metas_view(&resolved),
-    })))
+    });
+    Ok(body)
 }
 
 /// The encoded instruction data and resolved metas, for callers who compose their own transactions.
@@ -409,22 +426,6 @@ async fn data(
     Path((id, name)): Path<(String, String)>,
     JsonBody(request): JsonBody<BuildRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    if let Some(fee_payer) = &request.fee_payer {
-        validate::pubkey("/feePayer", fee_payer)?;
-    }
-    let loaded = load(&state, &principal, &id, None).await?;
-    let mut chain = Chain {
-        state: &state,
-        request: &request,
-        endpoint: None,
-    };
-    let (ix_name, data, resolved) = prepare(&loaded, &name, &request, &mut chain).await?;
-    Ok(Json(json!({
-        "projectId": loaded.project.id,
-        "programId": resolved.program_id,
-        "version": loaded.version,
-        "instruction": ix_name,
-        "data": { "hex": orquestra_tx::encoding::to_hex(&data), "base64": orquestra_tx::encoding::to_base64(&data) },
-        "accounts": metas_view(&resolved),
-    })))
+    let body = encode_and_resolve(&state, &principal, &id, &name, &request).await?;
+    Ok(Json(body))
 }
