@@ -568,6 +568,30 @@ async fn building_without_rpc_pdas_and_bad_input() {
         .await;
     assert_eq!(status, 200, "{derived}");
     assert_eq!(derived["address"], pda["pubkey"]);
+    // The same resolution without a transaction: metas only, and data + metas.
+    let request = json!({"accounts": {"my_account": PAYER}});
+    let (status, metas) = server
+        .send(
+            &As::Anonymous,
+            "POST",
+            &format!("/api/{id}/instructions/init_base/accounts"),
+            Some(request.clone()),
+        )
+        .await;
+    assert_eq!(status, 200, "{metas}");
+    assert!(metas.get("data").is_none());
+    assert_eq!(metas["accounts"], built["instruction"]["accounts"]);
+    let (status, data) = server
+        .send(
+            &As::Anonymous,
+            "POST",
+            &format!("/api/{id}/instructions/init_base/data"),
+            Some(request),
+        )
+        .await;
+    assert_eq!(status, 200, "{data}");
+    assert_eq!(data["data"]["hex"], "5557b98df1bfd558");
+    assert_eq!(data["accounts"], built["instruction"]["accounts"]);
     let (status, list) = server
         .send(&As::Anonymous, "GET", &format!("/api/{id}/pda"), None)
         .await;
