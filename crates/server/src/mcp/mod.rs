@@ -11,6 +11,7 @@
 //! * DNS-rebinding protection: `Host` (and `Origin`, when present) must name an allowed host
 //!   ([`crate::ServerConfig::mcp_allowed_hosts`]), else 403 before any JSON-RPC handling.
 
+mod params;
 mod render;
 mod rest;
 mod tools;

@@ -1,0 +1,247 @@
+//! The tools' parameters: one type per tool, deserialised strictly (unknown fields refused) and
+//! turned into each tool's JSON Schema by schemars.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// A Solana cluster.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cluster {
+    MainnetBeta,
+    Mainnet,
+    Devnet,
+    Testnet,
+    Localnet,
+}
+
+impl Cluster {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Cluster::MainnetBeta => "mainnet-beta",
+            Cluster::Mainnet => "mainnet",
+            Cluster::Devnet => "devnet",
+            Cluster::Testnet => "testnet",
+            Cluster::Localnet => "localnet",
+        }
+    }
+}
+
+/// How a serialized transaction is written.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TxEncoding {
+    Base64,
+    Base58,
+}
+
+impl TxEncoding {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            TxEncoding::Base64 => "base64",
+            TxEncoding::Base58 => "base58",
+        }
+    }
+}
+
+pub(crate) fn default_search_limit() -> u32 {
+    10
+}
+
+pub(crate) fn default_query_limit() -> u32 {
+    25
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SearchPrograms {
+    /// Free-text search over program name, description, program id and instruction names.
+    #[schemars(length(max = 100))]
+    pub query: Option<String>,
+    /// Exact Solana program id (base58) to look up.
+    pub program_id: Option<String>,
+    /// Maximum number of results (1–20).
+    #[serde(default = "default_search_limit")]
+    #[schemars(range(min = 1, max = 20))]
+    pub limit: u32,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProjectOnly {
+    /// The Orquestra project id (from search_programs).
+    pub project_id: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BuildInstruction {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// Instruction name (either casing: `initializeMint` or `initialize_mint`).
+    pub instruction: String,
+    /// Account name → base58 address. Accounts the IDL can resolve (PDAs, fixed addresses,
+    /// well-known programs) may be omitted.
+    #[serde(default)]
+    pub accounts: BTreeMap<String, String>,
+    /// Argument name → value in canonical JSON (u64 and wider as decimal strings).
+    #[serde(default)]
+    pub args: Map<String, Value>,
+    /// Base58 public key of the fee payer.
+    pub fee_payer: String,
+    /// Recent blockhash (base58); fetched from the cluster's RPC when omitted.
+    pub recent_blockhash: Option<String>,
+    /// Cluster for the blockhash and simulation RPC (default mainnet-beta).
+    pub cluster: Option<Cluster>,
+    /// The original's name for `cluster`.
+    pub network: Option<Cluster>,
+    /// Custom RPC URL (only hosts the operator allow-lists).
+    pub rpc_url: Option<String>,
+    /// Also simulate the built transaction (signature verification off).
+    #[serde(default)]
+    pub simulate: bool,
+    /// Encoding of the returned transaction (default base64).
+    pub encoding: Option<TxEncoding>,
+    /// `"legacy"` (default) or `"0"` for a v0 transaction.
+    pub version: Option<String>,
+    /// Adds a SetComputeUnitLimit instruction.
+    pub compute_unit_limit: Option<u32>,
+    /// Adds a SetComputeUnitPrice instruction (micro-lamports per unit).
+    pub compute_unit_price: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SimulateInstruction {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// Instruction name.
+    pub instruction: String,
+    /// Account name → base58 address (resolvable accounts may be omitted).
+    #[serde(default)]
+    pub accounts: BTreeMap<String, String>,
+    /// Argument name → value in canonical JSON.
+    #[serde(default)]
+    pub args: Map<String, Value>,
+    /// Base58 public key of the fee payer (needed for the message even though nothing is signed).
+    pub fee_payer: String,
+    /// Cluster to simulate on (default mainnet-beta).
+    pub cluster: Option<Cluster>,
+    /// The original's name for `cluster`.
+    pub network: Option<Cluster>,
+    /// Custom RPC URL (only hosts the operator allow-lists).
+    pub rpc_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DerivePda {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// The instruction whose account is the PDA; omit for a named PDA (Codama `pdas`).
+    pub instruction: Option<String>,
+    /// The account (or named PDA) to derive.
+    pub account: String,
+    /// Seed name → value, as list_pda_accounts names them (pubkeys base58, strings plain,
+    /// numbers as canonical JSON).
+    #[serde(default)]
+    pub seed_values: Map<String, Value>,
+    /// Instruction arguments for `arg` seeds (else taken from seedValues).
+    pub args: Option<Map<String, Value>>,
+    /// Account addresses for `account` seeds (else taken from seedValues).
+    pub accounts: Option<BTreeMap<String, String>>,
+    /// Accepted for compatibility; derivation never reads the chain (give account addresses).
+    pub cluster: Option<Cluster>,
+    /// Accepted for compatibility, like `cluster`.
+    pub network: Option<Cluster>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FetchPdaData {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// The account address (base58).
+    pub address: String,
+    /// Cluster to read from (default mainnet-beta).
+    pub cluster: Option<Cluster>,
+    /// The original's REST name for `cluster`.
+    pub network: Option<Cluster>,
+    /// Custom RPC URL (only hosts the operator allow-lists).
+    pub rpc_url: Option<String>,
+    /// Decode as this account type instead of detecting it by discriminator.
+    pub account_type: Option<String>,
+    /// Include the raw base64 data.
+    pub include_raw: Option<bool>,
+}
+
+#[derive(Debug, serde::Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Memcmp {
+    /// Byte offset.
+    pub offset: u64,
+    /// Bytes to match, base58.
+    #[schemars(length(min = 1))]
+    pub bytes: String,
+}
+
+#[derive(Debug, serde::Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FieldFilter {
+    /// Field path in the account (`authority`, `config.owner`); its offset must be fixed.
+    #[schemars(length(min = 1))]
+    pub field: String,
+    /// The value, canonical JSON of the field's type (encoded with the IDL).
+    pub value: Value,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetProgramData {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// IDL account type: adds its discriminator (and fixed size) filters.
+    pub account_type: Option<String>,
+    /// Cluster to query (default mainnet-beta).
+    pub cluster: Option<Cluster>,
+    /// The original's name for `cluster`.
+    pub network: Option<Cluster>,
+    /// Custom RPC URL (only hosts the operator allow-lists).
+    pub rpc_url: Option<String>,
+    /// getProgramAccounts dataSize filter.
+    #[schemars(range(min = 1))]
+    pub data_size: Option<u64>,
+    /// Raw memcmp filters.
+    #[serde(default)]
+    #[schemars(length(max = 8))]
+    pub memcmp: Vec<Memcmp>,
+    /// Typed field filters (need accountType).
+    #[serde(default)]
+    #[schemars(length(max = 8))]
+    pub field_filters: Vec<FieldFilter>,
+    /// Most accounts returned (1–100).
+    #[serde(default = "default_query_limit")]
+    #[schemars(range(min = 1, max = 100))]
+    pub limit: u32,
+    /// Include raw base64 data of every account (always included for undecodable ones).
+    #[serde(default)]
+    pub include_raw: bool,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SimulateTransaction {
+    /// The serialized wire transaction (legacy or v0).
+    pub serialized_transaction: String,
+    /// Encoding of serializedTransaction (default base64).
+    pub encoding: Option<TxEncoding>,
+    /// Cluster to simulate on (default mainnet-beta).
+    pub cluster: Option<Cluster>,
+    /// The original's name for `cluster`.
+    pub network: Option<Cluster>,
+    /// Custom RPC URL (only hosts the operator allow-lists).
+    pub rpc_url: Option<String>,
+}
