@@ -172,3 +172,19 @@ async fn a_changed_migration_is_detected() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn ddl_reports_no_changed_rows() {
+    let t = migrated().await;
+    user(&t.db, 1).await;
+    t.db.admin
+        .query("UPDATE users SET avatar_url = 'x'")
+        .await
+        .unwrap();
+    let ddl =
+        t.db.admin
+            .query("CREATE TABLE scratch (x INTEGER)")
+            .await
+            .unwrap();
+    assert_eq!(ddl.rows_affected, 0, "not the previous UPDATE's count");
+}

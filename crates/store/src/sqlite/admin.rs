@@ -93,10 +93,18 @@ impl SqliteStore {
                 .execute(AssertSqlSafe(sql.to_string()))
                 .await
                 .map_err(query_error)?;
+            // SQLite reports the last DML's count after DDL too; only DML changes rows.
+            let first = sql
+                .trim_start()
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_uppercase();
+            let is_dml = matches!(first.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE");
             return Ok(QueryResult {
                 columns,
                 rows: Vec::new(),
-                rows_affected: done.rows_affected(),
+                rows_affected: if is_dml { done.rows_affected() } else { 0 },
             });
         }
         let rows = conn
