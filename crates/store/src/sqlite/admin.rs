@@ -95,7 +95,6 @@ impl SqliteStore {
                 .map_err(query_error)?;
             // SQLite reports the last DML's count after DDL too; only DML changes rows.
             let first = sql
-                .trim_start()
                 .split_whitespace()
                 .next()
                 .unwrap_or("")
