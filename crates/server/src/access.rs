@@ -76,6 +76,21 @@ fn check(principal: &Principal, project: Project, access: Access) -> Result<Proj
     })
 }
 
+/// The project a caller means by a program id (several users may register the same program):
+/// their own, else the newest one they may see.
+pub async fn project_for_program(
+    state: &AppState,
+    principal: &Principal,
+    program_id: &str,
+) -> Result<Option<Project>, ApiError> {
+    let candidates = state.store.projects_by_program(program_id).await?;
+    let own = candidates
+        .iter()
+        .position(|p| principal.user_id() == Some(p.user_id.as_str()));
+    let chosen = own.or_else(|| candidates.iter().position(|p| can_see(principal, p)));
+    Ok(chosen.and_then(|i| candidates.into_iter().nth(i)))
+}
+
 /// Whether `principal` may see a project row it already has (for listings).
 pub fn can_see(principal: &Principal, project: &Project) -> bool {
     can_see_parts(principal, &project.id, &project.user_id, project.is_public)

@@ -70,15 +70,6 @@ pub fn parse_stored(project: &Project, idl_json: &str) -> Result<Program, ApiErr
         .map_err(|e| ApiError::internal(&format!("stored IDL of {}: {e}", project.id)))
 }
 
-/// The latest version number of a project the caller may read (404 when it has no IDL yet).
-pub async fn latest_version(state: &AppState, project: &Project) -> Result<i64, ApiError> {
-    state
-        .store
-        .latest_version_number(&project.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("this project has no IDL yet"))
-}
-
 /// The IDL JSON of one version: KV `IDLS` first, then SQL (and back into KV).
 pub async fn idl_json(
     state: &AppState,
@@ -138,4 +129,18 @@ pub async fn load(
         version,
         program,
     })
+}
+
+/// Known addresses as the docs crate takes them.
+pub fn known_address_refs(
+    addresses: &[orquestra_store::KnownAddress],
+) -> Vec<orquestra_docs::KnownAddressRef<'_>> {
+    addresses
+        .iter()
+        .map(|a| orquestra_docs::KnownAddressRef {
+            label: &a.label,
+            address: &a.address,
+            description: a.description.as_deref(),
+        })
+        .collect()
 }

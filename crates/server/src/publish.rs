@@ -9,7 +9,6 @@ use orquestra_store::kv::{self, keys};
 use orquestra_store::{NewProject, Project, StoreError};
 use serde_json::Value;
 
-use crate::programs::parse_stored;
 use crate::{validate, ApiError, AppState};
 
 /// Parses and validates an IDL for `program_id`; refusals list every problem with its pointer.
@@ -57,14 +56,7 @@ pub fn generate_cpi_md(
     program: &Program,
     addresses: &[orquestra_store::KnownAddress],
 ) -> String {
-    let known: Vec<orquestra_docs::KnownAddressRef<'_>> = addresses
-        .iter()
-        .map(|a| orquestra_docs::KnownAddressRef {
-            label: &a.label,
-            address: &a.address,
-            description: a.description.as_deref(),
-        })
-        .collect();
+    let known = crate::programs::known_address_refs(addresses);
     let ctx = orquestra_docs::ProgramContext {
         project_id: project.id,
         project_name: project.name,
@@ -175,28 +167,24 @@ pub async fn add_version(
     cpi_md: Option<String>,
 ) -> Result<Versioned, ApiError> {
     let program = validate_idl(idl, &project.program_id)?;
-    if let Some(latest) = state.store.latest_idl_version(&project.id).await? {
+    let latest = state.store.latest_idl_version(&project.id).await?;
+    if let Some(latest) = &latest {
         let same_idl =
             serde_json::from_str::<Value>(&latest.idl_json).is_ok_and(|stored| stored == *idl);
         let same_docs = cpi_md.is_none() || cpi_md == latest.cpi_md;
         if same_idl && same_docs {
-            let program = crate::programs::program_at(state, project, latest.version)
-                .await
-                .or_else(|_| parse_stored(project, &latest.idl_json).map(Arc::new))?;
+            // The IDL just parsed is the stored one: no need to load it again.
             return Ok(Versioned {
                 version: latest.version,
                 created: false,
-                program,
+                program: Arc::new(program),
             });
         }
     }
     let idl_json = serde_json::to_string(idl).map_err(|e| ApiError::internal(&e))?;
-    let next = state
-        .store
-        .latest_version_number(&project.id)
-        .await?
-        .unwrap_or(0)
-        + 1;
+    // The number the docs show; the store assigns the real one atomically (they differ only if
+    // another upload races this one).
+    let next = latest.map_or(1, |l| l.version + 1);
     let cpi_md = match cpi_md {
         Some(text) => text,
         None => {

@@ -62,14 +62,7 @@ async fn generated_docs(
         return Ok(respond(headers, etag, body, content_type));
     }
     let addresses = state.store.list_known_addresses(&loaded.project.id).await?;
-    let known: Vec<orquestra_docs::KnownAddressRef<'_>> = addresses
-        .iter()
-        .map(|a| orquestra_docs::KnownAddressRef {
-            label: &a.label,
-            address: &a.address,
-            description: a.description.as_deref(),
-        })
-        .collect();
+    let known = crate::programs::known_address_refs(&addresses);
     let md = orquestra_docs::cpi_md(&loaded.program, &context(state, loaded, &known));
     let body = if markdown {
         md.into_bytes()
@@ -263,14 +256,7 @@ async fn llms(
 ) -> Result<Response, ApiError> {
     let loaded = load(&state, &principal, &id, None).await?;
     let addresses = state.store.list_known_addresses(&loaded.project.id).await?;
-    let known: Vec<orquestra_docs::KnownAddressRef<'_>> = addresses
-        .iter()
-        .map(|a| orquestra_docs::KnownAddressRef {
-            label: &a.label,
-            address: &a.address,
-            description: a.description.as_deref(),
-        })
-        .collect();
+    let known = crate::programs::known_address_refs(&addresses);
     let text = orquestra_docs::llms_txt(
         &loaded.program,
         &context(&state, &loaded, &known),

@@ -12,13 +12,13 @@ use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::access::{project_for, Access};
+use crate::access::{project_for, project_with_version_for, Access};
 use crate::auth::state_cookie::constant_time_eq;
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
 use crate::http_cache::json_with_etag;
-use crate::programs::{idl_json, latest_version};
+use crate::programs::idl_json;
 use crate::publish::{add_version, create_project};
 use crate::submission::{Submission, MAX_BODY_BYTES};
 use crate::validate;
@@ -194,11 +194,12 @@ async fn read(
     Path(project_id): Path<String>,
     QueryParams(q): QueryParams<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    let project = project_for(&state, &principal, &project_id, Access::Read).await?;
-    let version = match q.version {
-        Some(v) => v,
-        None => latest_version(&state, &project).await?,
-    };
+    let (project, latest) =
+        project_with_version_for(&state, &principal, &project_id, Access::Read).await?;
+    let version = q
+        .version
+        .or(latest)
+        .ok_or_else(|| ApiError::not_found("this project has no IDL yet"))?;
     let text = idl_json(&state, &project, version).await?;
     let idl: Value = serde_json::from_str(&text).map_err(|e| ApiError::internal(&e))?;
     Ok(json_with_etag(

@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::socials::{validate_socials, SocialsInput, SocialsView};
-use crate::access::{can_see, project_for, Access};
+use crate::access::{project_for, project_for_program, Access};
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
@@ -271,14 +271,9 @@ async fn by_program(
         status: StatusCode::BAD_REQUEST,
         ..e
     })?;
-    let candidates = state.store.projects_by_program(&program_id).await?;
-    let own = candidates
-        .iter()
-        .find(|p| principal.user_id() == Some(p.user_id.as_str()));
-    let chosen = own
-        .or_else(|| candidates.iter().find(|p| can_see(&principal, p)))
-        .cloned();
-    let project = chosen.ok_or_else(|| ApiError::not_found("no project for this program id"))?;
+    let project = project_for_program(&state, &principal, &program_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no project for this program id"))?;
     Ok(Json(
         json!({ "project": view(&state, &principal, project).await? }),
     ))

@@ -15,12 +15,12 @@ use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::access::can_see;
+use crate::access::project_for_program;
 use crate::auth::Principal;
 use crate::chain::{endpoint, rpc_error, simulation_view};
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
-use crate::programs::{latest_version, program_at};
+use crate::programs::program_at;
 use crate::{ApiError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -77,20 +77,16 @@ async fn known_programs(
         if programs.contains_key(program_id) {
             continue;
         }
-        let candidates = state.store.projects_by_program(program_id).await?;
-        let own = candidates
-            .iter()
-            .find(|p| principal.user_id() == Some(p.user_id.as_str()));
-        let Some(project) = own.or_else(|| candidates.iter().find(|p| can_see(principal, p)))
-        else {
+        let Some(project) = project_for_program(state, principal, program_id).await? else {
             continue;
         };
-        let Ok(version) = latest_version(state, project).await else {
+        // A project without an IDL yet cannot name anything.
+        let Some(version) = state.store.latest_version_number(&project.id).await? else {
             continue;
         };
         programs.insert(
             program_id.clone(),
-            program_at(state, project, version).await?,
+            program_at(state, &project, version).await?,
         );
     }
     Ok(programs)
