@@ -211,6 +211,16 @@ pub struct NewKnownAddress {
     pub description: Option<String>,
 }
 
+/// Row counts, for the public `/api/stats` (cheap: no per-user grouping).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Totals {
+    pub users: i64,
+    pub public_projects: i64,
+    pub projects: i64,
+    pub idl_versions: i64,
+    pub known_addresses: i64,
+}
+
 /// The seed's "Common SQL Queries", as one report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stats {

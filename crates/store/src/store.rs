@@ -180,6 +180,8 @@ pub trait Store: Send + Sync + 'static {
     async fn scope_project_ids(&self, scope_key: &str) -> Result<Option<Vec<String>>>;
 
     // statistics
+    /// Row counts only (what the public `/api/stats` shows).
+    async fn totals(&self) -> Result<Totals>;
     /// The seed's statistics queries; `recent` limits the recent-uploads list.
     async fn stats(&self, recent: u32) -> Result<Stats>;
 }

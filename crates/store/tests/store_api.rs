@@ -751,3 +751,31 @@ async fn creating_a_project_with_its_first_version_is_atomic() {
     assert_eq!(sitemap.len(), 1);
     assert_eq!(sitemap[0].program_id, PROGRAM_A);
 }
+
+#[tokio::test]
+async fn totals_match_the_full_statistics() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    let p = project(&t.db, &alice, PROGRAM_A, true).await;
+    project(&t.db, &alice, PROGRAM_B, false).await;
+    t.db.store
+        .append_idl_version(&p.id, "{}", None)
+        .await
+        .unwrap();
+    let totals = t.db.store.totals().await.unwrap();
+    let stats = t.db.store.stats(10).await.unwrap();
+    assert_eq!(
+        (
+            totals.users,
+            totals.public_projects,
+            totals.projects,
+            totals.idl_versions,
+            totals.known_addresses
+        ),
+        (1, 1, 2, 1, 0)
+    );
+    assert_eq!(
+        (stats.users, stats.public_projects, stats.projects),
+        (1, 1, 2)
+    );
+}

@@ -429,7 +429,7 @@ async fn remove(
     ),
 )]
 async fn stats(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    let stats = state.store.stats(0).await?;
+    let stats = state.store.totals().await?;
     Ok(Json(json!({
         "total_users": stats.users,
         "total_projects": stats.public_projects,

@@ -2,29 +2,33 @@
 
 use super::SqliteStore;
 use crate::error::db_err;
-use crate::model::{RecentUpload, Stats, UserStats};
+use crate::model::{RecentUpload, Stats, Totals, UserStats};
 use crate::StoreError;
 
+/// The counts, inside the caller's read transaction.
+async fn totals_in(tx: &mut sqlx::SqliteConnection) -> Result<Totals, StoreError> {
+    sqlx::query_as::<_, Totals>(
+        "SELECT
+           (SELECT COUNT(*) FROM users) AS users,
+           (SELECT COUNT(*) FROM projects WHERE is_public = true) AS public_projects,
+           (SELECT COUNT(*) FROM projects) AS projects,
+           (SELECT COUNT(*) FROM idl_versions) AS idl_versions,
+           (SELECT COUNT(*) FROM known_addresses) AS known_addresses",
+    )
+    .fetch_one(tx)
+    .await
+    .map_err(db_err)
+}
+
 impl SqliteStore {
+    pub(crate) async fn totals_impl(&self) -> Result<Totals, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
+        totals_in(&mut conn).await
+    }
+
     pub(crate) async fn stats_impl(&self, recent: u32) -> Result<Stats, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let (users, public_projects, projects, idl_versions, known_addresses): (
-            i64,
-            i64,
-            i64,
-            i64,
-            i64,
-        ) = sqlx::query_as(
-            "SELECT
-               (SELECT COUNT(*) FROM users),
-               (SELECT COUNT(*) FROM projects WHERE is_public = true),
-               (SELECT COUNT(*) FROM projects),
-               (SELECT COUNT(*) FROM idl_versions),
-               (SELECT COUNT(*) FROM known_addresses)",
-        )
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        let totals = totals_in(&mut tx).await?;
         let recent_uploads = sqlx::query_as::<_, RecentUpload>(
             "SELECT p.name, i.version, i.created_at
              FROM idl_versions i
@@ -54,11 +58,11 @@ impl SqliteStore {
         .map_err(db_err)?;
         tx.commit().await.map_err(db_err)?;
         Ok(Stats {
-            users,
-            public_projects,
-            projects,
-            idl_versions,
-            known_addresses,
+            users: totals.users,
+            public_projects: totals.public_projects,
+            projects: totals.projects,
+            idl_versions: totals.idl_versions,
+            known_addresses: totals.known_addresses,
             recent_uploads,
             per_user,
         })

@@ -234,6 +234,9 @@ impl Store for SqliteStore {
         self.scope_project_ids_impl(scope_key).await
     }
 
+    async fn totals(&self) -> Result<Totals> {
+        self.totals_impl().await
+    }
     async fn stats(&self, recent: u32) -> Result<Stats> {
         self.stats_impl(recent).await
     }
