@@ -93,7 +93,7 @@ async function resolve(req) {
     const ixDef = program.idl.instructions.find((i) => i.name === req.instruction);
     const args = (ixDef.args || []).map((a) => toAnchor(a.type, req.args[a.name], program.idl.types || []));
     const accounts = {};
-    for (const [k, v] of Object.entries(req.accounts || {})) accounts[camel(k)] = new PublicKey(v);
+    for (const [k, v] of Object.entries(req.accounts || {})) accounts[camel(k)] = v === null ? null : new PublicKey(v);
     const keys = await program.program.methods[camel(req.instruction)](...args).accountsPartial(accounts).pubkeys();
     const out = {};
     for (const [k, v] of Object.entries(keys)) if (v) out[k] = v.toBase58();

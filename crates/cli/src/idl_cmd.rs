@@ -22,6 +22,10 @@ pub struct IdlFileArgs {
     /// Program address for a legacy IDL that does not state one.
     #[arg(long, value_name = "ADDRESS")]
     pub program_id: Option<String>,
+    /// Refuse the IDL on any problem, even one confined to a single item (by default such items
+    /// are reported as warnings and left unusable).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Offline IDL tools.
@@ -249,15 +253,17 @@ fn load(args: &IdlFileArgs) -> Result<Program, IdlCliError> {
         path: args.file.clone(),
         source,
     })?;
-    parse_program(&text, &args.file, args.program_id.clone())
+    parse_program(&text, &args.file, args.program_id.clone(), args.strict)
 }
 
 fn parse_program(
     text: &str,
     path: &Path,
     program_id: Option<String>,
+    strict: bool,
 ) -> Result<Program, IdlCliError> {
-    orquestra_idl::parse(text, &ParseOptions { program_id }).map_err(|source| IdlCliError::Parse {
+    let options = ParseOptions { program_id, strict };
+    orquestra_idl::parse(text, &options).map_err(|source| IdlCliError::Parse {
         path: path.to_path_buf(),
         source,
     })
@@ -278,6 +284,7 @@ fn inspect(program: &Program) -> Value {
             "pdas": list_pdas(program).len(),
         },
         "instructions": program.instructions.iter().map(|ix| ix.name.as_str()).collect::<Vec<_>>(),
+        "warnings": program.defects,
     })
 }
 

@@ -327,3 +327,27 @@ fn errors_exit_non_zero_with_one_line() {
     ]);
     assert!(line.contains("33 bytes"), "{line}");
 }
+
+#[test]
+fn item_defects_are_warnings_unless_strict() {
+    let mut idl: Value =
+        serde_json::from_str(&std::fs::read_to_string(testdata("idls/anchor/pump.json")).unwrap())
+            .unwrap();
+    idl["instructions"][0]["args"] =
+        json!([{"name": "x", "type": {"defined": {"name": "NeverDefined"}}}]);
+    let broken = idl["instructions"][0]["name"].as_str().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("damaged.json");
+    std::fs::write(&file, idl.to_string()).unwrap();
+    let file = file.to_string_lossy().into_owned();
+
+    let inspected = ok_json(&["inspect", &file]);
+    let warnings = inspected["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["item"], broken.as_str());
+    assert_eq!(warnings[0]["path"], "/instructions/0/args/0/type");
+    let line = fails(&["encode-ix", &file, &broken, r#"{"x": 1}"#]);
+    assert!(line.contains("unusable"), "{line}");
+    let line = fails(&["inspect", "--strict", &file]);
+    assert!(line.contains("NeverDefined"), "{line}");
+}

@@ -6,6 +6,8 @@ use orquestra_idl::{
     AccountDefault, Count, EnumVariant, Field, Instruction, NumberKind, Program, StringEncoding,
     Type, VariantFields,
 };
+use std::cell::Cell;
+
 use serde_json::{Map, Value};
 
 use crate::env::Env;
@@ -13,22 +15,79 @@ use crate::render::{account_path, base58, flat_accounts, hex};
 
 /// Deeper than this, a value is not produced (a type that contains itself without an option).
 const MAX_DEPTH: usize = 48;
+/// Fixed-length arrays longer than this are shown symbolically (`"<4294967295 × u8>"`) rather than
+/// written out: an example stays readable and proportional to the IDL, not to the data.
+pub const MAX_EXAMPLE_ITEMS: usize = 8192;
+/// JSON nodes one example may hold; past this it is `null` (types that fan out: two fields of
+/// the next type, eighteen levels deep, would otherwise expand to 2^18 leaves).
+pub const MAX_EXAMPLE_NODES: usize = 1 << 18;
+/// JSON nodes all the examples of one document (CPI.md, llms.txt, the OpenAPI document) may hold
+/// together; later examples are omitted, so a document stays proportional to its IDL.
+pub const MAX_DOCUMENT_EXAMPLE_NODES: usize = 1 << 19;
+/// What a Markdown document says where an example was omitted for its budget.
+pub(crate) const EXAMPLE_OMITTED: &str =
+    "_Example omitted: this document's example budget is spent; see the instruction's own route._\n\n";
 /// Below this depth, variable-length collections get one item; deeper they are empty.
 const ONE_ITEM_DEPTH: usize = 12;
 
 /// A canonical-JSON example of a value of `ty` that [`Program::encode_value`] accepts, or `null`
 /// when the type cannot have one (an unknown or recursive type).
 pub fn example_value(program: &Program, ty: &Type) -> Value {
-    Gen { program }
-        .value(ty, &Env::default(), Hint::default(), 0)
+    value_with(&Gen::new(program), ty)
+}
+
+fn value_with(gen: &Gen<'_>, ty: &Type) -> Value {
+    gen.value(ty, &Env::default(), Hint::default(), 0)
         .unwrap_or(Value::Null)
 }
 
 /// The example `args` object of an instruction (arguments with an omitted default are left out,
 /// arguments with an optional default show that default).
 pub fn example_args(program: &Program, ix: &Instruction) -> Value {
-    let gen = Gen { program };
+    args_with(&Gen::new(program), ix)
+}
+
+fn args_with(gen: &Gen<'_>, ix: &Instruction) -> Value {
     Value::Object(gen.fields(&ix.args, &Env::default(), 0).unwrap_or_default())
+}
+
+/// The example budget of one document: each example still has its own bound, and together they
+/// hold at most [`MAX_DOCUMENT_EXAMPLE_NODES`] nodes; once spent, examples are `None` (omitted).
+pub(crate) struct DocumentExamples<'p> {
+    program: &'p Program,
+    left: Cell<usize>,
+}
+
+impl<'p> DocumentExamples<'p> {
+    pub(crate) fn new(program: &'p Program) -> Self {
+        Self {
+            program,
+            left: Cell::new(MAX_DOCUMENT_EXAMPLE_NODES),
+        }
+    }
+
+    fn with<T>(&self, produce: impl FnOnce(&Gen<'p>) -> T) -> Option<T> {
+        let left = self.left.get();
+        if left == 0 {
+            return None;
+        }
+        let start = left.min(MAX_EXAMPLE_NODES);
+        let gen = Gen::with_nodes(self.program, start);
+        let out = produce(&gen);
+        self.left
+            .set(left.saturating_sub(start - gen.nodes_left.get()));
+        Some(out)
+    }
+
+    /// [`example_request`] within the document's budget.
+    pub(crate) fn request(&self, ix: &Instruction) -> Option<Value> {
+        self.with(|gen| request_with(gen, ix))
+    }
+
+    /// [`example_value`] within the document's budget.
+    pub(crate) fn value(&self, ty: &Type) -> Option<Value> {
+        self.with(|gen| value_with(gen, ty))
+    }
 }
 
 /// The example body of `POST /api/{projectId}/instructions/{name}/build`:
@@ -36,6 +95,11 @@ pub fn example_args(program: &Program, ix: &Instruction) -> Value {
 /// optional accounts are left out, other accounts get a readable placeholder public key
 /// ([`placeholder_pubkey`] of their name).
 pub fn example_request(program: &Program, ix: &Instruction) -> Value {
+    request_with(&Gen::new(program), ix)
+}
+
+fn request_with(gen: &Gen<'_>, ix: &Instruction) -> Value {
+    let program = gen.program;
     let fee_payer = placeholder_pubkey("fee_payer");
     let mut accounts = Map::new();
     for (group, account) in flat_accounts(&ix.accounts) {
@@ -58,7 +122,7 @@ pub fn example_request(program: &Program, ix: &Instruction) -> Value {
         );
     }
     let mut body = Map::new();
-    body.insert("args".into(), example_args(program, ix));
+    body.insert("args".into(), args_with(gen, ix));
     body.insert("accounts".into(), Value::Object(accounts));
     body.insert("feePayer".into(), Value::String(fee_payer));
     Value::Object(body)
@@ -108,14 +172,63 @@ struct Hint<'h> {
 
 struct Gen<'p> {
     program: &'p Program,
+    /// JSON nodes this example may still produce.
+    nodes_left: Cell<usize>,
 }
 
 impl<'p> Gen<'p> {
+    fn new(program: &'p Program) -> Self {
+        Self::with_nodes(program, MAX_EXAMPLE_NODES)
+    }
+
+    fn with_nodes(program: &'p Program, nodes: usize) -> Self {
+        Self {
+            program,
+            nodes_left: Cell::new(nodes),
+        }
+    }
+
+    /// Takes `n` nodes from the budget; `false` (and an exhausted budget) when too few are left.
+    fn spend(&self, n: usize) -> bool {
+        match self.nodes_left.get().checked_sub(n) {
+            Some(left) => {
+                self.nodes_left.set(left);
+                true
+            }
+            None => {
+                self.nodes_left.set(0);
+                false
+            }
+        }
+    }
+
+    /// `n` copies of an example of `inner`, charging the budget for every copy.
+    fn repeat(
+        &self,
+        n: usize,
+        produce: impl FnOnce() -> Option<Value>,
+        label: impl FnOnce() -> String,
+    ) -> Option<Value> {
+        if n == 0 {
+            return Some(Value::Array(Vec::new()));
+        }
+        if n > MAX_EXAMPLE_ITEMS {
+            return Some(Value::String(format!("<{n} × {}>", label())));
+        }
+        let before = self.nodes_left.get();
+        let item = produce()?;
+        let per_item = before.saturating_sub(self.nodes_left.get()).max(1);
+        if !self.spend(per_item.saturating_mul(n - 1)) {
+            return None;
+        }
+        Some(Value::Array(vec![item; n]))
+    }
+
     fn value<'a>(&self, ty: &'a Type, env: &Env<'a>, hint: Hint<'_>, depth: usize) -> Option<Value>
     where
         'p: 'a,
     {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !self.spend(1) {
             return None;
         }
         let d = depth + 1;
@@ -152,12 +265,11 @@ impl<'p> Gen<'p> {
                     }
                     fixed => env.fixed_len(fixed)?,
                 };
-                if n == 0 {
-                    Value::Array(Vec::new())
-                } else {
-                    let item = self.value(inner, env, plain, d)?;
-                    Value::Array(vec![item; n])
-                }
+                self.repeat(
+                    n,
+                    || self.value(inner, env, plain, d),
+                    || crate::render_type(self.program, inner),
+                )?
             }
             Type::Map { key, value, count } => {
                 let n = match count {
@@ -166,13 +278,15 @@ impl<'p> Gen<'p> {
                     }
                     fixed => env.fixed_len(fixed)?,
                 };
-                if n == 0 {
-                    Value::Array(Vec::new())
-                } else {
-                    let k = self.value(key, env, Hint::default(), d)?;
-                    let v = self.value(value, env, plain, d)?;
-                    Value::Array(vec![Value::Array(vec![k, v]); n])
-                }
+                self.repeat(
+                    n,
+                    || {
+                        let k = self.value(key, env, Hint::default(), d)?;
+                        let v = self.value(value, env, plain, d)?;
+                        Some(Value::Array(vec![k, v]))
+                    },
+                    || "[key, value]".to_owned(),
+                )?
             }
             Type::Tuple { items } | Type::TupleStruct { items } => Value::Array(
                 items
@@ -230,6 +344,7 @@ impl<'p> Gen<'p> {
                     .map(|t| self.value(t, env, Hint::default(), depth))
                     .collect::<Option<Vec<_>>>()?,
             ),
+            VariantFields::Nested { ty } => self.value(ty, env, Hint::default(), depth)?,
         };
         let mut o = Map::new();
         o.insert(v.name.clone(), payload);
@@ -358,6 +473,8 @@ mod tests {
                 errors: vec![],
                 constants: vec![],
                 pdas: vec![],
+                defects: Vec::new(),
+                index: Default::default(),
             };
             let bytes = program
                 .encode_value(&Type::PublicKey, &Value::String(key.clone()))

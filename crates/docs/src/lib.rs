@@ -30,13 +30,17 @@ mod markdown;
 mod openapi;
 mod render;
 mod schema;
+mod usability;
 pub mod views;
 
-pub use example::{example_args, example_request, example_value, placeholder_pubkey};
+pub use example::{
+    example_args, example_request, example_value, placeholder_pubkey, MAX_DOCUMENT_EXAMPLE_NODES,
+    MAX_EXAMPLE_ITEMS, MAX_EXAMPLE_NODES,
+};
 pub use llms::llms_txt;
 pub use markdown::cpi_md;
 pub use openapi::program_openapi;
-pub use render::{escape_cell, render_type};
+pub use render::{escape_cell, render_type, MAX_DOCUMENT_BYTES, TRUNCATION_MARKER};
 pub use schema::{instruction_args_schema, json_schema};
 
 /// What the server knows about the project a program belongs to.

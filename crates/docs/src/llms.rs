@@ -9,7 +9,8 @@ use std::fmt::Write as _;
 use orquestra_idl::{Instruction, Program};
 
 use crate::api::{build_url, format_label, pda_inputs, url_segment};
-use crate::example::example_request;
+use crate::example::{DocumentExamples, EXAMPLE_OMITTED};
+use crate::render::cap_document;
 use crate::render::{
     account_path, code, discriminator_text, docs_block, escape_cell, escape_line, fenced,
     flat_accounts, render_type, seed_summary,
@@ -114,7 +115,7 @@ pub fn llms_txt(program: &Program, ctx: &ProgramContext<'_>, custom_docs: Option
         out.pop();
     }
     out.push('\n');
-    out
+    cap_document(out)
 }
 
 fn instructions(out: &mut String, program: &Program, ctx: &ProgramContext<'_>) {
@@ -123,12 +124,19 @@ fn instructions(out: &mut String, program: &Program, ctx: &ProgramContext<'_>) {
         out.push_str("No instructions defined.\n\n");
         return;
     }
+    let examples = DocumentExamples::new(program);
     for ix in &program.instructions {
-        instruction(out, program, ctx, ix);
+        instruction(out, program, ctx, ix, &examples);
     }
 }
 
-fn instruction(out: &mut String, program: &Program, ctx: &ProgramContext<'_>, ix: &Instruction) {
+fn instruction(
+    out: &mut String,
+    program: &Program,
+    ctx: &ProgramContext<'_>,
+    ix: &Instruction,
+    examples: &DocumentExamples<'_>,
+) {
     let _ = writeln!(out, "### {}\n", code(&ix.name));
     let docs = docs_block(&ix.docs);
     if !docs.is_empty() {
@@ -201,8 +209,13 @@ fn instruction(out: &mut String, program: &Program, ctx: &ProgramContext<'_>, ix
             accounts.join(", ")
         }
     );
-    let body = serde_json::to_string_pretty(&example_request(program, ix)).unwrap_or_default();
-    let _ = writeln!(out, "Example request:\n\n{}\n", fenced("json", &body));
+    match examples.request(ix) {
+        Some(request) => {
+            let body = serde_json::to_string_pretty(&request).unwrap_or_default();
+            let _ = writeln!(out, "Example request:\n\n{}\n", fenced("json", &body));
+        }
+        None => out.push_str(EXAMPLE_OMITTED),
+    }
 }
 
 fn pdas(out: &mut String, program: &Program) {

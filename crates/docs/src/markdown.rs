@@ -6,7 +6,8 @@ use orquestra_idl::{Pda, Program, Seed, Type, VariantFields};
 use serde_json::Value;
 
 use crate::api::{build_url, curl_build, endpoints, format_label};
-use crate::example::{example_request, example_value};
+use crate::example::{DocumentExamples, EXAMPLE_OMITTED};
+use crate::render::cap_document;
 use crate::render::{
     account_path, base58, code, discriminator_text, docs_block, docs_cell, escape_cell, fenced,
     flat_accounts, render_type, seed_summary,
@@ -34,7 +35,7 @@ pub fn cpi_md(program: &Program, ctx: &ProgramContext<'_>) -> String {
     while md.ends_with("\n\n") {
         md.pop();
     }
-    md
+    cap_document(md)
 }
 
 fn overview(md: &mut String, program: &Program, ctx: &ProgramContext<'_>) {
@@ -134,6 +135,7 @@ fn instructions(md: &mut String, program: &Program, ctx: &ProgramContext<'_>) {
         md.push_str("No instructions defined.\n\n");
         return;
     }
+    let examples = DocumentExamples::new(program);
     for ix in &program.instructions {
         let _ = writeln!(md, "### {}\n", code(&ix.name));
         let docs = docs_block(&ix.docs);
@@ -169,10 +171,10 @@ fn instructions(md: &mut String, program: &Program, ctx: &ProgramContext<'_>) {
         } else {
             md.push_str("| Name | Type | Example | Docs |\n|---|---|---|---|\n");
             for a in args {
-                let example = a
-                    .optional_default
-                    .clone()
-                    .unwrap_or_else(|| example_value(program, &a.ty));
+                let example = match &a.optional_default {
+                    Some(default) => default.clone(),
+                    None => examples.value(&a.ty).unwrap_or(Value::Null),
+                };
                 let mut docs = docs_cell(&a.docs);
                 if a.optional_default.is_some() {
                     docs = format!("optional (default {}). {docs}", compact_example(&example));
@@ -234,8 +236,13 @@ fn instructions(md: &mut String, program: &Program, ctx: &ProgramContext<'_>) {
         }
 
         md.push_str("#### Example request\n\n");
-        let body = serde_json::to_string_pretty(&example_request(program, ix)).unwrap_or_default();
-        let _ = writeln!(md, "{}\n", fenced("json", &body));
+        match examples.request(ix) {
+            Some(request) => {
+                let body = serde_json::to_string_pretty(&request).unwrap_or_default();
+                let _ = writeln!(md, "{}\n", fenced("json", &body));
+            }
+            None => md.push_str(EXAMPLE_OMITTED),
+        }
     }
 }
 
@@ -384,6 +391,7 @@ fn types(md: &mut String, program: &Program) {
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         )),
+                        VariantFields::Nested { ty } => code(&render_type(program, ty)),
                     };
                     let _ = writeln!(
                         md,

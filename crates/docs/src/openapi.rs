@@ -6,8 +6,9 @@ use orquestra_idl::{AccountDefault, Instruction, Program};
 use serde_json::{json, Map, Value};
 
 use crate::env::Env;
-use crate::example::example_request;
+use crate::example::DocumentExamples;
 use crate::render::{account_path, flat_accounts, seed_summary};
+use crate::schema::UniqueNames;
 use crate::schema::{number_schema, pubkey_schema, SchemaGen};
 use crate::ProgramContext;
 
@@ -32,10 +33,11 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
     let base = format!("/api/{}", encode_segment(ctx.project_id));
     let mut paths = Map::new();
     read_paths(program, &base, &shared, &mut paths);
-    let mut op_ids: Vec<String> = Vec::new();
+    let mut op_ids = UniqueNames::default();
+    let examples = DocumentExamples::new(program);
     for ix in &program.instructions {
         let path = format!("{base}/instructions/{}/build", encode_segment(&ix.name));
-        let op = build_operation(program, ix, &mut gen, &shared, &mut op_ids);
+        let op = build_operation(program, ix, &mut gen, &shared, &mut op_ids, &examples);
         paths.insert(path, json!({ "post": op }));
     }
 
@@ -213,7 +215,7 @@ fn read_paths(program: &Program, base: &str, shared: &Shared, paths: &mut Map<St
     );
 }
 
-fn operation_id(name: &str, taken: &mut Vec<String>) -> String {
+fn operation_id(name: &str, taken: &mut UniqueNames) -> String {
     let clean: String = name
         .chars()
         .map(|c| {
@@ -224,15 +226,7 @@ fn operation_id(name: &str, taken: &mut Vec<String>) -> String {
             }
         })
         .collect();
-    let base = format!("build_{clean}");
-    let mut id = base.clone();
-    let mut i = 2;
-    while taken.contains(&id) {
-        id = format!("{base}_{i}");
-        i += 1;
-    }
-    taken.push(id.clone());
-    id
+    taken.claim(&format!("build_{clean}"))
 }
 
 fn build_operation(
@@ -240,7 +234,8 @@ fn build_operation(
     ix: &Instruction,
     gen: &mut SchemaGen<'_>,
     shared: &Shared,
-    op_ids: &mut Vec<String>,
+    op_ids: &mut UniqueNames,
+    examples: &DocumentExamples<'_>,
 ) -> Value {
     let args = gen.fields_object(&ix.args, &Env::default(), 0);
     let args_required = ix
@@ -370,6 +365,10 @@ fn build_operation(
     if description.is_empty() {
         description = format!("Builds an unsigned transaction calling `{}`.", ix.name);
     }
+    let mut media = json!({ "schema": schema });
+    if let Some(example) = examples.request(ix) {
+        media["example"] = example;
+    }
     json!({
         "operationId": operation_id(&ix.name, op_ids),
         "summary": format!("Build a `{}` transaction", ix.name),
@@ -377,10 +376,7 @@ fn build_operation(
         "tags": ["build"],
         "requestBody": {
             "required": true,
-            "content": {"application/json": {
-                "schema": schema,
-                "example": example_request(program, ix),
-            }},
+            "content": {"application/json": media},
         },
         "responses": responses,
     })

@@ -292,6 +292,36 @@ fn longest_run(s: &str, c: char) -> usize {
 }
 
 /// A fenced code block whose fence cannot be closed by the content.
+/// Largest generated Markdown document (CPI.md, llms.txt). Output is already proportional to the
+/// IDL (examples and expansions have budgets); this is the last bound, for huge IDLs.
+pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
+
+/// What ends a document cut at [`MAX_DOCUMENT_BYTES`].
+pub const TRUNCATION_MARKER: &str =
+    "\n\n---\n\n**Truncated:** this document is longer than 8 MiB. \
+Every instruction, account and type is still available from the program's REST routes.\n";
+
+/// `text` cut to [`MAX_DOCUMENT_BYTES`] at a line end, with a visible marker, when it is longer.
+pub(crate) fn cap_document(mut text: String) -> String {
+    if text.len() <= MAX_DOCUMENT_BYTES {
+        return text;
+    }
+    let mut cut = MAX_DOCUMENT_BYTES - TRUNCATION_MARKER.len() - 4;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    if let Some(line_end) = text[..cut].rfind('\n') {
+        cut = line_end;
+    }
+    text.truncate(cut);
+    // Close a code fence the cut left open, so the marker renders as text.
+    if text.matches("\n```").count() % 2 == 1 {
+        text.push_str("\n```");
+    }
+    text.push_str(TRUNCATION_MARKER);
+    text
+}
+
 pub(crate) fn fenced(lang: &str, content: &str) -> String {
     let fence = "`".repeat(longest_run(content, '`').max(2) + 1);
     format!("{fence}{lang}\n{content}\n{fence}")
@@ -498,6 +528,7 @@ pub(crate) fn variant_kind(fields: &VariantFields) -> &'static str {
         VariantFields::Unit => "unit",
         VariantFields::Named { .. } => "struct",
         VariantFields::Tuple { .. } => "tuple",
+        VariantFields::Nested { .. } => fields.shape(),
     }
 }
 

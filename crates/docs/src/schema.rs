@@ -4,7 +4,7 @@
 //! ([`json_schema`]) or into `#/components/schemas/…` inside the OpenAPI document. Generic
 //! instantiations (`Foo<u64, 4>`) are expanded inline, their parameters resolved.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use orquestra_idl::{
     Count, EnumVariant, Field, Instruction, NumberKind, Program, StringEncoding, Type,
@@ -49,13 +49,38 @@ fn standalone(root: Value, defs: Map<String, Value>) -> Value {
     Value::Object(out)
 }
 
+/// Names made unique by a numeric suffix (`base`, `base_2`, …), in constant time per name even
+/// when thousands of names clean up to the same base.
+#[derive(Default)]
+pub(crate) struct UniqueNames {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+impl UniqueNames {
+    pub(crate) fn claim(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let next = self.next_suffix.entry(base.to_owned()).or_insert(2);
+        loop {
+            let candidate = format!("{base}_{next}");
+            *next += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+}
+
 /// Builds schemas and collects the named types they refer to.
 pub(crate) struct SchemaGen<'p> {
     program: &'p Program,
     prefix: &'static str,
     /// IDL name → definition key, in order of first use.
     keys: Vec<(String, String)>,
-    used_keys: HashSet<String>,
+    key_of: HashMap<String, String>,
+    used_keys: UniqueNames,
     /// How many of `keys` already have a definition.
     done: usize,
     defs: Map<String, Value>,
@@ -67,7 +92,8 @@ impl<'p> SchemaGen<'p> {
             program,
             prefix,
             keys: Vec::new(),
-            used_keys: HashSet::new(),
+            key_of: HashMap::new(),
+            used_keys: UniqueNames::default(),
             done: 0,
             defs: Map::new(),
         }
@@ -75,25 +101,18 @@ impl<'p> SchemaGen<'p> {
 
     /// The definition key of named type `name` (registered for [`Self::finish`]).
     pub(crate) fn key(&mut self, name: &str) -> String {
-        if let Some((_, k)) = self.keys.iter().find(|(n, _)| n == name) {
+        if let Some(k) = self.key_of.get(name) {
             return k.clone();
         }
         let key = self.reserve(name);
         self.keys.push((name.to_string(), key.clone()));
+        self.key_of.insert(name.to_string(), key.clone());
         key
     }
 
     /// A definition key for a schema that is not an IDL type (kept apart from IDL type keys).
     pub(crate) fn reserve(&mut self, base: &str) -> String {
-        let base = sanitize(base);
-        let mut key = base.clone();
-        let mut i = 2;
-        while self.used_keys.contains(&key) {
-            key = format!("{base}_{i}");
-            i += 1;
-        }
-        self.used_keys.insert(key.clone());
-        key
+        self.used_keys.claim(&sanitize(base))
     }
 
     /// Definitions of every named type referred to so far (and of those they refer to).
@@ -110,9 +129,7 @@ impl<'p> SchemaGen<'p> {
     fn definition(&mut self, name: &str) -> Value {
         let program = self.program;
         let docs = program
-            .types
-            .iter()
-            .find(|t| t.name == name)
+            .type_def(name)
             .map(|t| t.docs.as_slice())
             .unwrap_or_default();
         let mut schema = match program.resolve_defined(name) {
@@ -303,6 +320,10 @@ impl<'p> SchemaGen<'p> {
                             "minItems": items.len(),
                             "maxItems": items.len(),
                         });
+                        single_key(&v.name, payload)
+                    }
+                    VariantFields::Nested { ty } => {
+                        let payload = self.schema(ty, env, depth);
                         single_key(&v.name, payload)
                     }
                 };

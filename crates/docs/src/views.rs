@@ -9,6 +9,8 @@
 //! Nested (composite) account groups are flattened: every account entry has `name`, `path` (the
 //! dotted key used in a build request's `accounts`) and `group` (the dotted group path or `null`).
 
+use std::collections::HashSet;
+
 use orquestra_idl::{
     AccountDefault, Field, Instruction, InstructionAccount, Program, Type, VariantFields,
 };
@@ -19,7 +21,7 @@ use crate::render::{
     account_path, discriminator_json, flat_accounts, pda_program_json, render_type, seed_json,
     signer_json, variant_kind,
 };
-use crate::ProgramContext;
+use crate::{usability, ProgramContext};
 
 const MAX_EXPAND_DEPTH: usize = 6;
 
@@ -43,7 +45,14 @@ fn head(program: &Program, ctx: &ProgramContext<'_>) -> Map<String, Value> {
     o
 }
 
-fn list(program: &Program, ctx: &ProgramContext<'_>, key: &str, items: Vec<Value>) -> Value {
+/// A list view; lists of IDL items say which items are usable and include the unreadable ones.
+fn list(program: &Program, ctx: &ProgramContext<'_>, key: &str, mut items: Vec<Value>) -> Value {
+    if let Some(kind) = usability::kind_of_list(key) {
+        items
+            .iter_mut()
+            .for_each(|item| usability::mark(program, kind, item));
+        items.extend(usability::unreadable(program, kind));
+    }
     let mut o = head(program, ctx);
     o.insert("total".into(), json!(items.len()));
     o.insert(key.into(), Value::Array(items));
@@ -148,6 +157,9 @@ pub fn instruction(program: &Program, ctx: &ProgramContext<'_>, name: &str) -> O
         Value::Object(o) => o,
         _ => Map::new(),
     };
+    // Each named type is expanded once per instruction (later uses show just its name), so the
+    // detail stays proportional to the IDL even when types fan out or repeat.
+    let mut expanded = HashSet::new();
     let args: Vec<Value> = user_args(ix)
         .map(|f| {
             let (is_defined, defined) = defined_name(&f.ty);
@@ -168,7 +180,7 @@ pub fn instruction(program: &Program, ctx: &ProgramContext<'_>, name: &str) -> O
             );
             o.insert("isDefinedType".into(), json!(is_defined));
             o.insert("definedTypeName".into(), json!(defined));
-            expand(program, &f.ty, &mut o, 0, &mut Vec::new());
+            expand(program, &f.ty, &mut o, 0, &mut expanded);
             Value::Object(o)
         })
         .collect();
@@ -183,8 +195,10 @@ pub fn instruction(program: &Program, ctx: &ProgramContext<'_>, name: &str) -> O
         json!(format!("{}/instructions/{}/build", ctx.api_base(), ix.name)),
     );
     detail.insert("exampleRequest".into(), example_request(program, ix));
+    let mut detail = Value::Object(detail);
+    usability::mark(program, orquestra_idl::ItemKind::Instruction, &mut detail);
     let mut o = head(program, ctx);
-    o.insert("instruction".into(), Value::Object(detail));
+    o.insert("instruction".into(), detail);
     Some(Value::Object(o))
 }
 
@@ -214,23 +228,22 @@ fn expand(
     ty: &Type,
     o: &mut Map<String, Value>,
     depth: usize,
-    seen: &mut Vec<String>,
+    seen: &mut HashSet<String>,
 ) {
     let body = match ty {
         Type::Struct { .. } | Type::Enum { .. } | Type::TupleStruct { .. } => Some(ty),
         _ => core_defined(ty)
-            .filter(|n| !seen.iter().any(|s| s == n))
+            .filter(|n| !seen.contains(*n))
             .and_then(|n| program.resolve_defined(n).map(|(_, body)| body)),
     };
     let (Some(body), true) = (body, depth < MAX_EXPAND_DEPTH) else {
         o.insert("fields".into(), Value::Null);
         return;
     };
-    let name = core_defined(ty).map(str::to_string);
-    if let Some(n) = &name {
-        seen.push(n.clone());
+    if let Some(n) = core_defined(ty) {
+        seen.insert(n.to_owned());
     }
-    let members = |fields: &[Field], seen: &mut Vec<String>| -> Value {
+    let members = |fields: &[Field], seen: &mut HashSet<String>| -> Value {
         Value::Array(
             fields
                 .iter()
@@ -282,6 +295,17 @@ fn expand(
                                 .map(|(i, t)| json!({"name": i.to_string(), "type": render_type(program, t)}))
                                 .collect(),
                         ),
+                        VariantFields::Nested { ty } => match ty.unwrapped() {
+                            Type::Struct { fields } => members(fields, seen),
+                            Type::Tuple { items } => Value::Array(
+                                items
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(i, t)| json!({"name": i.to_string(), "type": render_type(program, t)}))
+                                    .collect(),
+                            ),
+                            _ => Value::Null,
+                        },
                     };
                     json!({"name": v.name, "kind": variant_kind(&v.fields), "fields": fields})
                 })
@@ -291,9 +315,6 @@ fn expand(
         _ => {
             o.insert("fields".into(), Value::Null);
         }
-    }
-    if name.is_some() {
-        seen.pop();
     }
 }
 
@@ -405,6 +426,11 @@ pub fn types(program: &Program, ctx: &ProgramContext<'_>) -> Value {
                                         VariantFields::Unit => json!([]),
                                         VariantFields::Named { fields } => field_list(program, fields),
                                         VariantFields::Tuple { items } => tuple_list(program, items),
+                                        VariantFields::Nested { ty } => match ty.unwrapped() {
+                                            Type::Struct { fields } => field_list(program, fields),
+                                            Type::Tuple { items } => tuple_list(program, items),
+                                            _ => json!([]),
+                                        },
                                     },
                                 })
                             })
@@ -439,19 +465,19 @@ fn tuple_list(program: &Program, items: &[Type]) -> Value {
     )
 }
 
-/// The body of a type through named (non-generic) types.
+/// The body of a type through named (non-generic) types and Codama nested-type wrappers.
 pub(crate) fn struct_body<'p>(program: &'p Program, ty: &'p Type) -> Option<&'p Type> {
     let mut body = ty;
     for _ in 0..16 {
-        match body {
+        match body.unwrapped() {
             Type::Defined { name, .. } => body = program.resolve_defined(name)?.1,
-            _ => return Some(body),
+            other => return Some(other),
         }
     }
     None
 }
 
-/// The `fields` of a struct-like type (through named types), else `[]`.
+/// The `fields` of a struct-like type (through named types and wrappers), else `[]`.
 fn fields_json(program: &Program, ty: &Type) -> Value {
     match struct_body(program, ty) {
         Some(Type::Struct { fields }) => field_list(program, fields),

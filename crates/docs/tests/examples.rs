@@ -83,6 +83,7 @@ fn unresolved(program: &Program, ty: &Type, seen: &mut Vec<String>, out: &mut Ve
                     VariantFields::Unit => {}
                     VariantFields::Named { fields } => fields.iter().for_each(|f| walk(&f.ty)),
                     VariantFields::Tuple { items } => items.iter().for_each(&mut walk),
+                    VariantFields::Nested { ty } => walk(ty),
                 }
             }
         }

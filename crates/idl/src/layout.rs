@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::codec::number::kind_name;
+use crate::codec::number::{kind_name, width};
 use crate::codec::{CodecError, CodecErrorCode};
-use crate::{Count, GenericArg, NumberKind, Program, StringEncoding, Type};
+use crate::{Count, GenericArg, NumberKind, OffsetStrategy, Program, StringEncoding, Type};
 
 /// The layout of one account type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,6 +35,9 @@ pub struct FieldLayout {
 }
 
 const MAX_LAYOUT_DEPTH: usize = 16;
+/// Entries of one layout at most: a type that nests two of the next type sixteen levels deep
+/// would otherwise list 2^16 fields. Real accounts have at most a few hundred.
+pub const MAX_LAYOUT_FIELDS: usize = 1024;
 
 impl Program {
     /// Field offsets of account type `name`.
@@ -67,10 +70,10 @@ impl Program {
         out: &mut Vec<FieldLayout>,
         depth: usize,
     ) {
-        if depth > MAX_LAYOUT_DEPTH {
+        if depth > MAX_LAYOUT_DEPTH || out.len() >= MAX_LAYOUT_FIELDS {
             return;
         }
-        let Some(body) = self.resolve_plain(ty) else {
+        let Some((body, offset)) = self.resolve_plain(ty, offset) else {
             return;
         };
         let members: Vec<(String, &Type)> = match body {
@@ -84,6 +87,9 @@ impl Program {
         };
         let mut at = offset;
         for (name, member) in members {
+            if out.len() >= MAX_LAYOUT_FIELDS {
+                return;
+            }
             let size = member.fixed_size(self);
             let p = format!("{path}/{name}");
             out.push(FieldLayout {
@@ -94,20 +100,57 @@ impl Program {
             });
             self.layout_fields(member, &p, at, out, depth + 1);
             at = match (at, size) {
-                (Some(a), Some(s)) => Some(a + s),
+                (Some(a), Some(s)) => a.checked_add(s),
                 _ => None,
             };
         }
     }
 
-    /// Follows non-generic `Defined` references to the type they name.
-    fn resolve_plain<'a>(&'a self, mut ty: &'a Type) -> Option<&'a Type> {
+    /// Follows non-generic `Defined` references to the type they name, and Codama nested-type
+    /// wrappers to the type they wrap, moving `offset` to where that type starts (`None` once it
+    /// is not fixed: a compact-u16 size prefix, an absolute offset).
+    fn resolve_plain<'a>(
+        &'a self,
+        mut ty: &'a Type,
+        mut offset: Option<usize>,
+    ) -> Option<(&'a Type, Option<usize>)> {
         for _ in 0..MAX_LAYOUT_DEPTH {
             match ty {
                 Type::Defined { name, generics } if generics.is_empty() => {
                     ty = self.resolve_defined(name)?.1
                 }
-                other => return Some(other),
+                Type::FixedSize { inner, .. }
+                | Type::HiddenSuffix { inner, .. }
+                | Type::Sentinel { inner, .. }
+                | Type::PostOffset { inner, .. } => ty = inner,
+                Type::HiddenPrefix { inner, prefix } => {
+                    offset = offset.and_then(|o| o.checked_add(prefix.len()));
+                    ty = inner;
+                }
+                Type::SizePrefixed { inner, prefix } => {
+                    offset = match prefix.kind {
+                        NumberKind::ShortU16 => None,
+                        kind => offset.and_then(|o| o.checked_add(width(kind))),
+                    };
+                    ty = inner;
+                }
+                Type::PreOffset {
+                    inner,
+                    offset: shift,
+                    strategy,
+                } => {
+                    offset = match strategy {
+                        OffsetStrategy::Relative | OffsetStrategy::Padded => offset.and_then(|o| {
+                            i64::try_from(o)
+                                .ok()
+                                .and_then(|o| o.checked_add(*shift))
+                                .and_then(|t| usize::try_from(t).ok())
+                        }),
+                        OffsetStrategy::Absolute | OffsetStrategy::PreOffset => None,
+                    };
+                    ty = inner;
+                }
+                other => return Some((other, offset)),
             }
         }
         None

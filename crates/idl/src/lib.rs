@@ -11,6 +11,7 @@
 pub mod anchor;
 pub mod codama;
 pub mod codec;
+pub mod defects;
 pub mod error;
 pub mod layout;
 pub mod lookup;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod validate;
 
 pub use codec::{CodecError, CodecErrorCode, DecodedAccount, DecodedInstruction};
+pub use defects::{Defect, DefectCode, ItemKind};
 pub use error::{ParseError, Problem};
 pub use layout::{AccountLayout, FieldLayout};
 pub use model::*;
@@ -27,9 +29,16 @@ pub use model::*;
 pub struct ParseOptions {
     /// Program address to use when the IDL has none (legacy Anchor without `metadata.address`).
     pub program_id: Option<String>,
+    /// Refuse the document on any problem, even one confined to a single item.
+    pub strict: bool,
 }
 
 /// Detects the format of `json` and parses it into a validated [`Program`].
+///
+/// Problems confined to single items (an instruction, account, type, …) do not refuse the
+/// document unless `options.strict`: the program keeps every usable item and lists the rest in
+/// [`Program::defects`]. Refused whole are: not JSON, an unknown format, problems outside every
+/// item (the program's name or address), and a document with no readable instruction.
 pub fn parse(json: &str, options: &ParseOptions) -> Result<Program, ParseError> {
     let value: serde_json::Value =
         serde_json::from_str(json).map_err(|e| ParseError::NotJson(e.to_string()))?;
@@ -41,17 +50,44 @@ pub fn parse_value(
     value: &serde_json::Value,
     options: &ParseOptions,
 ) -> Result<Program, ParseError> {
-    let program = if value.get("kind").and_then(|k| k.as_str()) == Some("rootNode") {
-        codama::parse(value, options).map_err(ParseError::Invalid)?
-    } else if value.get("instructions").is_some() {
-        anchor::parse(value, options).map_err(ParseError::Invalid)?
-    } else {
-        return Err(ParseError::UnknownFormat);
+    let (program, parse_problems) =
+        if value.get("kind").and_then(|k| k.as_str()) == Some("rootNode") {
+            codama::parse_lenient(value, options)
+        } else if value.get("instructions").is_some() {
+            anchor::parse_lenient(value, options)
+        } else {
+            return Err(ParseError::UnknownFormat);
+        };
+    let Some(mut program) = program else {
+        return Err(ParseError::Invalid(parse_problems));
     };
-    let problems = validate::validate(&program);
-    if problems.is_empty() {
-        Ok(program)
-    } else {
-        Err(ParseError::Invalid(problems))
+    let model_problems = validate::validate(&program);
+    if options.strict && !(parse_problems.is_empty() && model_problems.is_empty()) {
+        return Err(ParseError::Invalid(
+            parse_problems.into_iter().chain(model_problems).collect(),
+        ));
     }
+    let classified = defects::classify(value, &program, parse_problems, model_problems);
+    if !classified.structural.is_empty() {
+        let mut problems = classified.structural;
+        problems.extend(
+            classified
+                .defects
+                .into_iter()
+                .map(|d| Problem::new(d.path, d.message)),
+        );
+        return Err(ParseError::Invalid(problems));
+    }
+    if program.instructions.is_empty() {
+        let mut problems = vec![Problem::new("", "the IDL has no usable instruction")];
+        problems.extend(
+            classified
+                .defects
+                .into_iter()
+                .map(|d| Problem::new(d.path, d.message)),
+        );
+        return Err(ParseError::Invalid(problems));
+    }
+    program.defects = classified.defects;
+    Ok(program)
 }

@@ -1,6 +1,9 @@
 //! Name lookups on [`Program`]: exact first, then casing-insensitive (`initialize_vault` finds
 //! `initializeVault`).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::anchor::names::loose_key;
 use crate::{
     AccountDef, AccountItem, EventDef, GenericParam, Instruction, Pda, Program, Type, TypeDef,
@@ -38,7 +41,7 @@ impl Program {
     /// What a `Type::Defined { name }` refers to: a type definition, or (legacy IDLs, whose
     /// account and event types are inline) an account or event of that exact name.
     pub fn resolve_defined(&self, name: &str) -> Option<(&[GenericParam], &Type)> {
-        if let Some(t) = self.types.iter().find(|t| t.name == name) {
+        if let Some(t) = self.type_def(name) {
             return Some((&t.generics, &t.ty));
         }
         let not_self_ref = |ty: &Type| !matches!(ty, Type::Defined { name: n, .. } if n == name);
@@ -76,5 +79,54 @@ impl Program {
             walk(&ix.name, &ix.accounts, &mut out);
         }
         out
+    }
+}
+
+/// Lookups derived from a [`Program`], built on first use so that every walk over named types
+/// costs O(1) per reference instead of a scan of `types` (a program may define tens of thousands).
+/// The index describes `types` as they were when it was built: a program's types are not changed
+/// after parsing, and lookups check the name they find, so a stale entry is never trusted.
+#[derive(Default)]
+pub struct ProgramIndex {
+    /// Type name → position of its first definition in `types`.
+    types: OnceLock<HashMap<String, usize>>,
+    /// Static sizes of the non-generic named types (see `codec::size`).
+    pub(crate) sizes: OnceLock<crate::codec::size::SizeTable>,
+}
+
+impl Clone for ProgramIndex {
+    /// A clone starts empty: the clone's types may be edited before its first lookup.
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for ProgramIndex {
+    /// Derived data: two programs with equal items are equal whatever their caches hold.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ProgramIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgramIndex")
+    }
+}
+
+impl Program {
+    /// The first type definition named exactly `name`.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        let index = self.index.types.get_or_init(|| {
+            let mut map = HashMap::with_capacity(self.types.len());
+            for (i, t) in self.types.iter().enumerate() {
+                map.entry(t.name.clone()).or_insert(i);
+            }
+            map
+        });
+        match index.get(name).and_then(|&i| self.types.get(i)) {
+            Some(t) if t.name == name => Some(t),
+            _ => self.types.iter().find(|t| t.name == name),
+        }
     }
 }

@@ -46,6 +46,12 @@ pub struct Program {
     /// Named PDAs: Codama `program.pdas`, plus (for Anchor) nothing — Anchor PDAs live inline on
     /// instruction accounts; [`Program::all_pdas`] gathers both.
     pub pdas: Vec<PdaDef>,
+    /// Items a lenient parse kept the document despite (see [`crate::defects`]): each names an
+    /// item that must not be encoded, decoded or built. Empty for a clean IDL.
+    pub defects: Vec<crate::Defect>,
+    /// Derived lookups (name → type, static sizes), built on first use; not part of the model.
+    #[serde(skip)]
+    pub index: crate::lookup::ProgramIndex,
 }
 
 /// How a byte string identifies an instruction or an account.
@@ -370,8 +376,37 @@ pub struct EnumVariant {
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum VariantFields {
     Unit,
-    Named { fields: Vec<Field> },
-    Tuple { items: Vec<Type> },
+    Named {
+        fields: Vec<Field>,
+    },
+    Tuple {
+        items: Vec<Type>,
+    },
+    /// A struct or tuple payload wrapped in Codama nested-type wrappers (`NestedTypeNode<T>`:
+    /// `fixedSizeTypeNode`, `sizePrefixTypeNode`, `hiddenPrefixTypeNode`, `hiddenSuffixTypeNode`,
+    /// `sentinelTypeNode`, `preOffsetTypeNode`, `postOffsetTypeNode`, any number of times). `ty` is
+    /// the whole wrapped type and is encoded/decoded as such; the payload's JSON shape is that of
+    /// the innermost struct (object) or tuple (array), see [`Type::unwrapped`]. A bare struct or
+    /// tuple is always `Named` / `Tuple`, never this.
+    Nested {
+        ty: Box<Type>,
+    },
+}
+
+impl VariantFields {
+    /// `"unit"`, `"struct"` or `"tuple"`: the JSON shape of the payload (for a `Nested` payload,
+    /// that of its innermost type).
+    pub fn shape(&self) -> &'static str {
+        match self {
+            VariantFields::Unit => "unit",
+            VariantFields::Named { .. } => "struct",
+            VariantFields::Tuple { .. } => "tuple",
+            VariantFields::Nested { ty } => match ty.unwrapped() {
+                Type::Struct { .. } => "struct",
+                _ => "tuple",
+            },
+        }
+    }
 }
 
 /// The type tree. Wrappers compose, so every format's types are expressible and one codec serves all.
@@ -479,6 +514,27 @@ pub enum Type {
         inner: Box<Type>,
         suffix: Vec<u8>,
     },
+}
+
+impl Type {
+    /// The type under any Codama nested-type wrappers (`FixedSize`, `SizePrefixed`,
+    /// `HiddenPrefix`, `HiddenSuffix`, `Sentinel`, `PreOffset`, `PostOffset`); `self` when there
+    /// are none. These wrappers change the bytes, never the JSON shape of the value.
+    pub fn unwrapped(&self) -> &Type {
+        let mut ty = self;
+        loop {
+            match ty {
+                Type::FixedSize { inner, .. }
+                | Type::SizePrefixed { inner, .. }
+                | Type::HiddenPrefix { inner, .. }
+                | Type::HiddenSuffix { inner, .. }
+                | Type::Sentinel { inner, .. }
+                | Type::PreOffset { inner, .. }
+                | Type::PostOffset { inner, .. } => ty = inner,
+                other => return other,
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

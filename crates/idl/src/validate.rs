@@ -202,61 +202,7 @@ struct Checker<'a> {
 
 /// Names of the types reachable from instruction arguments/returns and account types.
 fn reachable_types(program: &Program) -> HashSet<&str> {
-    fn collect<'a>(ty: &'a Type, out: &mut Vec<&'a str>, depth: usize) {
-        if depth > 256 {
-            return;
-        }
-        let d = depth + 1;
-        match ty {
-            Type::Defined { name, generics } => {
-                out.push(name);
-                for g in generics {
-                    if let GenericArg::Type { ty } = g {
-                        collect(ty, out, d);
-                    }
-                }
-            }
-            Type::Map { key, value, .. } => {
-                collect(key, out, d);
-                collect(value, out, d);
-            }
-            Type::Tuple { items } | Type::TupleStruct { items } => {
-                items.iter().for_each(|t| collect(t, out, d))
-            }
-            Type::Struct { fields } => fields.iter().for_each(|f| collect(&f.ty, out, d)),
-            Type::Enum { variants, .. } => {
-                for v in variants {
-                    match &v.fields {
-                        VariantFields::Unit => {}
-                        VariantFields::Named { fields } => {
-                            fields.iter().for_each(|f| collect(&f.ty, out, d))
-                        }
-                        VariantFields::Tuple { items } => {
-                            items.iter().for_each(|t| collect(t, out, d))
-                        }
-                    }
-                }
-            }
-            Type::SizePrefixed { inner, .. }
-            | Type::FixedSize { inner, .. }
-            | Type::Option { inner, .. }
-            | Type::ZeroableOption { inner, .. }
-            | Type::RemainderOption { inner }
-            | Type::Array { inner, .. }
-            | Type::Set { inner, .. }
-            | Type::PreOffset { inner, .. }
-            | Type::PostOffset { inner, .. }
-            | Type::Sentinel { inner, .. }
-            | Type::HiddenPrefix { inner, .. }
-            | Type::HiddenSuffix { inner, .. } => collect(inner, out, d),
-            Type::Bool { .. }
-            | Type::Number { .. }
-            | Type::PublicKey
-            | Type::String { .. }
-            | Type::Bytes
-            | Type::Generic { .. } => {}
-        }
-    }
+    let collect = crate::defects::direct_names;
     let mut pending: Vec<&str> = Vec::new();
     for ix in &program.instructions {
         ix.args.iter().for_each(|a| collect(&a.ty, &mut pending, 0));
@@ -268,11 +214,15 @@ fn reachable_types(program: &Program) -> HashSet<&str> {
         .accounts
         .iter()
         .for_each(|a| collect(&a.ty, &mut pending, 0));
+    let mut by_name: HashMap<&str, Vec<&Type>> = HashMap::new();
+    for t in &program.types {
+        by_name.entry(&t.name).or_default().push(&t.ty);
+    }
     let mut seen = HashSet::new();
     while let Some(name) = pending.pop() {
         if seen.insert(name) {
-            for t in program.types.iter().filter(|t| t.name == name) {
-                collect(&t.ty, &mut pending, 0);
+            for ty in by_name.get(name).into_iter().flatten() {
+                collect(ty, &mut pending, 0);
             }
         }
     }
@@ -361,6 +311,7 @@ impl Checker<'_> {
                                 self.ty(t, &join(&join(&p, "fields"), j), scope, d);
                             }
                         }
+                        VariantFields::Nested { ty } => self.ty(ty, &p, scope, d),
                     }
                 }
             }

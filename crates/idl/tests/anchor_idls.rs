@@ -175,6 +175,7 @@ fn program_id_option_for_legacy_without_address() {
     );
     let opts = ParseOptions {
         program_id: Some("11111111111111111111111111111111".into()),
+        ..Default::default()
     };
     assert_eq!(
         parse_value(&idl, &opts).unwrap().address.as_deref(),
@@ -182,18 +183,38 @@ fn program_id_option_for_legacy_without_address() {
     );
     let bad = ParseOptions {
         program_id: Some("not-base58!".into()),
+        ..Default::default()
     };
     assert!(parse_value(&idl, &bad).is_err());
 }
 
+/// The problems a strict parse refuses `idl` for. A lenient parse must either refuse it too or
+/// report each problem as an item defect at the same pointer.
 fn problems(idl: Value) -> Vec<(String, String)> {
-    match parse_value(&idl, &ParseOptions::default()) {
+    let strict = ParseOptions {
+        strict: true,
+        ..Default::default()
+    };
+    let problems: Vec<(String, String)> = match parse_value(&idl, &strict) {
         Err(ParseError::Invalid(problems)) => problems
             .into_iter()
             .map(|p| (p.pointer, p.message))
             .collect(),
         other => panic!("expected problems, got {other:?}"),
+    };
+    if let Ok(program) = parse_value(&idl, &ParseOptions::default()) {
+        for (pointer, message) in &problems {
+            assert!(
+                program
+                    .defects
+                    .iter()
+                    .any(|d| &d.path == pointer && &d.message == message),
+                "{pointer}: {message} is not among the defects {:?}",
+                program.defects
+            );
+        }
     }
+    problems
 }
 
 fn base(instructions: Value, types: Value) -> Value {

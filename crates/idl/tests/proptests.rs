@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
 fn empty_program() -> Program {
-    parse(r#"{"address":"11111111111111111111111111111111","metadata":{"name":"p","version":"0","spec":"0.1.0"},"instructions":[]}"#, &ParseOptions::default()).unwrap()
+    parse(r#"{"address":"11111111111111111111111111111111","metadata":{"name":"p","version":"0","spec":"0.1.0"},"instructions":[{"name":"noop","discriminator":[0],"accounts":[],"args":[]}]}"#, &ParseOptions::default()).unwrap()
 }
 
 fn num(kind: NumberKind, endian: Endian) -> NumberFormat {
@@ -341,6 +341,9 @@ fn value_of(ty: &Type) -> BoxedStrategy<Value> {
                         })
                         .prop_map(move |obj| json!({ name.clone(): obj }))
                         .boxed(),
+                        VariantFields::Nested { ty } => value_of(ty)
+                            .prop_map(move |payload| json!({ name.clone(): payload }))
+                            .boxed(),
                     }
                 })
                 .collect();

@@ -3,14 +3,13 @@
 //! @codama/dynamic-codecs) for every IDL of the corpus. Each case must encode to exactly the
 //! reference bytes and decode back to exactly the reference canonical JSON.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use orquestra_idl::{parse, ParseOptions, Program};
+mod common;
+
+use common::{check_case, testdata};
+use orquestra_idl::{parse, ParseOptions};
 use serde_json::Value;
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
 
 /// Vector files that may be skipped, with the reason (from the corpus MANIFEST).
 const SKIPS: &[(&str, &str)] = &[];
@@ -21,67 +20,6 @@ struct Tally {
     failed: usize,
     skipped: usize,
     first_failures: Vec<String>,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn check_case(program: &Program, case: &Value) -> Result<(), String> {
-    let expected_hex = case["hex"].as_str().ok_or("case without hex")?;
-    let data = unhex(expected_hex);
-    if let Some(ix) = case.get("instruction").and_then(Value::as_str) {
-        let args = &case["args"];
-        let encoded = program
-            .encode_instruction(ix, args)
-            .map_err(|e| format!("encode {ix}: {e}"))?;
-        if hex(&encoded) != expected_hex {
-            return Err(format!(
-                "encode {ix}: got {} want {expected_hex}",
-                hex(&encoded)
-            ));
-        }
-        let decoded = program
-            .decode_instruction(&data)
-            .map_err(|e| format!("decode {ix}: {e}"))?;
-        if program.find_instruction(ix).map(|i| &i.name) != Some(&decoded.name) {
-            return Err(format!("decode {ix}: identified as {}", decoded.name));
-        }
-        if &decoded.args != args {
-            return Err(format!("decode {ix}: got {} want {args}", decoded.args));
-        }
-    } else {
-        let name = case["account"]
-            .as_str()
-            .ok_or("case without instruction or account")?;
-        let value = &case["value"];
-        let encoded = program
-            .encode_account(name, value)
-            .map_err(|e| format!("encode {name}: {e}"))?;
-        if hex(&encoded) != expected_hex {
-            return Err(format!(
-                "encode {name}: got {} want {expected_hex}",
-                hex(&encoded)
-            ));
-        }
-        let decoded = program
-            .decode_account(name, &data)
-            .map_err(|e| format!("decode {name}: {e}"))?;
-        if &decoded.value != value || decoded.trailing_bytes != 0 {
-            return Err(format!(
-                "decode {name}: got {} (+{} bytes) want {value}",
-                decoded.value, decoded.trailing_bytes
-            ));
-        }
-    }
-    Ok(())
 }
 
 fn run(formats: &[&str]) -> bool {
@@ -128,6 +66,13 @@ fn run(formats: &[&str]) -> bool {
                     tally.first_failures.push(format!(
                         "IDL does not parse: {:?}",
                         e.problems().iter().take(3).collect::<Vec<_>>()
+                    ));
+                }
+                Ok(program) if !program.defects.is_empty() => {
+                    tally.failed = cases.len();
+                    tally.first_failures.push(format!(
+                        "a corpus IDL parsed with defects: {:?}",
+                        program.defects.iter().take(3).collect::<Vec<_>>()
                     ));
                 }
                 Ok(program) => {

@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
+use axum::http::StatusCode;
 use moka::sync::Cache;
-use orquestra_idl::{ParseOptions, Program};
+use orquestra_idl::{ItemKind, ParseOptions, Program};
 use orquestra_store::kv::keys;
 use orquestra_store::Project;
 
@@ -13,24 +14,34 @@ use crate::access::{project_with_version_for, Access};
 use crate::auth::Principal;
 use crate::{ApiError, AppState};
 
-/// Parsed programs by (project id, version), least recently used evicted first.
+/// Parsed programs by (project id, version), least recently used evicted first. Bounded by the
+/// size of the IDL text each was parsed from (a parsed program takes a few times that), so a few
+/// huge IDLs cannot crowd memory the way a count bound would let them.
 #[derive(Clone)]
 pub struct ProgramCache {
-    cache: Cache<(Arc<str>, i64), Arc<Program>>,
+    cache: Cache<(Arc<str>, i64), (Arc<Program>, u32)>,
 }
 
 impl ProgramCache {
-    pub fn new(max_programs: u64) -> Self {
-        let cache = Cache::builder().max_capacity(max_programs).build();
+    pub fn new(max_source_bytes: u64) -> Self {
+        let cache = Cache::builder()
+            .max_capacity(max_source_bytes)
+            .weigher(|_, (_, weight): &(Arc<Program>, u32)| *weight)
+            .build();
         Self { cache }
     }
 
     fn get(&self, project_id: &str, version: i64) -> Option<Arc<Program>> {
-        self.cache.get(&(Arc::from(project_id), version))
+        self.cache
+            .get(&(Arc::from(project_id), version))
+            .map(|(program, _)| program)
     }
 
-    pub fn insert(&self, project_id: &str, version: i64, program: Arc<Program>) {
-        self.cache.insert((Arc::from(project_id), version), program);
+    /// Caches `program`, parsed from `source_len` bytes of IDL JSON.
+    pub fn insert(&self, project_id: &str, version: i64, program: Arc<Program>, source_len: usize) {
+        let weight = u32::try_from(source_len).unwrap_or(u32::MAX).max(1);
+        self.cache
+            .insert((Arc::from(project_id), version), (program, weight));
     }
 
     pub fn forget_project(&self, project_id: &str) {
@@ -47,9 +58,9 @@ impl ProgramCache {
 }
 
 impl Default for ProgramCache {
-    /// Up to 512 parsed programs.
+    /// Programs parsed from up to 64 MiB of IDL JSON.
     fn default() -> Self {
-        Self::new(512)
+        Self::new(64 * 1024 * 1024)
     }
 }
 
@@ -64,6 +75,7 @@ pub struct Loaded {
 pub fn parse_stored(project: &Project, idl_json: &str) -> Result<Program, ApiError> {
     let options = ParseOptions {
         program_id: Some(project.program_id.clone()),
+        ..Default::default()
     };
     // Every stored IDL was validated at upload; failing now means the stored data is damaged.
     orquestra_idl::parse(idl_json, &options)
@@ -105,7 +117,9 @@ pub async fn program_at(
     }
     let json = idl_json(state, project, version).await?;
     let program = Arc::new(parse_stored(project, &json)?);
-    state.programs.insert(&project.id, version, program.clone());
+    state
+        .programs
+        .insert(&project.id, version, program.clone(), json.len());
     Ok(program)
 }
 
@@ -129,6 +143,25 @@ pub async fn load(
         version,
         program,
     })
+}
+
+/// 422 `idl_item_unusable` when `name` is an item the IDL's lenient parse found defective (its
+/// definition is broken, so nothing is encoded or decoded through it).
+pub fn ensure_usable(program: &Program, kind: ItemKind, name: &str) -> Result<(), ApiError> {
+    match program.defect(kind, name) {
+        None => Ok(()),
+        Some(defect) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idl_item_unusable",
+            format!(
+                "{} `{}` cannot be used: {}",
+                kind.label(),
+                defect.item,
+                defect.message
+            ),
+        )
+        .with_detail(format!("/idl{}", defect.path), defect.message.clone())),
+    }
 }
 
 /// Known addresses as the docs crate takes them.

@@ -12,9 +12,11 @@ use serde_json::Value;
 use crate::{validate, ApiError, AppState};
 
 /// Parses and validates an IDL for `program_id`; refusals list every problem with its pointer.
-pub fn validate_idl(idl: &Value, program_id: &str) -> Result<Program, ApiError> {
+/// Defects confined to single items are kept as the program's warnings unless `strict`.
+pub fn validate_idl(idl: &Value, program_id: &str, strict: bool) -> Result<Program, ApiError> {
     let options = ParseOptions {
         program_id: Some(program_id.to_string()),
+        strict,
     };
     let program = orquestra_idl::parse_value(idl, &options).map_err(|error| {
         let mut api = ApiError::new(
@@ -96,7 +98,9 @@ async fn refresh_caches(
             .put(&key, idl_json.to_string().into(), key.ttl())
             .await;
     }
-    state.programs.insert(project_id, version, program);
+    state
+        .programs
+        .insert(project_id, version, program, idl_json.len());
 }
 
 pub struct Created {
@@ -111,9 +115,10 @@ pub async fn create_project(
     new: NewProject,
     idl: &Value,
     cpi_md: Option<String>,
+    strict: bool,
 ) -> Result<Created, ApiError> {
     validate::pubkey("/programId", &new.program_id)?;
-    let program = validate_idl(idl, &new.program_id)?;
+    let program = validate_idl(idl, &new.program_id, strict)?;
     let idl_json = serde_json::to_string(idl).map_err(|e| ApiError::internal(&e))?;
     let project_id = orquestra_store::ids::new_id();
     let cpi_md = match cpi_md {
@@ -165,8 +170,9 @@ pub async fn add_version(
     project: &Project,
     idl: &Value,
     cpi_md: Option<String>,
+    strict: bool,
 ) -> Result<Versioned, ApiError> {
-    let program = validate_idl(idl, &project.program_id)?;
+    let program = validate_idl(idl, &project.program_id, strict)?;
     let latest = state.store.latest_idl_version(&project.id).await?;
     if let Some(latest) = &latest {
         let same_idl =

@@ -317,6 +317,7 @@ mod tests {
             (&post, "/api/transactions/simulate", Some(Class::Simulate)),
             (&post, "/api/tx/simulate", Some(Class::Simulate)),
             (&post, "/api/transactions/decode", Some(Class::Api)),
+            (&post, "/api/p1/accounts/decode", Some(Class::Api)),
             (&get, "/api/projects", Some(Class::Api)),
             (&get, "/api", Some(Class::Api)),
             (&post, "/mcp", Some(Class::Mcp)),

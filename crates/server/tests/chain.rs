@@ -342,6 +342,22 @@ async fn accounts_encoded_by_the_golden_vectors_are_fetched_decoded_and_queried(
                 "{stem} {account_type} #{n}"
             );
             assert_eq!(fetched["ownedByProgram"], true);
+            // The same bytes given directly: the decoded part is the fetch route's.
+            let (status, decoded) = server
+                .send(
+                    &As::Anonymous,
+                    "POST",
+                    &format!("/api/{id}/accounts/decode"),
+                    Some(json!({"data": b64(&data), "accountType": account_type})),
+                )
+                .await;
+            assert_eq!(status, 200, "{decoded}");
+            for key in ["accountType", "data", "trailingBytes"] {
+                assert_eq!(
+                    decoded[key], fetched[key],
+                    "{stem} {account_type} #{n} {key}"
+                );
+            }
             checked += 1;
         }
     }
@@ -636,6 +652,107 @@ async fn building_without_rpc_pdas_and_bad_input() {
         .await;
     assert_eq!(status, 404);
     web3_check(&[&built]);
+}
+
+/// Optional accounts through the real build route, as Anchor's client treats them: left out, they
+/// are resolved from the IDL (fixed address, PDA); `null` puts the program id in their place.
+#[tokio::test]
+async fn optional_accounts_left_out_are_resolved_and_null_is_none() {
+    let server = start().await;
+    let (_, alice) = server.user(1).await;
+    let mut idl = idl("anchor/anchor_relations.json");
+    let program_id = idl["address"].as_str().unwrap().to_string();
+    for ix in idl["instructions"].as_array_mut().unwrap() {
+        if ix["name"] == "init_base" {
+            for account in ix["accounts"].as_array_mut().unwrap() {
+                if account["name"] != "my_account" {
+                    account["optional"] = json!(true);
+                }
+            }
+        }
+    }
+    let (status, body) = server
+        .send(
+            &alice,
+            "POST",
+            "/api/idl/upload",
+            Some(json!({"name": "optional", "programId": program_id, "idl": idl})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["project"]["id"].as_str().unwrap().to_string();
+    let blockhash = "EkSnNWid2cvwEVnVx9aBqawnmiCNiDgp3gUdkDPTKN1N";
+    let account = |built: &Value, name: &str| -> Value {
+        built["instruction"]["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {built}"))
+    };
+
+    let left_out = build(
+        &server,
+        &id,
+        "init_base",
+        json!({"feePayer": PAYER, "recentBlockhash": blockhash, "accounts": {"my_account": PAYER}}),
+    )
+    .await;
+    let system = account(&left_out, "system_program");
+    assert_eq!(
+        (&system["pubkey"], &system["source"]),
+        (&json!("11111111111111111111111111111111"), &json!("fixed"))
+    );
+    let pda = account(&left_out, "account");
+    let derived = orquestra_tx::pda::derive_raw(&program_id, &[b"seed".to_vec()]).unwrap();
+    assert_eq!(
+        (&pda["pubkey"], &pda["source"], &pda["isWritable"]),
+        (&json!(derived.address), &json!("pda"), &json!(true))
+    );
+
+    let none = build(
+        &server,
+        &id,
+        "init_base",
+        json!({"feePayer": PAYER, "recentBlockhash": blockhash,
+               "accounts": {"my_account": PAYER, "account": null, "systemProgram": null}}),
+    )
+    .await;
+    for name in ["account", "system_program"] {
+        let meta = account(&none, name);
+        assert_eq!(meta["pubkey"], program_id.as_str(), "{none}");
+        assert_eq!(meta["source"], "optionalPlaceholder");
+        assert_eq!(
+            (&meta["isSigner"], &meta["isWritable"]),
+            (&json!(false), &json!(false))
+        );
+    }
+    // The metas-only route resolves the same way.
+    let (status, metas) = server
+        .send(
+            &As::Anonymous,
+            "POST",
+            &format!("/api/{id}/instructions/init_base/accounts"),
+            Some(json!({"accounts": {"my_account": PAYER, "account": null}})),
+        )
+        .await;
+    assert_eq!(status, 200, "{metas}");
+    let placeholder = metas["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "account")
+        .unwrap();
+    assert_eq!(placeholder["source"], "optionalPlaceholder");
+    let fixed = metas["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "system_program")
+        .unwrap();
+    assert_eq!(fixed["source"], "fixed");
+    web3_check(&[&left_out, &none]);
 }
 
 fn hex_decode(text: &str) -> Vec<u8> {

@@ -81,6 +81,7 @@ const ROUTES: &[(&str, &str)] = &[
     // on-chain accounts
     ("get", "/api/{project_id}/pda/fetch/{address}"),
     ("post", "/api/{project_id}/program-accounts/query"),
+    ("post", "/api/{project_id}/accounts/decode"),
     // program lists
     ("get", "/api/lists"),
     ("post", "/api/lists"),

@@ -93,6 +93,7 @@ async fn every_corpus_idl_round_trips_through_the_api() {
             &text,
             &orquestra_idl::ParseOptions {
                 program_id: Some(program_id.clone()),
+                ..Default::default()
             },
         )
         .unwrap();
@@ -333,7 +334,7 @@ async fn versions_increment_identical_uploads_are_idempotent_and_bad_idls_store_
         .await;
     assert_eq!(normalized["idl"]["format"], "anchor");
 
-    // Bad IDLs: nothing is stored, and the problems carry pointers into the IDL.
+    // Bad IDLs under `strict`: nothing is stored, and the problems carry pointers into the IDL.
     let mut broken = idl.clone();
     broken["instructions"][0]["args"] =
         json!([{"name": "x", "type": {"defined": {"name": "Nope"}}}]);
@@ -341,7 +342,7 @@ async fn versions_increment_identical_uploads_are_idempotent_and_bad_idls_store_
         .send(
             &alice,
             "PUT",
-            &format!("/api/idl/{id}"),
+            &format!("/api/idl/{id}?strict=true"),
             Some(json!({"idl": broken})),
         )
         .await;

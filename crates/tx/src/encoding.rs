@@ -91,3 +91,25 @@ pub fn to_hex(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// Bytes from hex text (either case, optional `0x` prefix); the error says what is wrong.
+pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
+    let digits = text.strip_prefix("0x").unwrap_or(text);
+    if !digits.len().is_multiple_of(2) {
+        return Err("hex has an odd number of digits".to_string());
+    }
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => Ok(c - b'0'),
+        b'a'..=b'f' => Ok(c - b'a' + 10),
+        b'A'..=b'F' => Ok(c - b'A' + 10),
+        _ => Err(format!("invalid hex digit `{}`", char::from(c))),
+    };
+    digits
+        .as_bytes()
+        .chunks(2)
+        .map(|pair| match pair {
+            [hi, lo] => Ok(nibble(*hi)? << 4 | nibble(*lo)?),
+            _ => Err("hex has an odd number of digits".to_string()),
+        })
+        .collect()
+}

@@ -91,6 +91,8 @@ fn program(address: Option<&str>, instructions: Vec<Instruction>) -> Program {
         errors: vec![],
         constants: vec![],
         pdas: vec![],
+        defects: Vec::new(),
+        index: Default::default(),
     }
 }
 

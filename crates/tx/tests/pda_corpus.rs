@@ -215,6 +215,7 @@ fn every_corpus_idl_lists_its_pdas_without_error() {
             let text = std::fs::read_to_string(&path).unwrap();
             let options = ParseOptions {
                 program_id: Some(SYSTEM.to_string()),
+                ..Default::default()
             };
             let Ok(program) = orquestra_idl::parse(&text, &options) else {
                 continue;

@@ -26,7 +26,7 @@ fn request(accounts: &[(&str, String)]) -> ResolveRequest {
         fee_payer: Some(fee_payer()),
         accounts: accounts
             .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
+            .map(|(k, v)| (k.to_string(), Some(v.clone())))
             .collect(),
         args: json!({}),
         ..ResolveRequest::default()
@@ -503,10 +503,9 @@ fn anchor_optional_accounts_become_the_program_id_or_are_omitted() {
     let accounts: Vec<(&str, String)> = given.iter().map(|n| (*n, key_for(n))).collect();
     let mut req = request(&accounts);
     req.accounts
-        .insert("withdraw_to_account".into(), key_for("withdraw to"));
-    // An empty string leaves an optional account out explicitly.
-    req.accounts
-        .insert("borrow_to_account".into(), String::new());
+        .insert("withdraw_to_account".into(), Some(key_for("withdraw to")));
+    // `null` leaves an optional account out explicitly.
+    req.accounts.insert("borrow_to_account".into(), None);
     let resolved = resolve_accounts(&program, "operate", &req).unwrap();
     assert_eq!(resolved.metas.len(), 13);
     for name in [
@@ -540,6 +539,266 @@ fn anchor_optional_accounts_become_the_program_id_or_are_omitted() {
         .metas
         .iter()
         .all(|m| m.source != AccountSource::OptionalPlaceholder));
+}
+
+/// Marks accounts of `instruction` optional: the corpus has no optional account with a fixed
+/// address, a PDA or a relation.
+fn make_optional(program: &mut orquestra_idl::Program, instruction: &str, names: &[&str]) {
+    fn walk(items: &mut [orquestra_idl::AccountItem], names: &[&str]) {
+        for item in items {
+            match item {
+                orquestra_idl::AccountItem::Single(a) if names.contains(&a.name.as_str()) => {
+                    a.optional = true
+                }
+                orquestra_idl::AccountItem::Group { accounts, .. } => walk(accounts, names),
+                orquestra_idl::AccountItem::Single(_) => {}
+            }
+        }
+    }
+    let ix = program
+        .instructions
+        .iter_mut()
+        .find(|i| i.name == instruction)
+        .unwrap();
+    walk(&mut ix.accounts, names);
+}
+
+fn placeholder(resolved: &Resolved, name: &str, program_id: &str) {
+    let m = meta(resolved, name);
+    assert_eq!(
+        (m.pubkey.as_str(), m.source),
+        (program_id, AccountSource::OptionalPlaceholder),
+        "{name}"
+    );
+    assert!(!m.is_signer && !m.is_writable, "{name}");
+}
+
+/// Anchor TS semantics: an optional account left out is resolved like a required one (fixed
+/// address, PDA, signer default); only an explicit `null` makes it "none".
+#[test]
+fn left_out_optional_accounts_are_resolved_and_null_means_none() {
+    let mut program = load("anchor/anchor_relations.json");
+    let id = program.address.clone().unwrap();
+    make_optional(
+        &mut program,
+        "init_base",
+        &["my_account", "account", "system_program"],
+    );
+
+    // Left out: the fixed address, the PDA and (Anchor's signer default) the fee payer.
+    let resolved = resolve_accounts(&program, "init_base", &request(&[])).unwrap();
+    let system = meta(&resolved, "system_program");
+    assert_eq!(
+        (system.pubkey.as_str(), system.source),
+        (SYSTEM, AccountSource::Fixed)
+    );
+    let account = meta(&resolved, "account");
+    assert_eq!(
+        (account.pubkey.clone(), account.source),
+        (pda(&id, &[b"seed".to_vec()]), AccountSource::Pda)
+    );
+    assert!(account.bump.is_some() && account.is_writable);
+    let mine = meta(&resolved, "my_account");
+    assert_eq!(
+        (mine.pubkey.clone(), mine.source),
+        (fee_payer(), AccountSource::FeePayer)
+    );
+    assert!(mine.is_signer);
+
+    // An empty string is "not given" too.
+    let resolved = resolve_accounts(
+        &program,
+        "init_base",
+        &request(&[("system_program", String::new())]),
+    )
+    .unwrap();
+    assert_eq!(meta(&resolved, "system_program").pubkey, SYSTEM);
+
+    // Explicit `null`: the program id in their place, whatever the IDL could resolve.
+    let mut req = request(&[]);
+    for name in ["my_account", "account", "systemProgram"] {
+        req.accounts.insert(name.into(), None);
+    }
+    let resolved = resolve_accounts(&program, "init_base", &req).unwrap();
+    assert_eq!(resolved.metas.len(), 3);
+    for name in ["my_account", "account", "system_program"] {
+        placeholder(&resolved, name, &id);
+    }
+
+    // Codama's `omitted` strategy drops the `null` ones; the left-out one is still resolved.
+    for ix in &mut program.instructions {
+        ix.optional_account_strategy = OptionalAccountStrategy::Omitted;
+    }
+    req.accounts.remove("account");
+    let resolved = resolve_accounts(&program, "init_base", &req).unwrap();
+    let names: Vec<&str> = resolved.metas.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["account"]);
+    assert_eq!(resolved.metas[0].source, AccountSource::Pda);
+}
+
+/// The same semantics checked against @coral-xyz/anchor's own resolver (`accountsPartial`),
+/// offline, on an IDL whose `init_base` accounts (signer, PDA, fixed address) are all optional.
+#[test]
+fn optional_account_semantics_agree_with_anchor() {
+    use std::io::Write as _;
+    let path = testdata().join("idls/anchor/anchor_relations.json");
+    let mut idl: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let ix = idl["instructions"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|i| i["name"] == "init_base")
+        .unwrap();
+    for account in ix["accounts"].as_array_mut().unwrap() {
+        account["optional"] = json!(true);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let idl_path = dir.path().join("optional.json");
+    std::fs::write(&idl_path, idl.to_string()).unwrap();
+    let program = orquestra_idl::parse(&idl.to_string(), &Default::default()).unwrap();
+
+    let cases: Vec<BTreeMap<String, Option<String>>> = vec![
+        BTreeMap::new(),
+        [("account", None), ("system_program", None)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        [("my_account", Some(key_for("mine"))), ("account", None)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    ];
+    let cases_path = dir.path().join("cases.jsonl");
+    let mut out = std::fs::File::create(&cases_path).unwrap();
+    let mut expected = Vec::new();
+    for (id, accounts) in cases.iter().enumerate() {
+        let mut req = request(&[]);
+        req.accounts = accounts.clone();
+        let resolved = resolve_accounts(&program, "init_base", &req).unwrap();
+        // Anchor fills signers with its own (random) wallet: compare everything else.
+        let ours: BTreeMap<String, String> = resolved
+            .metas
+            .iter()
+            .filter(|m| m.source != AccountSource::FeePayer)
+            .map(|m| (m.name.clone(), m.pubkey.clone()))
+            .collect();
+        expected.push(ours);
+        let line = json!({"kind": "resolve", "id": id, "idl_path": idl_path, "instruction": "init_base", "args": {}, "accounts": accounts});
+        writeln!(out, "{line}").unwrap();
+    }
+    drop(out);
+    let Some(answers) = common::node_verify(&cases_path) else {
+        return;
+    };
+    let camel = |s: &str| match s {
+        "my_account" => "myAccount".to_string(),
+        "system_program" => "systemProgram".to_string(),
+        other => other.to_string(),
+    };
+    for (ours, answer) in expected.iter().zip(&answers) {
+        assert!(answer.get("error").is_none(), "{answer}");
+        for (name, pubkey) in ours {
+            assert_eq!(
+                answer["accounts"][camel(name)].as_str(),
+                Some(pubkey.as_str()),
+                "{name}: {answer}"
+            );
+        }
+    }
+    assert_eq!(expected[1]["account"], program.address.clone().unwrap());
+}
+
+#[test]
+fn null_for_a_required_account_counts_as_not_given() {
+    let program = load("anchor/anchor_relations.json");
+    let id = program.address.clone().unwrap();
+    let mut req = request(&[("my_account", key_for("mine"))]);
+    req.accounts.insert("account".into(), None);
+    let resolved = resolve_accounts(&program, "init_base", &req).unwrap();
+    assert_eq!(
+        meta(&resolved, "account").pubkey,
+        pda(&id, &[b"seed".to_vec()])
+    );
+    // Nothing to resolve it from: missing, as when it is left out.
+    let program = load("anchor/jupiter_lend_liquidity.json");
+    let mut req = request(&[]);
+    req.accounts.insert("liquidity".into(), None);
+    match resolve_accounts(&program, "operate", &req).unwrap_err() {
+        ResolveError::Missing { accounts, .. } => {
+            assert!(accounts.iter().any(|a| a == "liquidity"), "{accounts:?}")
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn left_out_optional_relation_asks_for_data_and_null_skips_it() {
+    let mut program = load("anchor/anchor_relations.json");
+    let id = program.address.clone().unwrap();
+    make_optional(&mut program, "test_relation", &["my_account"]);
+    let account = pda(&id, &[b"seed".to_vec()]);
+    // The required nested `my_account` needs the data as well; the optional one is asked for too.
+    let mut req = request(&[]);
+    match resolve_accounts(&program, "test_relation", &req).unwrap_err() {
+        ResolveError::NeedsAccountData {
+            accounts,
+            for_accounts,
+        } => {
+            assert_eq!(accounts, std::slice::from_ref(&account));
+            assert_eq!(for_accounts, ["my_account", "nested.my_account"]);
+        }
+        other => panic!("{other}"),
+    }
+    // With only the optional one waiting for data, it still asks.
+    req.accounts
+        .insert("nested.my_account".into(), Some(key_for("nested")));
+    assert!(matches!(
+        resolve_accounts(&program, "test_relation", &req),
+        Err(ResolveError::NeedsAccountData { for_accounts, .. }) if for_accounts == ["my_account"]
+    ));
+    let (value, data) = golden_account("anchor_relations", "MyAccount");
+    req.account_data.insert(account.clone(), data);
+    let resolved = resolve_accounts(&program, "test_relation", &req).unwrap();
+    let mine = meta(&resolved, "my_account");
+    assert_eq!(
+        (mine.pubkey.as_str(), mine.source),
+        (
+            value["my_account"].as_str().unwrap(),
+            AccountSource::Relation
+        )
+    );
+    // `null`: no data needed, the program id in its place.
+    req.account_data.clear();
+    req.accounts.insert("my_account".into(), None);
+    let resolved = resolve_accounts(&program, "test_relation", &req).unwrap();
+    placeholder(&resolved, "my_account", &id);
+}
+
+#[test]
+fn left_out_optional_account_that_cannot_be_resolved_is_none_not_missing() {
+    let program = load("anchor/jupiter_lend_liquidity.json");
+    let id = program.address.clone().unwrap();
+    let given = [
+        "protocol",
+        "liquidity",
+        "token_reserve",
+        "mint",
+        "vault",
+        "rate_model",
+    ];
+    let accounts: Vec<(&str, String)> = given.iter().map(|n| (*n, key_for(n))).collect();
+    // `user_supply_position` etc. have no address, PDA or relation: "none", never "missing".
+    let resolved = resolve_accounts(&program, "operate", &request(&accounts)).unwrap();
+    for name in [
+        "user_supply_position",
+        "user_borrow_position",
+        "withdraw_to_account",
+        "borrow_to_account",
+        "borrow_claim_account",
+        "withdraw_claim_account",
+    ] {
+        placeholder(&resolved, name, &id);
+    }
 }
 
 #[test]
@@ -637,7 +896,7 @@ fn corpus_sweep_every_instruction_resolves_or_reports_missing() {
                     ..ResolveRequest::default()
                 };
                 for (path, _) in &flat {
-                    all.accounts.insert(path.clone(), key_for(path));
+                    all.accounts.insert(path.clone(), Some(key_for(path)));
                 }
                 let resolved = resolve_accounts(&program, &ix.name, &all)
                     .unwrap_or_else(|e| panic!("{stem}.{}: {e}", ix.name));
@@ -727,7 +986,7 @@ fn anchor_resolver_agrees_on_the_corpus() {
                 resolve_accounts(&program, &ix.name, &req)
             {
                 for name in accounts {
-                    req.accounts.insert(name.clone(), key_for(&name));
+                    req.accounts.insert(name.clone(), Some(key_for(&name)));
                 }
             }
             let Ok(resolved) = resolve_accounts(&program, &ix.name, &req) else {
@@ -736,7 +995,7 @@ fn anchor_resolver_agrees_on_the_corpus() {
             // Anchor's signers default to its own (random) wallet: pass ours explicitly.
             for m in &resolved.metas {
                 if m.source == AccountSource::FeePayer {
-                    req.accounts.insert(m.name.clone(), m.pubkey.clone());
+                    req.accounts.insert(m.name.clone(), Some(m.pubkey.clone()));
                 }
             }
             let expected: BTreeMap<&str, &str> = resolved

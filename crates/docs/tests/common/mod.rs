@@ -27,6 +27,7 @@ pub fn corpus() -> Vec<(String, Program)> {
                 &text,
                 &ParseOptions {
                     program_id: Some("11111111111111111111111111111111".into()),
+                    ..Default::default()
                 },
             )
             .unwrap_or_else(|e| panic!("{}: {e:?}", f.display()));

@@ -35,16 +35,31 @@ pub(crate) enum Dialect {
     Shank,
 }
 
+/// The dialect a document's shape matches. One field never decides: legacy IDLs published with a
+/// top-level `address` (written by newer tooling) are still legacy when their instructions carry
+/// no `discriminator` (every ≥0.30 instruction has one).
 fn detect(value: &Value) -> Dialect {
     let metadata = value.get("metadata");
-    if value.get("address").is_some() || metadata.and_then(|m| m.get("spec")).is_some() {
-        Dialect::Anchor
-    } else if metadata
+    if metadata
         .and_then(|m| m.get("origin"))
         .and_then(Value::as_str)
         == Some("shank")
     {
-        Dialect::Shank
+        return Dialect::Shank;
+    }
+    if metadata.and_then(|m| m.get("spec")).is_some() {
+        return Dialect::Anchor;
+    }
+    let instructions = value
+        .get("instructions")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let new_era = instructions
+        .iter()
+        .any(|ix| ix.get("discriminator").is_some());
+    if new_era || (instructions.is_empty() && value.get("address").is_some()) {
+        Dialect::Anchor
     } else {
         Dialect::Legacy
     }
@@ -61,10 +76,23 @@ pub(crate) fn bytes_discriminator(prefix: &[u8]) -> Vec<Discriminator> {
     }
 }
 
+/// Parses an Anchor-family document; any problem refuses it.
 pub fn parse(value: &Value, options: &ParseOptions) -> Result<Program, Vec<Problem>> {
+    match parse_lenient(value, options) {
+        (Some(program), problems) if problems.is_empty() => Ok(program),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Parses what can be read: items that cannot be read are left out, and every problem is
+/// returned beside the program (`None` only when the document is not an object).
+pub(crate) fn parse_lenient(
+    value: &Value,
+    options: &ParseOptions,
+) -> (Option<Program>, Vec<Problem>) {
     let mut cx = Ctx::default();
     if cx.object(value, "").is_none() {
-        return Err(cx.problems);
+        return (None, cx.problems);
     }
     let dialect = detect(value);
     let metadata = value.get("metadata").cloned().unwrap_or(Value::Null);
@@ -78,9 +106,12 @@ pub fn parse(value: &Value, options: &ParseOptions) -> Result<Program, Vec<Probl
 
     let (name, version, address) = match dialect {
         Dialect::Anchor => (meta_str("name"), meta_str("version"), top_str("address")),
-        Dialect::Legacy | Dialect::Shank => {
-            (top_str("name"), top_str("version"), meta_str("address"))
-        }
+        // Mixed-era documents put these either at the top or under `metadata`.
+        Dialect::Legacy | Dialect::Shank => (
+            top_str("name").or_else(|| meta_str("name")),
+            top_str("version").or_else(|| meta_str("version")),
+            meta_str("address").or_else(|| top_str("address")),
+        ),
     };
     let address = address.or_else(|| options.program_id.clone());
     let name = name.unwrap_or_else(|| {
@@ -108,9 +139,6 @@ pub fn parse(value: &Value, options: &ParseOptions) -> Result<Program, Vec<Probl
     let errors = parse_errors(&mut cx, value);
     let constants = parse_constants(&mut cx, value);
 
-    if !cx.problems.is_empty() {
-        return Err(cx.problems);
-    }
     let mut program = Program {
         format: match dialect {
             Dialect::Anchor => IdlFormat::Anchor,
@@ -129,9 +157,11 @@ pub fn parse(value: &Value, options: &ParseOptions) -> Result<Program, Vec<Probl
         errors,
         constants,
         pdas: Vec::new(),
+        defects: Vec::new(),
+        index: Default::default(),
     };
     seeds::fill_arg_seed_types(&mut program);
-    Ok(program)
+    (Some(program), cx.problems)
 }
 
 fn parse_types(cx: &mut Ctx, value: &Value) -> Vec<TypeDef> {

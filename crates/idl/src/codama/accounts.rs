@@ -14,7 +14,8 @@ pub(super) fn account(ctx: &mut Ctx, v: &Value, ptr: &str) -> Option<AccountDef>
     let docs = ctx.docs(o, ptr);
     let data = ctx.req(o, "data", ptr);
     let ty = data.and_then(|d| type_node(ctx, d, &child(ptr, "data")));
-    let fields: &[Field] = match &ty {
+    // `data` is a `NestedTypeNode<StructTypeNode>`: field discriminators name the inner fields.
+    let fields: &[Field] = match ty.as_ref().map(Type::unwrapped) {
         Some(Type::Struct { fields }) => fields,
         _ => &[],
     };

@@ -69,9 +69,9 @@ fn enc(env: &Env, ty: &Type, v: &Value, out: &mut Vec<u8>, depth: usize) -> Resu
             if body.len() > *size {
                 return Err(format!("{} bytes do not fit in {size}", body.len()));
             }
-            body.resize(*size, 0);
+            let padding = *size - body.len();
             out.extend(body);
-            Ok(())
+            zeros(out, padding)
         }
         Type::Option {
             inner,
@@ -83,7 +83,7 @@ fn enc(env: &Env, ty: &Type, v: &Value, out: &mut Vec<u8>, depth: usize) -> Resu
                 if *fixed {
                     let size = fixed_size(env, inner, d)
                         .ok_or("a fixed option needs a fixed-size item")?;
-                    out.resize(out.len() + size, 0);
+                    zeros(out, size)?;
                 }
                 Ok(())
             } else {
@@ -100,8 +100,7 @@ fn enc(env: &Env, ty: &Type, v: &Value, out: &mut Vec<u8>, depth: usize) -> Resu
             (true, None) => {
                 let size =
                     fixed_size(env, inner, d).ok_or("a zeroable option needs a fixed-size item")?;
-                out.resize(out.len() + size, 0);
-                Ok(())
+                zeros(out, size)
             }
         },
         Type::RemainderOption { inner } => match v {
@@ -176,6 +175,7 @@ fn enc(env: &Env, ty: &Type, v: &Value, out: &mut Vec<u8>, depth: usize) -> Resu
                     out,
                     d,
                 ),
+                (VariantFields::Nested { ty }, Some(p)) => enc(env, ty, p, out, d),
                 _ => Err(format!("wrong payload for enum variant `{name}`")),
             }
         }
@@ -283,6 +283,7 @@ pub(super) fn fixed_size(env: &Env, ty: &Type, depth: usize) -> Option<usize> {
                 VariantFields::Tuple { items } => items
                     .iter()
                     .try_fold(0usize, |acc, t| acc.checked_add(fixed_size(env, t, d)?)),
+                VariantFields::Nested { ty } => fixed_size(env, ty, d),
             });
             let first = sizes.next().unwrap_or(Some(0))?;
             sizes.all(|s| s == Some(first)).then_some(tag + first)
@@ -412,6 +413,20 @@ fn int_of(v: &Value) -> Result<Option<i128>, String> {
             .or_else(|| n.as_u64().map(i128::from))),
         Value::String(s) => Ok(s.parse::<i128>().ok()),
         _ => Err(format!("expected an integer, got {v}")),
+    }
+}
+
+/// Appends `n` zero bytes, refusing to grow a constant past the codec's output bound.
+fn zeros(out: &mut Vec<u8>, n: usize) -> Result<(), String> {
+    match out.len().checked_add(n) {
+        Some(end) if end <= crate::codec::MAX_ENCODED_BYTES => {
+            out.resize(end, 0);
+            Ok(())
+        }
+        _ => Err(format!(
+            "the constant would be larger than {} bytes",
+            crate::codec::MAX_ENCODED_BYTES
+        )),
     }
 }
 

@@ -30,7 +30,25 @@ use self::node::{child, Ctx, Env};
 use crate::{ErrorDef, IdlFormat, ParseOptions, Problem, Program, Serialization, TypeDef};
 
 /// Parses a Codama `rootNode` document.
-pub fn parse(value: &Value, _options: &ParseOptions) -> Result<Program, Vec<Problem>> {
+/// Parses a Codama document; any problem refuses it.
+pub fn parse(value: &Value, options: &ParseOptions) -> Result<Program, Vec<Problem>> {
+    match parse_lenient(value, options) {
+        (Some(program), problems) if problems.is_empty() => Ok(program),
+        (_, mut problems) => {
+            if problems.is_empty() {
+                problems.push(Problem::new("/program", "the program could not be read"));
+            }
+            Err(problems)
+        }
+    }
+}
+
+/// Parses what can be read: nodes of the item lists that cannot be read are left out, and every
+/// problem is returned beside the program (`None` when there is no readable program node).
+pub(crate) fn parse_lenient(
+    value: &Value,
+    _options: &ParseOptions,
+) -> (Option<Program>, Vec<Problem>) {
     let mut problems = Vec::new();
     let empty = Env::default();
     let mut ctx = Ctx::new(&empty);
@@ -43,7 +61,7 @@ pub fn parse(value: &Value, _options: &ParseOptions) -> Result<Program, Vec<Prob
         .and_then(|p| ctx.node_of(p, "programNode", "/program"));
     problems.extend(ctx.into_problems());
     let Some(program) = program else {
-        return Err(problems);
+        return (None, problems);
     };
     let ptr = "/program";
 
@@ -83,22 +101,18 @@ pub fn parse(value: &Value, _options: &ParseOptions) -> Result<Program, Vec<Prob
         program_name: name.clone(),
         ..Env::default()
     };
-    if let Some(types) = &types {
-        env.types = types
-            .iter()
-            .map(|t| (t.name.clone(), t.ty.clone()))
-            .collect();
-    }
+    env.types = types
+        .iter()
+        .map(|t| (t.name.clone(), t.ty.clone()))
+        .collect();
     env.foreign_pdas = root.map(|r| foreign_pdas(&env, r)).unwrap_or_default();
     let mut ctx = Ctx::new(&env);
     let pdas = each(&mut ctx, program, "pdas", ptr, pdas::pda_node);
     problems.extend(ctx.into_problems());
-    if let Some(pdas) = &pdas {
-        env.pdas = pdas
-            .iter()
-            .map(|p| (p.name.clone(), p.pda.clone()))
-            .collect();
-    }
+    env.pdas = pdas
+        .iter()
+        .map(|p| (p.name.clone(), p.pda.clone()))
+        .collect();
 
     // Pass 4: accounts and instructions.
     let mut ctx = Ctx::new(&env);
@@ -112,52 +126,44 @@ pub fn parse(value: &Value, _options: &ParseOptions) -> Result<Program, Vec<Prob
     );
     problems.extend(ctx.into_problems());
 
-    let program = (|| {
-        Some(Program {
-            format: IdlFormat::Codama,
-            name: name?,
-            address,
-            version,
-            spec,
-            docs,
-            instructions: instructions?,
-            accounts: accounts?,
-            types: types?,
-            events: Vec::new(),
-            errors: errors?,
-            constants: Vec::new(),
-            pdas: pdas?,
-        })
-    })();
-    match program {
-        Some(program) if problems.is_empty() => Ok(program),
-        _ => {
-            if problems.is_empty() {
-                problems.push(Problem::new(ptr, "the program could not be read"));
-            }
-            Err(problems)
-        }
-    }
+    let program = name.map(|name| Program {
+        format: IdlFormat::Codama,
+        name,
+        address,
+        version,
+        spec,
+        docs,
+        instructions,
+        accounts,
+        types,
+        events: Vec::new(),
+        errors,
+        constants: Vec::new(),
+        pdas,
+        defects: Vec::new(),
+        index: Default::default(),
+    });
+    (program, problems)
 }
 
-/// Parses every node of the list under `key`; `None` if any failed.
+/// Parses every node of the list under `key`, leaving out (with a problem) those that fail.
 fn each<T>(
     ctx: &mut Ctx,
     o: &Map<String, Value>,
     key: &str,
     ptr: &str,
     f: impl Fn(&mut Ctx, &Value, &str) -> Option<T>,
-) -> Option<Vec<T>> {
+) -> Vec<T> {
     let list_ptr = child(ptr, key);
-    let mut out = Some(Vec::new());
+    let mut out = Vec::new();
     for (i, item) in ctx.list(o, key, ptr).iter().enumerate() {
-        match (f(ctx, item, &child(&list_ptr, i)), out.as_mut()) {
-            (Some(x), Some(all)) => all.push(x),
-            _ => out = None,
+        let item_ptr = child(&list_ptr, i);
+        let before = ctx.problem_count();
+        match f(ctx, item, &item_ptr) {
+            Some(x) => out.push(x),
+            None if ctx.problem_count() == before => ctx.problem(&item_ptr, "could not be read"),
+            None => {}
         }
-    }
-    if out.is_none() && !ctx.failed() {
-        ctx.problem(&list_ptr, "could not be read");
     }
     out
 }

@@ -55,8 +55,9 @@ impl<'e> Ctx<'e> {
         self.problems
     }
 
-    pub fn failed(&self) -> bool {
-        self.failed || !self.problems.is_empty()
+    /// How many problems were reported so far (a quiet pass counts failures too).
+    pub fn problem_count(&self) -> usize {
+        self.problems.len() + usize::from(self.failed)
     }
 
     pub fn problem(&mut self, pointer: &str, message: impl Into<String>) {

@@ -230,6 +230,10 @@ fn number_format(ctx: &mut Ctx, o: &Map<String, Value>, ptr: &str) -> Option<Num
 pub(super) fn number_node(ctx: &mut Ctx, v: &Value, ptr: &str) -> Option<NumberFormat> {
     match type_node(ctx, v, ptr)? {
         Type::Number { format } => Some(format),
+        ty if matches!(ty.unwrapped(), Type::Number { .. }) => {
+            ctx.problem(ptr, "nested number type nodes are not supported");
+            None
+        }
         _ => {
             ctx.problem(ptr, "expected a number type node");
             None
@@ -422,22 +426,8 @@ fn variant(ctx: &mut Ctx, v: &Value, index: usize, ptr: &str) -> Option<EnumVari
     };
     let fields = match kind {
         "enumEmptyVariantTypeNode" => Some(VariantFields::Unit),
-        "enumStructVariantTypeNode" => match inner(ctx, o, "struct", ptr).map(|t| *t) {
-            Some(Type::Struct { fields }) => Some(VariantFields::Named { fields }),
-            Some(_) => {
-                ctx.problem(&child(ptr, "struct"), "expected a structTypeNode");
-                None
-            }
-            None => None,
-        },
-        "enumTupleVariantTypeNode" => match inner(ctx, o, "tuple", ptr).map(|t| *t) {
-            Some(Type::Tuple { items }) => Some(VariantFields::Tuple { items }),
-            Some(_) => {
-                ctx.problem(&child(ptr, "tuple"), "expected a tupleTypeNode");
-                None
-            }
-            None => None,
-        },
+        "enumStructVariantTypeNode" => variant_payload(ctx, o, "struct", ptr),
+        "enumTupleVariantTypeNode" => variant_payload(ctx, o, "tuple", ptr),
         other => {
             ctx.problem(ptr, format!("`{other}` is not an enum variant node"));
             None
@@ -449,4 +439,69 @@ fn variant(ctx: &mut Ctx, v: &Value, index: usize, ptr: &str) -> Option<EnumVari
         discriminant: discriminant?,
         fields: fields?,
     })
+}
+
+/// Codama kinds of the nested-type wrappers (`NestedTypeNode<T>`); each wraps the node under `type`.
+const NESTED_WRAPPERS: [&str; 7] = [
+    "fixedSizeTypeNode",
+    "sizePrefixTypeNode",
+    "hiddenPrefixTypeNode",
+    "hiddenSuffixTypeNode",
+    "sentinelTypeNode",
+    "preOffsetTypeNode",
+    "postOffsetTypeNode",
+];
+
+/// The payload under `key` of a struct variant (`"struct"`: a `NestedTypeNode<StructTypeNode>`)
+/// or a tuple variant (`"tuple"`: a `NestedTypeNode<TupleTypeNode>`). A bare struct or tuple is
+/// `Named` / `Tuple`; one inside nested-type wrappers is `Nested`.
+fn variant_payload(
+    ctx: &mut Ctx,
+    o: &Map<String, Value>,
+    key: &str,
+    ptr: &str,
+) -> Option<VariantFields> {
+    let ty = *inner(ctx, o, key, ptr)?;
+    let want_struct = key == "struct";
+    match ty {
+        Type::Struct { fields } if want_struct => Some(VariantFields::Named { fields }),
+        Type::Tuple { items } if !want_struct => Some(VariantFields::Tuple { items }),
+        ty if matches!(
+            (ty.unwrapped(), want_struct),
+            (Type::Struct { .. }, true) | (Type::Tuple { .. }, false)
+        ) =>
+        {
+            Some(VariantFields::Nested { ty: Box::new(ty) })
+        }
+        _ => {
+            // Point at the innermost node under the wrappers: that is the one of the wrong kind.
+            let mut at = child(ptr, key);
+            let mut node = o.get(key);
+            let mut kind = "";
+            for _ in 0..super::node::MAX_DEPTH {
+                kind = node
+                    .and_then(|n| n.get("kind"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                if !NESTED_WRAPPERS.contains(&kind) {
+                    break;
+                }
+                node = node.and_then(|n| n.get("type"));
+                at = child(&at, "type");
+            }
+            let expected = if want_struct {
+                "structTypeNode"
+            } else {
+                "tupleTypeNode"
+            };
+            ctx.problem(
+                &at,
+                format!(
+                    "expected a {expected} (optionally inside nested type wrappers such as \
+                     fixedSizeTypeNode or hiddenPrefixTypeNode), got `{kind}`"
+                ),
+            );
+            None
+        }
+    }
 }

@@ -339,6 +339,7 @@ fn enum_json(
         Some(VariantFields::Tuple { items }) => Some(Type::Tuple {
             items: items.clone(),
         }),
+        Some(VariantFields::Nested { ty }) => Some((**ty).clone()),
         _ => None,
     };
     let inner = value_json(ctx, value, value_ty.as_ref(), &child(ptr, "value"))?;

@@ -14,8 +14,13 @@ use crate::{
 /// Upper bound on items of a zero-sized type behind one length prefix.
 const MAX_ZERO_SIZED_ITEMS: u64 = 1 << 16;
 
+/// Values any decode may produce regardless of the data's length.
+pub(crate) const BASE_VALUE_BUDGET: usize = 1 << 16;
+
 pub struct Decoder<'p> {
     pub program: &'p Program,
+    /// Values this decoder may still produce.
+    pub budget: std::cell::Cell<usize>,
 }
 
 impl Decoder<'_> {
@@ -32,6 +37,13 @@ impl Decoder<'_> {
                 "type nesting is too deep (recursive type?)",
             ));
         }
+        let Some(left) = self.budget.get().checked_sub(1) else {
+            return Err(CodecError::new(
+                CodecErrorCode::TooComplex,
+                "the type would decode to far more values than the data has bytes",
+            ));
+        };
+        self.budget.set(left);
         let d = depth + 1;
         match ty {
             Type::Bool { size } => match number::read_uint(*size, r)? {
@@ -350,6 +362,9 @@ impl Decoder<'_> {
             ),
             VariantFields::Tuple { items } => {
                 self.tuple(items, r, env, d).map_err(|e| e.prefixed(&at))?
+            }
+            VariantFields::Nested { ty } => {
+                self.decode(ty, r, env, d).map_err(|e| e.prefixed(&at))?
             }
         };
         let mut obj = Map::new();

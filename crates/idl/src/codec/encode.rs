@@ -241,7 +241,7 @@ impl Encoder<'_> {
     fn sub(&self, ty: &Type, v: &Value, env: &Env, depth: usize) -> Result<Vec<u8>, CodecError> {
         let mut w = Writer::new();
         self.encode(ty, v, &mut w, env, depth)?;
-        Ok(w.finish())
+        w.finish()
     }
 
     fn fixed_size(&self, ty: &Type, env: &Env, depth: usize) -> Result<usize, CodecError> {
@@ -417,6 +417,9 @@ impl Encoder<'_> {
             (VariantFields::Tuple { items }, Some(p @ Value::Array(_))) => {
                 self.tuple(items, p, w, env, d).map_err(|e| e.prefixed(&at))
             }
+            (VariantFields::Nested { ty }, p) => self
+                .encode(ty, p.unwrap_or(&Value::Null), w, env, d)
+                .map_err(|e| e.prefixed(&at)),
             (VariantFields::Named { .. }, p) => {
                 Err(mismatch("an object of fields", p.unwrap_or(&Value::Null)).prefixed(&at))
             }

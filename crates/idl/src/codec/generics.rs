@@ -192,6 +192,9 @@ pub fn subst(ty: &Type, env: &Env) -> Type {
                         crate::VariantFields::Tuple { items } => crate::VariantFields::Tuple {
                             items: items.iter().map(|t| subst(t, env)).collect(),
                         },
+                        crate::VariantFields::Nested { ty } => {
+                            crate::VariantFields::Nested { ty: b(ty) }
+                        }
                     },
                     ..v.clone()
                 })

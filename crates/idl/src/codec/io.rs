@@ -2,11 +2,18 @@
 
 use super::{CodecError, CodecErrorCode};
 
-/// Output buffer. Writes happen at `pos`; moving `pos` past the end leaves zero bytes.
+/// Largest encoding produced: Solana's largest account (10 MiB). Fixed sizes, offsets and
+/// zero-filled options of a hostile IDL can ask for gigabytes; they are refused instead.
+pub const MAX_ENCODED_BYTES: usize = 10 * 1024 * 1024;
+
+/// Output buffer. Writes happen at `pos`; moving `pos` past the end leaves zero bytes. Nothing
+/// is ever allocated past [`MAX_ENCODED_BYTES`]: such a write marks the buffer too large and
+/// [`Writer::finish`] reports it.
 #[derive(Debug, Default)]
 pub struct Writer {
     buf: Vec<u8>,
     pos: usize,
+    too_large: bool,
 }
 
 impl Writer {
@@ -14,21 +21,37 @@ impl Writer {
         Self::default()
     }
 
+    /// `pos + n` when it stays within the bound; otherwise marks the buffer too large.
+    fn within(&mut self, n: usize) -> Option<usize> {
+        match self.pos.checked_add(n) {
+            Some(end) if end <= MAX_ENCODED_BYTES && !self.too_large => Some(end),
+            _ => {
+                self.too_large = true;
+                None
+            }
+        }
+    }
+
     pub fn put(&mut self, bytes: &[u8]) {
+        let Some(end) = self.within(bytes.len()) else {
+            return;
+        };
         if self.pos == self.buf.len() {
             self.buf.extend_from_slice(bytes);
         } else {
-            let end = self.pos + bytes.len();
             if end > self.buf.len() {
                 self.buf.resize(end, 0);
             }
             self.buf[self.pos..end].copy_from_slice(bytes);
         }
-        self.pos += bytes.len();
+        self.pos = end;
     }
 
     pub fn zeros(&mut self, n: usize) {
-        self.seek(self.pos + n);
+        let Some(end) = self.within(n) else {
+            return;
+        };
+        self.pos = end;
         if self.buf.len() < self.pos {
             self.buf.resize(self.pos, 0);
         }
@@ -39,14 +62,24 @@ impl Writer {
     }
 
     pub fn seek(&mut self, pos: usize) {
-        self.pos = pos;
+        if pos > MAX_ENCODED_BYTES {
+            self.too_large = true;
+        } else {
+            self.pos = pos;
+        }
     }
 
-    pub fn finish(mut self) -> Vec<u8> {
+    pub fn finish(mut self) -> Result<Vec<u8>, CodecError> {
+        if self.too_large {
+            return Err(CodecError::new(
+                CodecErrorCode::TooLarge,
+                format!("the encoding would be larger than {MAX_ENCODED_BYTES} bytes"),
+            ));
+        }
         if self.buf.len() < self.pos {
             self.buf.resize(self.pos, 0);
         }
-        self.buf
+        Ok(self.buf)
     }
 }
 

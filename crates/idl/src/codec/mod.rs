@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use self::decode::Decoder;
 use self::encode::Encoder;
+pub use self::io::MAX_ENCODED_BYTES;
 use self::io::{Reader, Writer};
 use crate::{AccountDef, Discriminator, EventDef, Instruction, Program, Type};
 
@@ -52,6 +53,14 @@ pub enum CodecErrorCode {
     TooDeep,
     /// Constant bytes (hidden prefix/suffix) differ from what the type states.
     ConstantMismatch,
+    /// The instruction, account or event is listed in [`Program::defects`]: its definition is
+    /// broken, so no bytes are produced or read for it.
+    ItemUnusable,
+    /// Decoding would produce far more values than the data has bytes (zero-sized types
+    /// repeated many times): refused rather than spending unbounded time and memory.
+    TooComplex,
+    /// The encoding would exceed the largest Solana account (fixed sizes or offsets of gigabytes).
+    TooLarge,
 }
 
 impl CodecError {
@@ -113,6 +122,8 @@ pub(crate) fn encode_standalone(ty: &Type, value: &Value) -> Result<Vec<u8>, Cod
         errors: Vec::new(),
         constants: Vec::new(),
         pdas: Vec::new(),
+        defects: Vec::new(),
+        index: Default::default(),
     };
     program.encode_value(ty, value)
 }
@@ -167,22 +178,63 @@ fn check_prefix(prefix: &[u8], data: &[u8], what: &str, name: &str) -> Result<()
 }
 
 impl Program {
+    /// Refuses an item the lenient parse flagged as defective.
+    fn usable(&self, kind: crate::ItemKind, name: &str) -> Result<(), CodecError> {
+        match self.defect(kind, name) {
+            None => Ok(()),
+            Some(d) => Err(CodecError {
+                code: CodecErrorCode::ItemUnusable,
+                path: String::new(),
+                message: format!(
+                    "{} `{name}` is unusable: {} (IDL {})",
+                    kind.label(),
+                    d.message,
+                    d.path
+                ),
+            }),
+        }
+    }
+
+    /// The error for a name no item of `kind` has: unusable when the lenient parse left an item
+    /// of that name out, unknown otherwise.
+    fn missing(&self, kind: crate::ItemKind, name: &str) -> CodecError {
+        if self.defect(kind, name).is_some() {
+            if let Err(unusable) = self.usable(kind, name) {
+                return unusable;
+            }
+        }
+        let code = match kind {
+            crate::ItemKind::Instruction => CodecErrorCode::UnknownInstruction,
+            crate::ItemKind::Event => CodecErrorCode::UnknownEvent,
+            _ => CodecErrorCode::UnknownAccount,
+        };
+        CodecError::new(code, format!("unknown {} `{name}`", kind.label()))
+    }
+
     fn encoder(&self) -> Encoder<'_> {
         Encoder { program: self }
     }
 
-    fn decoder(&self) -> Decoder<'_> {
-        Decoder { program: self }
+    /// A decoder for `data_len` bytes: it may produce a few values per byte plus a fixed
+    /// allowance, so zero-sized types repeated by fixed counts or fan-out cannot make it loop
+    /// for long or build a huge value from a few bytes.
+    fn decoder(&self, data_len: usize) -> Decoder<'_> {
+        Decoder {
+            program: self,
+            budget: std::cell::Cell::new(
+                data_len
+                    .saturating_mul(4)
+                    .saturating_add(decode::BASE_VALUE_BUDGET),
+            ),
+        }
     }
 
     /// Instruction data for `name` from its arguments (a JSON object keyed by argument name).
     pub fn encode_instruction(&self, name: &str, args: &Value) -> Result<Vec<u8>, CodecError> {
-        let ix = self.find_instruction(name).ok_or_else(|| {
-            CodecError::new(
-                CodecErrorCode::UnknownInstruction,
-                format!("unknown instruction `{name}`"),
-            )
-        })?;
+        let ix = self
+            .find_instruction(name)
+            .ok_or_else(|| self.missing(crate::ItemKind::Instruction, name))?;
+        self.usable(crate::ItemKind::Instruction, &ix.name)?;
         let empty = serde_json::Map::new();
         let obj = match args {
             Value::Object(obj) => obj,
@@ -200,7 +252,7 @@ impl Program {
         let mut w = Writer::new();
         w.put(&ix.prefix);
         self.encoder().fields(&ix.args, obj, &mut w, &[], 0)?;
-        Ok(w.finish())
+        w.finish()
     }
 
     /// The instruction `data` is for: the first whose discriminators all match; failing that,
@@ -238,16 +290,14 @@ impl Program {
         name: &str,
         data: &[u8],
     ) -> Result<DecodedInstruction, CodecError> {
-        let ix = self.find_instruction(name).ok_or_else(|| {
-            CodecError::new(
-                CodecErrorCode::UnknownInstruction,
-                format!("unknown instruction `{name}`"),
-            )
-        })?;
+        let ix = self
+            .find_instruction(name)
+            .ok_or_else(|| self.missing(crate::ItemKind::Instruction, name))?;
         self.decode_ix(ix, data)
     }
 
     fn decode_ix(&self, ix: &Instruction, data: &[u8]) -> Result<DecodedInstruction, CodecError> {
+        self.usable(crate::ItemKind::Instruction, &ix.name)?;
         check_identity(
             &ix.prefix,
             &ix.discriminators,
@@ -256,7 +306,7 @@ impl Program {
             &ix.name,
         )?;
         let mut r = Reader::new(&data[ix.prefix.len()..]);
-        let args = self.decoder().fields(&ix.args, &mut r, &[], 0)?;
+        let args = self.decoder(data.len()).fields(&ix.args, &mut r, &[], 0)?;
         if r.remaining() > 0 {
             return Err(CodecError::new(
                 CodecErrorCode::TrailingBytes,
@@ -277,7 +327,8 @@ impl Program {
     pub fn encode_account(&self, name: &str, value: &Value) -> Result<Vec<u8>, CodecError> {
         let acc = self
             .find_account(name)
-            .ok_or_else(|| unknown_account(name))?;
+            .ok_or_else(|| self.missing(crate::ItemKind::Account, name))?;
+        self.usable(crate::ItemKind::Account, &acc.name)?;
         self.encode_prefixed(&acc.prefix, &acc.ty, value)
     }
 
@@ -285,7 +336,8 @@ impl Program {
     pub fn decode_account(&self, name: &str, data: &[u8]) -> Result<DecodedAccount, CodecError> {
         let acc = self
             .find_account(name)
-            .ok_or_else(|| unknown_account(name))?;
+            .ok_or_else(|| self.missing(crate::ItemKind::Account, name))?;
+        self.usable(crate::ItemKind::Account, &acc.name)?;
         check_identity(&acc.prefix, &acc.discriminators, data, "account", &acc.name)?;
         self.decode_prefixed(&acc.name, &acc.prefix, &acc.ty, data)
     }
@@ -299,13 +351,19 @@ impl Program {
 
     /// Event data (discriminator + fields) for event `name`.
     pub fn encode_event(&self, name: &str, value: &Value) -> Result<Vec<u8>, CodecError> {
-        let ev = self.find_event(name).ok_or_else(|| unknown_event(name))?;
+        let ev = self
+            .find_event(name)
+            .ok_or_else(|| self.missing(crate::ItemKind::Event, name))?;
+        self.usable(crate::ItemKind::Event, &ev.name)?;
         self.encode_prefixed(&ev.prefix, &ev.ty, value)
     }
 
     /// Decodes event data as event `name`; bytes after the value are counted, not refused.
     pub fn decode_event(&self, name: &str, data: &[u8]) -> Result<DecodedAccount, CodecError> {
-        let ev = self.find_event(name).ok_or_else(|| unknown_event(name))?;
+        let ev = self
+            .find_event(name)
+            .ok_or_else(|| self.missing(crate::ItemKind::Event, name))?;
+        self.usable(crate::ItemKind::Event, &ev.name)?;
         check_identity(&ev.prefix, &ev.discriminators, data, "event", &ev.name)?;
         self.decode_prefixed(&ev.name, &ev.prefix, &ev.ty, data)
     }
@@ -326,7 +384,7 @@ impl Program {
         let mut w = Writer::new();
         w.put(prefix);
         self.encoder().encode(ty, value, &mut w, &[], 0)?;
-        Ok(w.finish())
+        w.finish()
     }
 
     fn decode_prefixed(
@@ -337,7 +395,7 @@ impl Program {
         data: &[u8],
     ) -> Result<DecodedAccount, CodecError> {
         let mut r = Reader::new(&data[prefix.len()..]);
-        let value = self.decoder().decode(ty, &mut r, &[], 0)?;
+        let value = self.decoder(data.len()).decode(ty, &mut r, &[], 0)?;
         Ok(DecodedAccount {
             name: name.to_string(),
             value,
@@ -349,27 +407,13 @@ impl Program {
     pub fn encode_value(&self, ty: &Type, value: &Value) -> Result<Vec<u8>, CodecError> {
         let mut w = Writer::new();
         self.encoder().encode(ty, value, &mut w, &[], 0)?;
-        Ok(w.finish())
+        w.finish()
     }
 
     /// Decodes one value of `ty` from the start of `data`: the value and the bytes it took.
     pub fn decode_value(&self, ty: &Type, data: &[u8]) -> Result<(Value, usize), CodecError> {
         let mut r = Reader::new(data);
-        let value = self.decoder().decode(ty, &mut r, &[], 0)?;
+        let value = self.decoder(data.len()).decode(ty, &mut r, &[], 0)?;
         Ok((value, r.pos()))
     }
-}
-
-fn unknown_account(name: &str) -> CodecError {
-    CodecError::new(
-        CodecErrorCode::UnknownAccount,
-        format!("unknown account `{name}`"),
-    )
-}
-
-fn unknown_event(name: &str) -> CodecError {
-    CodecError::new(
-        CodecErrorCode::UnknownEvent,
-        format!("unknown event `{name}`"),
-    )
 }

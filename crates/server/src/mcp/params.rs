@@ -84,9 +84,10 @@ pub struct BuildInstruction {
     /// Instruction name (either casing: `initializeMint` or `initialize_mint`).
     pub instruction: String,
     /// Account name → base58 address. Accounts the IDL can resolve (PDAs, fixed addresses,
-    /// well-known programs) may be omitted.
+    /// well-known programs) may be omitted, optional ones included; `null` leaves an optional
+    /// account out explicitly.
     #[serde(default)]
-    pub accounts: BTreeMap<String, String>,
+    pub accounts: BTreeMap<String, Option<String>>,
     /// Argument name → value in canonical JSON (u64 and wider as decimal strings).
     #[serde(default)]
     pub args: Map<String, Value>,
@@ -120,9 +121,10 @@ pub struct SimulateInstruction {
     pub project_id: String,
     /// Instruction name.
     pub instruction: String,
-    /// Account name → base58 address (resolvable accounts may be omitted).
+    /// Account name → base58 address (resolvable accounts may be omitted; `null` leaves an
+    /// optional account out explicitly).
     #[serde(default)]
-    pub accounts: BTreeMap<String, String>,
+    pub accounts: BTreeMap<String, Option<String>>,
     /// Argument name → value in canonical JSON.
     #[serde(default)]
     pub args: Map<String, Value>,

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use orquestra_idl::ItemKind;
 use orquestra_rpc::{Endpoint, SimulateOptions};
 use orquestra_tx::{
     build_transaction, resolve_accounts, Encoding, ResolveError, ResolveRequest, Resolved, TxError,
@@ -21,7 +22,7 @@ use crate::auth::Principal;
 use crate::chain::{endpoint, rpc_error, simulation_view};
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
-use crate::programs::{load, Loaded};
+use crate::programs::{ensure_usable, load, Loaded};
 use crate::{validate, ApiError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -41,9 +42,11 @@ pub struct BuildRequest {
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub args: Option<Value>,
-    /// Account addresses by name; the rest is resolved from the IDL.
+    /// Account addresses by name; the rest is resolved from the IDL, optional accounts included.
+    /// `null` leaves an optional account out explicitly (the program id in its place, or dropped
+    /// under Codama's `omitted` strategy).
     #[serde(default)]
-    pub accounts: BTreeMap<String, String>,
+    pub accounts: BTreeMap<String, Option<String>>,
     pub fee_payer: Option<String>,
     pub recent_blockhash: Option<String>,
     pub cluster: Option<String>,
@@ -123,6 +126,7 @@ async fn prepare(
     chain: &mut Chain<'_>,
 ) -> Result<(String, Vec<u8>, Resolved), ApiError> {
     let args = request.args.clone().unwrap_or_else(|| json!({}));
+    ensure_usable(&loaded.program, ItemKind::Instruction, name)?;
     let instruction = loaded.program.find_instruction(name).ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -152,7 +156,10 @@ async fn prepare(
     for _ in 0..=MAX_FETCH_ROUNDS {
         match resolve_accounts(&loaded.program, &instruction.name, &resolve) {
             Ok(resolved) => return Ok((instruction.name.clone(), data, resolved)),
-            Err(ResolveError::NeedsAccountData { accounts, .. }) => {
+            Err(ResolveError::NeedsAccountData {
+                accounts,
+                for_accounts,
+            }) => {
                 let state = chain.state;
                 let endpoint = chain.get().await?;
                 let keys: Vec<&str> = accounts.iter().map(String::as_str).collect();
@@ -163,7 +170,12 @@ async fn prepare(
                     .map_err(rpc_error)?;
                 for (pubkey, account) in accounts.iter().zip(fetched) {
                     let account = account.ok_or_else(|| {
-                        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "account_not_found", format!("account {pubkey} does not exist on this cluster; it is needed to resolve the instruction's accounts"))
+                        let waiting = for_accounts.join(", ");
+                        let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "account_not_found", format!("account {pubkey} does not exist on this cluster; it is needed to resolve {waiting} (pass them explicitly, or null for an optional account)"));
+                        for name in &for_accounts {
+                            error = error.with_detail(format!("/accounts/{name}"), "waits for on-chain data that does not exist");
+                        }
+                        error
                     })?;
                     resolve.account_data.insert(pubkey.clone(), account.data);
                 }

@@ -255,15 +255,21 @@ async fn llms(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let loaded = load(&state, &principal, &id, None).await?;
-    let addresses = state.store.list_known_addresses(&loaded.project.id).await?;
-    let known = crate::programs::known_address_refs(&addresses);
-    let text = orquestra_docs::llms_txt(
-        &loaded.program,
-        &context(&state, &loaded, &known),
-        loaded.project.custom_docs.as_deref(),
-    );
-    let body = Bytes::from(text);
-    let mut response = respond(&headers, etag_of(&body), body, "text/plain; charset=utf-8");
+    let key = keys::api_view(&loaded.project.id, orquestra_store::kv::LLMS_VIEW);
+    let (etag, body) = match lookup(&state, &key, loaded.version).await {
+        Some(hit) => hit,
+        None => {
+            let addresses = state.store.list_known_addresses(&loaded.project.id).await?;
+            let known = crate::programs::known_address_refs(&addresses);
+            let text = orquestra_docs::llms_txt(
+                &loaded.program,
+                &context(&state, &loaded, &known),
+                loaded.project.custom_docs.as_deref(),
+            );
+            store(&state, &key, loaded.version, text.into_bytes()).await
+        }
+    };
+    let mut response = respond(&headers, etag, body, "text/plain; charset=utf-8");
     response.headers_mut().insert(
         header::X_CONTENT_TYPE_OPTIONS,
         header::HeaderValue::from_static("nosniff"),

@@ -18,7 +18,7 @@ use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
 use crate::http_cache::json_with_etag;
-use crate::programs::idl_json;
+use crate::programs::{idl_json, program_at};
 use crate::publish::{add_version, create_project};
 use crate::submission::{Submission, MAX_BODY_BYTES};
 use crate::validate;
@@ -36,7 +36,23 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(versions))
 }
 
-/// Counts that tell the uploader what the engine understood.
+/// `?strict=true` on upload, new version and ingest: refuse the IDL for any problem, even one
+/// confined to a single item (by default such items are kept, unusable, and listed as warnings).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct IntakeQuery {
+    /// Refuse the whole IDL on any problem (default `false`).
+    strict: Option<bool>,
+}
+
+impl IntakeQuery {
+    fn strict(&self) -> bool {
+        self.strict.unwrap_or(false)
+    }
+}
+
+/// Counts that tell the uploader what the engine understood, and the items it cannot use
+/// (`warnings`: JSON pointers into the IDL).
 fn summary(program: &Program, version: i64) -> Value {
     json!({
         "version": version,
@@ -47,7 +63,13 @@ fn summary(program: &Program, version: i64) -> Value {
         "typeCount": program.types.len(),
         "errorCount": program.errors.len(),
         "eventCount": program.events.len(),
+        "warnings": warnings(program),
     })
+}
+
+/// `[{path, code, message, kind, item}]` for every defective item of `program`.
+fn warnings(program: &Program) -> Value {
+    json!(program.defects)
 }
 
 fn required<T>(value: Option<T>, pointer: &str) -> Result<T, ApiError> {
@@ -60,6 +82,7 @@ fn required<T>(value: Option<T>, pointer: &str) -> Result<T, ApiError> {
     path = "/api/idl/upload",
     tag = "idl",
     operation_id = "uploadIdl",
+    params(IntakeQuery),
     security(("bearerAuth" = [])),
     request_body(
         description = "`name`, `programId` and `idl` are required; `description`, `isPublic`, `cpiMd` optional",
@@ -81,6 +104,7 @@ fn required<T>(value: Option<T>, pointer: &str) -> Result<T, ApiError> {
 async fn upload(
     State(state): State<AppState>,
     principal: Principal,
+    QueryParams(intake): QueryParams<IntakeQuery>,
     submission: Submission,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let claims = principal.require_user()?;
@@ -98,7 +122,7 @@ async fn upload(
         program_id,
         is_public: submission.is_public.unwrap_or(true),
     };
-    let created = create_project(&state, new, &idl, submission.cpi_md).await?;
+    let created = create_project(&state, new, &idl, submission.cpi_md, intake.strict()).await?;
     let p = &created.project;
     Ok((
         StatusCode::CREATED,
@@ -116,7 +140,7 @@ async fn upload(
     path = "/api/idl/{project_id}",
     tag = "idl",
     operation_id = "publishIdlVersion",
-    params(("project_id" = String, Path, description = "Project id")),
+    params(("project_id" = String, Path, description = "Project id"), IntakeQuery),
     security(("bearerAuth" = []), ("apiKeyAuth" = [])),
     request_body(
         description = "Only `idl` (required) and `cpiMd`",
@@ -141,6 +165,7 @@ async fn new_version(
     State(state): State<AppState>,
     principal: Principal,
     Path(project_id): Path<String>,
+    QueryParams(intake): QueryParams<IntakeQuery>,
     submission: Submission,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let project = project_for(&state, &principal, &project_id, Access::Write).await?;
@@ -151,7 +176,7 @@ async fn new_version(
         return Err(ApiError::invalid("", "a new version takes only `idl` and `cpiMd`; change the project with PUT /api/projects/{id}"));
     }
     let idl = required(submission.idl, "/idl")?;
-    let outcome = add_version(&state, &project, &idl, submission.cpi_md).await?;
+    let outcome = add_version(&state, &project, &idl, submission.cpi_md, intake.strict()).await?;
     let status = if outcome.created {
         StatusCode::CREATED
     } else {
@@ -202,9 +227,10 @@ async fn read(
         .ok_or_else(|| ApiError::not_found("this project has no IDL yet"))?;
     let text = idl_json(&state, &project, version).await?;
     let idl: Value = serde_json::from_str(&text).map_err(|e| ApiError::internal(&e))?;
+    let program = program_at(&state, &project, version).await?;
     Ok(json_with_etag(
         &headers,
-        &json!({ "projectId": project.id, "projectName": project.name, "programId": project.program_id, "version": version, "idl": idl }),
+        &json!({ "projectId": project.id, "projectName": project.name, "programId": project.program_id, "version": version, "idl": idl, "warnings": warnings(&program) }),
     ))
 }
 
@@ -301,6 +327,7 @@ fn ingest_owner() -> GithubProfile {
     path = "/api/ingest/idl",
     tag = "idl",
     operation_id = "ingestIdl",
+    params(IntakeQuery),
     security(("ingestKeyAuth" = [])),
     request_body(
         description = "`programId` and `idl` are required; `name` defaults to the IDL's name",
@@ -324,6 +351,7 @@ fn ingest_owner() -> GithubProfile {
 async fn ingest(
     State(state): State<AppState>,
     headers: HeaderMap,
+    QueryParams(intake): QueryParams<IntakeQuery>,
     submission: Submission,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Some(expected) = state.config.ingest_key.as_deref() else {
@@ -349,11 +377,12 @@ async fn ingest(
         .into_iter()
         .find(|p| p.user_id == owner.id);
     if let Some(project) = existing {
-        let outcome = add_version(&state, &project, &idl, submission.cpi_md).await?;
+        let outcome =
+            add_version(&state, &project, &idl, submission.cpi_md, intake.strict()).await?;
         return Ok((
             StatusCode::OK,
             Json(
-                json!({ "projectId": project.id, "created": false, "newVersion": outcome.created, "version": outcome.version }),
+                json!({ "projectId": project.id, "created": false, "newVersion": outcome.created, "version": outcome.version, "warnings": warnings(&outcome.program) }),
             ),
         ));
     }
@@ -379,11 +408,11 @@ async fn ingest(
         program_id,
         is_public: submission.is_public.unwrap_or(true),
     };
-    let created = create_project(&state, new, &idl, submission.cpi_md).await?;
+    let created = create_project(&state, new, &idl, submission.cpi_md, intake.strict()).await?;
     Ok((
         StatusCode::CREATED,
         Json(
-            json!({ "projectId": created.project.id, "created": true, "newVersion": true, "version": created.version }),
+            json!({ "projectId": created.project.id, "created": true, "newVersion": true, "version": created.version, "warnings": warnings(&created.program) }),
         ),
     ))
 }

@@ -1,14 +1,15 @@
 //! Reading a program's accounts back as JSON: `GET /api/{projectId}/pda/fetch/{address}` (one
-//! account, its type identified by discriminator and decoded) and
-//! `POST /api/{projectId}/program-accounts/query` (`getProgramAccounts` with typed filters).
+//! account, its type identified by discriminator and decoded),
+//! `POST /api/{projectId}/program-accounts/query` (`getProgramAccounts` with typed filters) and
+//! `POST /api/{projectId}/accounts/decode` (account data the caller already has, no RPC).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use orquestra_idl::{Discriminator, Program};
+use orquestra_idl::{CodecError, CodecErrorCode, Discriminator, ItemKind, Program};
 use orquestra_rpc::{Account, Filter, ProgramAccountsQuery};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,7 +17,7 @@ use crate::auth::Principal;
 use crate::chain::{endpoint, rpc_error};
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
-use crate::programs::load;
+use crate::programs::{ensure_usable, load};
 use crate::{validate, ApiError, AppState};
 
 /// Most accounts one query returns.
@@ -28,6 +29,48 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(fetch))
         .routes(routes!(query))
+        .routes(routes!(decode))
+}
+
+/// Why account data could not be decoded with the IDL.
+#[derive(Debug)]
+enum DecodeFailure {
+    /// The requested account type is not in the IDL.
+    UnknownType { name: String },
+    /// No account type's discriminator matches the data.
+    NoMatch,
+    /// The type is known, the bytes do not decode as it.
+    Codec { account: String, error: CodecError },
+}
+
+/// Account data decoded with the IDL (as `account_type` when given, else the type its
+/// discriminator identifies): the part every route shows the same way,
+/// `{accountType, data, trailingBytes}`.
+fn decode_data(
+    program: &Program,
+    data: &[u8],
+    account_type: Option<&str>,
+) -> Result<Map<String, Value>, DecodeFailure> {
+    let def = match account_type {
+        Some(name) => program
+            .find_account(name)
+            .ok_or_else(|| DecodeFailure::UnknownType { name: name.into() })?,
+        None => program
+            .identify_account(data)
+            .ok_or(DecodeFailure::NoMatch)?,
+    };
+    let decoded =
+        program
+            .decode_account(&def.name, data)
+            .map_err(|error| DecodeFailure::Codec {
+                account: def.name.clone(),
+                error,
+            })?;
+    let mut out = Map::new();
+    out.insert("accountType".into(), def.name.clone().into());
+    out.insert("data".into(), decoded.value);
+    out.insert("trailingBytes".into(), decoded.trailing_bytes.into());
+    Ok(out)
 }
 
 /// An on-chain account decoded with the program's IDL: by `account_type` when given, else by
@@ -39,10 +82,6 @@ fn decode_account(
     account_type: Option<&str>,
     include_raw: bool,
 ) -> Value {
-    let def = match account_type {
-        Some(name) => program.find_account(name),
-        None => program.identify_account(&account.data),
-    };
     let mut out = json!({
         "address": address,
         "owner": account.owner,
@@ -50,21 +89,22 @@ fn decode_account(
         "executable": account.executable,
         "rentEpoch": account.rent_epoch,
         "space": account.space,
-        "accountType": def.map(|d| d.name.clone()),
+        "accountType": Value::Null,
         "data": Value::Null,
     });
-    let mut raw = include_raw || def.is_none();
-    if let Some(def) = def {
-        match program.decode_account(&def.name, &account.data) {
-            Ok(decoded) => {
-                out["data"] = decoded.value;
-                out["trailingBytes"] = decoded.trailing_bytes.into();
-            }
-            Err(e) => {
-                out["parseError"] = json!({ "code": e.code, "path": e.path, "message": e.message });
-                raw = true;
+    let mut raw = include_raw;
+    match decode_data(program, &account.data, account_type) {
+        Ok(decoded) => {
+            if let Value::Object(out) = &mut out {
+                out.extend(decoded);
             }
         }
+        Err(DecodeFailure::Codec { account, error: e }) => {
+            out["accountType"] = account.into();
+            out["parseError"] = json!({ "code": e.code, "path": e.path, "message": e.message });
+            raw = true;
+        }
+        Err(DecodeFailure::UnknownType { .. } | DecodeFailure::NoMatch) => raw = true,
     }
     if raw {
         out["raw"] = orquestra_tx::encoding::to_base64(&account.data).into();
@@ -112,6 +152,9 @@ async fn fetch(
         ..e
     })?;
     let loaded = load(&state, &principal, &id, None).await?;
+    if let Some(name) = q.account_type.as_deref() {
+        ensure_usable(&loaded.program, ItemKind::Account, name)?;
+    }
     let endpoint = endpoint(
         &state,
         q.cluster.as_deref().or(q.network.as_deref()),
@@ -129,6 +172,9 @@ async fn fetch(
                 endpoint.network()
             ))
         })?;
+    if let Some(def) = loaded.program.identify_account(&account.data) {
+        ensure_usable(&loaded.program, ItemKind::Account, &def.name)?;
+    }
     let mut body = decode_account(
         &loaded.program,
         &address,
@@ -276,7 +322,7 @@ fn field_type(program: &Program, account: &str, pointer: &str) -> Option<orquest
             }
             other => other.clone(),
         };
-        let orquestra_idl::Type::Struct { fields } = resolved else {
+        let orquestra_idl::Type::Struct { fields } = resolved.unwrapped().clone() else {
             return None;
         };
         ty = fields.into_iter().find(|f| f.name == segment)?.ty;
@@ -329,6 +375,7 @@ async fn query(
     let mut applied = Vec::new();
     let mut filters = Vec::new();
     if let Some(name) = &body.account_type {
+        ensure_usable(program, ItemKind::Account, name)?;
         filters.extend(type_filters(program, name, &mut applied)?);
     }
     if let Some(size) = body.data_size {
@@ -409,4 +456,147 @@ async fn query(
         "count": accounts.len(),
         "accounts": accounts,
     })))
+}
+
+/// How `data` is written in a decode request.
+#[derive(Deserialize, Default, Clone, Copy, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum DataEncoding {
+    #[default]
+    Base64,
+    Base58,
+    Hex,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct DecodeBody {
+    /// The account's data (all of it, discriminator included), in `encoding`.
+    data: String,
+    /// Decode as this account type (either casing); by default the type is identified by its
+    /// discriminator.
+    account_type: Option<String>,
+    /// `base64` (default), `base58` or `hex` (optional `0x`).
+    encoding: Option<DataEncoding>,
+}
+
+/// The bytes of `text` in `encoding`, or a 422 pointing at `/data`.
+fn data_bytes(text: &str, encoding: DataEncoding) -> Result<Vec<u8>, ApiError> {
+    let decoded = match encoding {
+        DataEncoding::Base64 => orquestra_tx::Encoding::Base64
+            .decode(text)
+            .map_err(|e| e.to_string()),
+        DataEncoding::Base58 => orquestra_tx::Encoding::Base58
+            .decode(text)
+            .map_err(|e| e.to_string()),
+        DataEncoding::Hex => {
+            orquestra_tx::encoding::from_hex(text.trim()).map_err(|e| format!("invalid hex: {e}"))
+        }
+    };
+    decoded.map_err(|message| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_encoding",
+            format!("data: {message}"),
+        )
+        .with_detail("/data", message)
+    })
+}
+
+/// A decode failure as the error response: the type named, or the codec's error (its byte
+/// offset in the message, its field as a pointer into the decoded value).
+fn decode_failure(program: &Program, failure: DecodeFailure) -> ApiError {
+    match failure {
+        DecodeFailure::UnknownType { name } => {
+            let known: Vec<&str> = program.accounts.iter().map(|a| a.name.as_str()).collect();
+            let message = if known.is_empty() {
+                format!("no account type {name:?}: this IDL defines no account types")
+            } else {
+                format!(
+                    "no account type {name:?} in this IDL; its account types are: {}",
+                    known.join(", ")
+                )
+            };
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_account_type",
+                message.clone(),
+            )
+            .with_detail("/accountType", message)
+        }
+        DecodeFailure::NoMatch => {
+            let message = if program.accounts.is_empty() {
+                "this IDL defines no account types".to_string()
+            } else {
+                "the data matches the discriminator of no account type of this IDL; \
+                 give accountType to decode it as one"
+                    .to_string()
+            };
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "no_matching_account_type",
+                message.clone(),
+            )
+            .with_detail("/data", message)
+        }
+        DecodeFailure::Codec { account, error } => {
+            if let Err(unusable) = ensure_usable(program, ItemKind::Account, &account) {
+                return unusable;
+            }
+            let code = if error.code == CodecErrorCode::NoMatchingDiscriminator {
+                "discriminator_mismatch"
+            } else {
+                "undecodable_account_data"
+            };
+            let field = if error.path.is_empty() {
+                String::new()
+            } else {
+                format!(" (field {})", error.path)
+            };
+            let message = format!("cannot decode as {account}{field}: {}", error.message);
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message.clone())
+                .with_detail("/data", message)
+        }
+    }
+}
+
+/// Decodes account data the caller already has with the project's latest IDL: the type is
+/// identified by its discriminator (or given as `accountType`); no RPC call. The decoded part
+/// (`accountType`, `data`, `trailingBytes`) is the same as `GET /api/{projectId}/pda/fetch/{address}`'s.
+#[utoipa::path(
+    post,
+    path = "/api/{project_id}/accounts/decode",
+    tag = "accounts",
+    operation_id = "decodeAccount",
+    params(("project_id" = String, Path, description = "Project id")),
+    request_body = DecodeBody,
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
+    responses(
+        (status = 200, description = "`{projectId, programId, version, accountType, data, trailingBytes, space}`", body = Object),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 404, description = "Project not found, or it has no IDL yet", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "`data` not in its encoding (`invalid_encoding`), an unknown `accountType` (`unknown_account_type`), data matching no account type (`no_matching_account_type`), or data that does not decode as the type (`discriminator_mismatch`, `undecodable_account_data`, with the byte offset); details point at `/data` or `/accountType`", body = ErrorBody),
+    ),
+)]
+async fn decode(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<DecodeBody>,
+) -> Result<Json<Value>, ApiError> {
+    let data = data_bytes(&body.data, body.encoding.unwrap_or_default())?;
+    let loaded = load(&state, &principal, &id, None).await?;
+    let program = &loaded.program;
+    let decoded = decode_data(program, &data, body.account_type.as_deref())
+        .map_err(|failure| decode_failure(program, failure))?;
+    let mut out = Map::new();
+    out.insert("projectId".into(), loaded.project.id.clone().into());
+    out.insert("programId".into(), loaded.project.program_id.clone().into());
+    out.insert("version".into(), loaded.version.into());
+    out.extend(decoded);
+    out.insert("space".into(), data.len().into());
+    Ok(Json(Value::Object(out)))
 }

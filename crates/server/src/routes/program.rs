@@ -4,8 +4,9 @@
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use orquestra_docs::{views, ProgramContext};
+use orquestra_idl::ItemKind;
 use orquestra_store::kv::keys;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -15,8 +16,8 @@ use utoipa_axum::routes;
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::QueryParams;
-use crate::http_cache::{cached, json_with_etag};
-use crate::programs::{idl_json, load, Loaded};
+use crate::http_cache::{cached, lookup, respond, store};
+use crate::programs::{ensure_usable, idl_json, load, Loaded};
 use crate::{ApiError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -153,15 +154,40 @@ async fn instruction(
     Path((id, name)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let loaded = load(&state, &principal, &id, None).await?;
-    let view = views::instruction(&loaded.program, &context(&state, &loaded, &[]), &name)
-        .ok_or_else(|| {
-            ApiError::new(
-                axum::http::StatusCode::NOT_FOUND,
-                "unknown_instruction",
-                format!("instruction {name:?} not found"),
-            )
-        })?;
-    Ok(json_with_etag(&headers, &view))
+    let Some(ix) = loaded.program.find_instruction(&name) else {
+        ensure_usable(&loaded.program, ItemKind::Instruction, &name)?;
+        return Err(ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "unknown_instruction",
+            format!("instruction {name:?} not found"),
+        ));
+    };
+    let view_name = format!("instruction:{}", ix.name);
+    cached_view(&state, &loaded, &headers, &view_name, || {
+        views::instruction(&loaded.program, &context(&state, &loaded, &[]), &ix.name)
+            .unwrap_or(Value::Null)
+    })
+    .await
+}
+
+/// A generated JSON view of the latest version, cached in KV `CACHE` under `api:{id}:{view}`.
+async fn cached_view(
+    state: &AppState,
+    loaded: &Loaded,
+    headers: &HeaderMap,
+    view: &str,
+    build: impl FnOnce() -> Value,
+) -> Result<Response, ApiError> {
+    let key = keys::api_view(&loaded.project.id, view);
+    cached(
+        state,
+        &key,
+        loaded.version,
+        "application/json",
+        headers,
+        || to_bytes(&build()),
+    )
+    .await
 }
 
 macro_rules! simple_view {
@@ -174,10 +200,10 @@ macro_rules! simple_view {
             Path(id): Path<String>,
         ) -> Result<Response, ApiError> {
             let loaded = load(&state, &principal, &id, None).await?;
-            Ok(json_with_etag(
-                &headers,
-                &$view(&loaded.program, &context(&state, &loaded, &[])),
-            ))
+            cached_view(&state, &loaded, &headers, stringify!($name), || {
+                $view(&loaded.program, &context(&state, &loaded, &[]))
+            })
+            .await
         }
     };
 }
@@ -311,6 +337,13 @@ async fn idl(
 ) -> Result<Response, ApiError> {
     let loaded = load(&state, &principal, &id, None).await?;
     let normalized = matches!(q.normalized.as_deref(), Some("1" | "true"));
+    let key = keys::api_view(
+        &loaded.project.id,
+        if normalized { "idl:normalized" } else { "idl" },
+    );
+    if let Some((etag, body)) = lookup(&state, &key, loaded.version).await {
+        return Ok(respond(&headers, etag, body, "application/json"));
+    }
     let idl: Value = if normalized {
         serde_json::to_value(&*loaded.program).map_err(|e| ApiError::internal(&e))?
     } else {
@@ -324,6 +357,8 @@ async fn idl(
         "version": loaded.version,
         "normalized": normalized,
         "idl": idl,
+        "warnings": loaded.program.defects,
     });
-    Ok(json_with_etag(&headers, &body).into_response())
+    let (etag, body) = store(&state, &key, loaded.version, to_bytes(&body)?).await;
+    Ok(respond(&headers, etag, body, "application/json"))
 }

@@ -106,6 +106,16 @@ pub mod keys {
     }
 
     /// Every key of a project in `IDLS` starts with this.
+    /// `CACHE` `api:{projectId}:{view}` — another generated view of the latest version (`types`,
+    /// `openapi`, `llms`, `instruction:{name}`, …), under the same prefix as the seed's keys so
+    /// every project-wide invalidation reaches it.
+    pub fn api_view(project_id: &str, view: &str) -> Key {
+        Key {
+            namespace: Namespace::Cache,
+            key: format!("api:{project_id}:{view}"),
+        }
+    }
+
     pub fn project_idls_prefix(project_id: &str) -> (Namespace, String) {
         (Namespace::Idls, format!("project:{project_id}:"))
     }
@@ -131,7 +141,11 @@ pub trait Kv: Send + Sync + 'static {
 pub async fn forget_docs(kv: &dyn Kv, project_id: &str) {
     kv.delete(&keys::api_docs(project_id)).await;
     kv.delete(&keys::api_docs_markdown(project_id)).await;
+    kv.delete(&keys::api_view(project_id, LLMS_VIEW)).await;
 }
+
+/// The [`keys::api_view`] name of `llms.txt`, which shows the known addresses and custom docs.
+pub const LLMS_VIEW: &str = "llms";
 
 /// Deletes everything cached for a project in both namespaces (after a delete or an update).
 pub async fn forget_project(kv: &dyn Kv, project_id: &str) {

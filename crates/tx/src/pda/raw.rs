@@ -60,7 +60,7 @@ fn encode_raw_seed(seed: &RawSeed) -> Result<Vec<u8>, String> {
             .parse::<solana_address::Address>()
             .map(|a| a.to_bytes().to_vec())
             .map_err(|_| format!("invalid base58 address `{}`", text().unwrap_or_default())),
-        "hex" => decode_hex(text()?),
+        "hex" => crate::encoding::from_hex(text()?),
         "bytes" => {
             let items = seed
                 .value
@@ -142,27 +142,6 @@ fn encode_int(value: &Value, signed: bool, bits: u32) -> Result<Vec<u8>, String>
         }
         Ok(n.to_le_bytes()[..width].to_vec())
     }
-}
-
-fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
-    let digits = text.strip_prefix("0x").unwrap_or(text);
-    if !digits.len().is_multiple_of(2) {
-        return Err("hex has an odd number of digits".to_string());
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Ok(c - b'0'),
-        b'a'..=b'f' => Ok(c - b'a' + 10),
-        b'A'..=b'F' => Ok(c - b'A' + 10),
-        _ => Err(format!("invalid hex digit `{}`", char::from(c))),
-    };
-    digits
-        .as_bytes()
-        .chunks(2)
-        .map(|pair| match pair {
-            [hi, lo] => Ok(nibble(*hi)? << 4 | nibble(*lo)?),
-            _ => Err("hex has an odd number of digits".to_string()),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -93,9 +93,13 @@ fn field_type(program: &Program, ty: &Type, path: &str) -> Option<Type> {
     let mut current = ty.clone();
     for part in path.split('.') {
         for _ in 0..16 {
-            match &current {
+            // Through named types and Codama nested-type wrappers (`hiddenPrefixTypeNode`, …).
+            match current.unwrapped() {
                 Type::Defined { name, .. } => current = program.resolve_defined(name)?.1.clone(),
-                _ => break,
+                inner => {
+                    current = inner.clone();
+                    break;
+                }
             }
         }
         let Type::Struct { fields } = &current else {
@@ -122,4 +126,31 @@ fn spl_field(program: &Program, ty: &str, path: &str, data: &[u8]) -> Option<Vec
         _ => return None,
     };
     data.get(range).map(<[u8]>::to_vec)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// Account data that is a Codama `hiddenPrefixTypeNode` around the struct: its fields are
+    /// still found (and encoded) as seeds.
+    #[test]
+    fn field_seed_through_nested_type_wrappers() {
+        let doc = include_str!("../../../../testdata/synthetic/codama_nested.json");
+        let program = orquestra_idl::parse(doc, &orquestra_idl::ParseOptions::default()).unwrap();
+        let owner = "So11111111111111111111111111111111111111112";
+        let value =
+            serde_json::json!({"owner": owner, "amount": "5", "action": {"padded": [1, 2]}});
+        let data = program.encode_account("vault", &value).unwrap();
+        let expected = bs58::decode(owner).into_vec().unwrap();
+        assert_eq!(
+            field_seed(&program, Some("vault"), "owner", &data),
+            Ok(expected)
+        );
+        assert_eq!(
+            field_seed(&program, Some("vault"), "amount", &data),
+            Ok(vec![5, 0, 0, 0, 0, 0, 0, 0])
+        );
+    }
 }

@@ -17,14 +17,20 @@
 //!    (Anchor's event-CPI account) as the program id, and an `associatedTokenAccount` as the
 //!    ATA of `wallet`/`owner`, `mint` and `tokenProgram`.
 //!
-//! Resolution repeats until nothing changes, so a PDA may depend on a resolved PDA. Optional
-//! accounts the caller left out are never filled for Anchor programs (Anchor's client does not
-//! either); they become the program id, or are dropped under Codama's `omitted` strategy.
-//! Codama optional accounts do get their defaults, as Codama's clients do.
+//! Resolution repeats until nothing changes, so a PDA may depend on a resolved PDA.
+//!
+//! Optional accounts follow the Anchor TS client (`accountsPartial`): one the caller left out is
+//! resolved like any other account (steps 1–5; never guessed by name in step 6), and one that
+//! cannot be resolved is "none". Only an explicit `None` (JSON `null`) in
+//! [`ResolveRequest::accounts`] makes an optional account "none" whatever the IDL says. "None" is
+//! the program id in the account's place, or the account is dropped under Codama's `omitted`
+//! strategy. `None` for a required account counts as not given (Anchor's client drops it too).
+//! An optional account whose resolution needs on-chain data asks for it
+//! ([`ResolveError::NeedsAccountData`]) like a required one; pass `None` to skip it.
 //!
 //! Signers: `signer: yes` accounts sign; `signer: either` (Codama) signs only when it is the fee
 //! payer — pass a distinct signer explicitly by building the metas yourself if needed.
-//! An empty string for an account counts as not given (to leave an optional account out).
+//! An empty string for an account counts as not given.
 
 mod data;
 mod derived;
@@ -54,7 +60,9 @@ pub struct ResolveRequest {
     /// Base58 fee payer (fills Codama `payer`/`identity` defaults and `either` signers).
     pub fee_payer: Option<String>,
     /// Base58 addresses by account name (IDL casing or the other; `group.account` for nested).
-    pub accounts: BTreeMap<String, String>,
+    /// `None` (JSON `null`) marks an optional account as explicitly not used; an account not in
+    /// the map (or an empty string) is resolved from the IDL.
+    pub accounts: BTreeMap<String, Option<String>>,
     /// Instruction arguments, canonical JSON object (for `arg` seeds and `arg` defaults).
     pub args: Value,
     /// On-chain account data the caller already fetched, by base58 address.
@@ -79,7 +87,8 @@ pub enum AccountSource {
     Default,
     /// The fee payer (Codama `payer`/`identity` defaults).
     FeePayer,
-    /// An optional account left out: the program id in its place.
+    /// An optional account given as `null`, or left out and not resolvable: the program id in
+    /// its place.
     OptionalPlaceholder,
 }
 
@@ -188,18 +197,18 @@ pub fn resolve_accounts(
         request,
         entries: &entries,
         values: vec![None; entries.len()],
+        explicit_none: vec![false; entries.len()],
         hints: BTreeMap::new(),
         needs: BTreeMap::new(),
     };
     state.supplied()?;
 
-    let fill_optional = program.format == IdlFormat::Codama;
     loop {
         state.hints.clear();
         state.needs.clear();
         let mut progress = false;
-        for (i, entry) in entries.iter().enumerate() {
-            if state.values[i].is_some() || (entry.account.optional && !fill_optional) {
+        for i in 0..entries.len() {
+            if state.values[i].is_some() || state.explicit_none[i] {
                 continue;
             }
             if let Some(found) = state.try_resolve(i)? {

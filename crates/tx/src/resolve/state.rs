@@ -28,6 +28,8 @@ pub(super) struct State<'a> {
     pub(super) request: &'a ResolveRequest,
     pub(super) entries: &'a [Entry<'a>],
     pub(super) values: Vec<Option<Found>>,
+    /// Optional accounts the caller gave as `null`: "none", never resolved.
+    pub(super) explicit_none: Vec<bool>,
     /// Why an account is still unresolved (last pass), by path.
     pub(super) hints: BTreeMap<String, String>,
     /// On-chain data an unresolved account waits for: path → addresses.
@@ -36,12 +38,12 @@ pub(super) struct State<'a> {
 
 impl State<'_> {
     /// Places the caller's accounts: exact paths first, then leaf names (which fill every group
-    /// member of that name not already given).
+    /// member of that name not already given). `null` marks optional targets as "none".
     pub(super) fn supplied(&mut self) -> Result<(), ResolveError> {
         let mut unknown = Vec::new();
         let mut by_leaf = Vec::new();
         for (key, value) in &self.request.accounts {
-            let value = value.trim();
+            let value = value.as_deref().map(str::trim);
             let path_matches = self.matching(key, |e| &e.path);
             let targets = if path_matches.is_empty() {
                 let leaf_matches = self.matching(key, |e| leaf(&e.path));
@@ -65,7 +67,7 @@ impl State<'_> {
         for (targets, key, value) in by_leaf {
             let open: Vec<usize> = targets
                 .into_iter()
-                .filter(|&i| self.values[i].is_none())
+                .filter(|&i| self.values[i].is_none() && !self.explicit_none[i])
                 .collect();
             self.place(&open, key, value)?;
         }
@@ -84,10 +86,25 @@ impl State<'_> {
             .collect()
     }
 
-    fn place(&mut self, targets: &[usize], key: &str, value: &str) -> Result<(), ResolveError> {
-        if value.is_empty() {
-            return Ok(());
-        }
+    fn place(
+        &mut self,
+        targets: &[usize],
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<(), ResolveError> {
+        let value = match value {
+            // `null`: optional targets are "none"; required ones stay "not given".
+            None => {
+                for &i in targets {
+                    if self.entries[i].account.optional {
+                        self.explicit_none[i] = true;
+                    }
+                }
+                return Ok(());
+            }
+            Some("") => return Ok(()),
+            Some(value) => value,
+        };
         let address = value
             .parse::<Address>()
             .map_err(|_| ResolveError::InvalidAddress {
@@ -158,8 +175,8 @@ impl State<'_> {
             // A declared PDA is authoritative: no guessing by name.
             return Ok(None);
         }
-        // Anchor's client defaults signers to the wallet (here: the fee payer).
-        if account.signer == Signer::Yes && self.anchor && !account.optional {
+        // Anchor's client defaults signers to the wallet (here: the fee payer), optional ones too.
+        if account.signer == Signer::Yes && self.anchor {
             if let Some(payer) = self.fee_payer {
                 return Ok(found(payer, AccountSource::FeePayer));
             }
@@ -172,8 +189,8 @@ impl State<'_> {
         if !account.relations.is_empty() && self.needs.contains_key(&path) {
             return Ok(None);
         }
-        // Guessing by name is for required accounts only: an optional account left out means
-        // "not used" (Codama optional accounts get only the defaults the IDL states).
+        // Guessing by name is for required accounts only: an optional account left out gets what
+        // the IDL states (address, default, PDA, signer, relation) or is "none".
         if account.optional {
             return Ok(None);
         }
@@ -295,9 +312,15 @@ impl State<'_> {
         strategy: OptionalAccountStrategy,
     ) -> Result<Resolved, ResolveError> {
         let mut missing = Vec::new();
+        // Unresolved accounts (required, or optional and not given as `null`) waiting for
+        // on-chain data, in instruction order.
+        let mut waiting = Vec::new();
         let mut metas = Vec::with_capacity(self.entries.len());
         for (entry, value) in self.entries.iter().zip(&self.values) {
             let account = entry.account;
+            if value.is_none() && self.needs.contains_key(&entry.path) {
+                waiting.push(entry.path.clone());
+            }
             let found = match value {
                 Some(found) => found.clone(),
                 None if account.optional => match strategy {
@@ -333,23 +356,21 @@ impl State<'_> {
                 bump: found.bump,
             });
         }
-        if !missing.is_empty() {
-            let waiting: Vec<&String> = missing
+        // Every missing account waits for on-chain data (or none is missing but an optional
+        // account does): ask for it, for the optional accounts too, as Anchor's client fetches.
+        if missing.iter().all(|m| self.needs.contains_key(m)) && !waiting.is_empty() {
+            let accounts: BTreeSet<String> = waiting
                 .iter()
-                .filter(|m| self.needs.contains_key(*m))
+                .filter_map(|m| self.needs.get(m))
+                .flatten()
+                .cloned()
                 .collect();
-            if waiting.len() == missing.len() {
-                let accounts: BTreeSet<String> = waiting
-                    .iter()
-                    .filter_map(|m| self.needs.get(*m))
-                    .flatten()
-                    .cloned()
-                    .collect();
-                return Err(ResolveError::NeedsAccountData {
-                    accounts: accounts.into_iter().collect(),
-                    for_accounts: missing,
-                });
-            }
+            return Err(ResolveError::NeedsAccountData {
+                accounts: accounts.into_iter().collect(),
+                for_accounts: waiting,
+            });
+        }
+        if !missing.is_empty() {
             let hints = self
                 .hints
                 .into_iter()
