@@ -20,10 +20,10 @@ const MAX_DEPTH: usize = 48;
 pub const MAX_EXAMPLE_ITEMS: usize = 8192;
 /// JSON nodes one example may hold; past this it is `null` (types that fan out: two fields of
 /// the next type, eighteen levels deep, would otherwise expand to 2^18 leaves).
-pub const MAX_EXAMPLE_NODES: usize = 1 << 18;
+pub const MAX_EXAMPLE_NODES: usize = 1 << 17;
 /// JSON nodes all the examples of one document (CPI.md, llms.txt, the OpenAPI document) may hold
 /// together; later examples are omitted, so a document stays proportional to its IDL.
-pub const MAX_DOCUMENT_EXAMPLE_NODES: usize = 1 << 19;
+pub const MAX_DOCUMENT_EXAMPLE_NODES: usize = 1 << 18;
 /// What a Markdown document says where an example was omitted for its budget.
 pub(crate) const EXAMPLE_OMITTED: &str =
     "_Example omitted: this document's example budget is spent; see the instruction's own route._\n\n";

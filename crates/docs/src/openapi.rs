@@ -38,7 +38,9 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
     for ix in &program.instructions {
         let path = format!("{base}/instructions/{}/build", encode_segment(&ix.name));
         let op = build_operation(program, ix, &mut gen, &shared, &mut op_ids, &examples);
-        paths.insert(path, json!({ "post": op }));
+        let mut item = Map::new();
+        item.insert("post".into(), op);
+        paths.insert(path, Value::Object(item));
     }
 
     let mut schemas = gen.finish();
@@ -60,7 +62,8 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
         description.push_str("\n\n");
         description.push_str(d);
     }
-    json!({
+    // Large parts are moved in after `json!`, which would deep-copy them.
+    let mut document = json!({
         "openapi": "3.1.0",
         "info": {
             "title": title,
@@ -73,16 +76,19 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
             {"name": "program", "description": "What the program's IDL describes"},
             {"name": "build", "description": "Unsigned transactions for the program's instructions"},
         ],
-        "paths": paths,
+        "paths": {},
         "components": {
-            "schemas": schemas,
+            "schemas": {},
             "securitySchemes": {
                 "apiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-API-Key",
                     "description": "Project API key (needed for private projects)"},
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
             },
         },
-    })
+    });
+    document["paths"] = Value::Object(paths);
+    document["components"]["schemas"] = Value::Object(schemas);
+    document
 }
 
 /// A path segment with everything but unreserved characters percent-encoded.
@@ -319,11 +325,11 @@ fn build_operation(
             json!("priority fee in micro-lamports per compute unit (u64 as a decimal string)"),
         );
     }
-    let schema = json!({
+    let mut schema = json!({
         "type": "object",
         "properties": {
-            "args": args,
-            "accounts": Value::Object(accounts),
+            "args": {},
+            "accounts": {},
             "feePayer": fee_payer,
             "recentBlockhash": {"type": "string", "pattern": "^[1-9A-HJ-NP-Za-km-z]{32,44}$",
                 "description": "base58 blockhash; fetched from the cluster when absent"},
@@ -339,6 +345,8 @@ fn build_operation(
         },
         "required": required,
     });
+    schema["properties"]["args"] = args;
+    schema["properties"]["accounts"] = Value::Object(accounts);
 
     let mut responses = Map::new();
     responses.insert(
@@ -365,21 +373,25 @@ fn build_operation(
     if description.is_empty() {
         description = format!("Builds an unsigned transaction calling `{}`.", ix.name);
     }
-    let mut media = json!({ "schema": schema });
+    let mut media = Map::new();
+    media.insert("schema".into(), schema);
     if let Some(example) = examples.request(ix) {
-        media["example"] = example;
+        media.insert("example".into(), example);
     }
-    json!({
+    let mut op = json!({
         "operationId": operation_id(&ix.name, op_ids),
         "summary": format!("Build a `{}` transaction", ix.name),
         "description": description,
         "tags": ["build"],
         "requestBody": {
             "required": true,
-            "content": {"application/json": media},
+            "content": {"application/json": {}},
         },
-        "responses": responses,
-    })
+        "responses": {},
+    });
+    op["requestBody"]["content"]["application/json"] = Value::Object(media);
+    op["responses"] = Value::Object(responses);
+    op
 }
 
 fn error_schema() -> Value {

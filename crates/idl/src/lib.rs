@@ -67,26 +67,21 @@ pub fn parse_value(
             parse_problems.into_iter().chain(model_problems).collect(),
         ));
     }
-    let classified = defects::classify(value, &program, parse_problems, model_problems);
-    if !classified.structural.is_empty() {
-        let mut problems = classified.structural;
-        problems.extend(
-            classified
-                .defects
-                .into_iter()
-                .map(|d| Problem::new(d.path, d.message)),
-        );
-        return Err(ParseError::Invalid(problems));
+    let mut classified = defects::classify(value, &program, parse_problems, model_problems);
+    if classified.structural.is_empty() && program.instructions.is_empty() {
+        classified
+            .structural
+            .push(Problem::new("", "the IDL has no usable instruction"));
     }
-    if program.instructions.is_empty() {
-        let mut problems = vec![Problem::new("", "the IDL has no usable instruction")];
-        problems.extend(
-            classified
-                .defects
-                .into_iter()
-                .map(|d| Problem::new(d.path, d.message)),
-        );
-        return Err(ParseError::Invalid(problems));
+    if !classified.structural.is_empty() {
+        // Refused whole: report the item problems too, so one round of fixes suffices.
+        let items = classified
+            .defects
+            .into_iter()
+            .map(|d| Problem::new(d.path, d.message));
+        return Err(ParseError::Invalid(
+            classified.structural.into_iter().chain(items).collect(),
+        ));
     }
     program.defects = classified.defects;
     Ok(program)
