@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use orquestra_server::config::parse_duration;
+use orquestra_server::config::{parse_duration, TrustedProxies};
 use orquestra_server::{GithubConfig, RateLimits, ServerConfig};
 
 use crate::error::CliError;
@@ -63,6 +63,50 @@ pub struct ServiceArgs {
     /// the loopback names and the public URL's host.
     #[arg(long, env = "ORQUESTRA_MCP_ALLOWED_HOSTS", value_delimiter = ',')]
     mcp_allowed_hosts: Vec<String>,
+    #[command(flatten)]
+    connections: ConnectionArgs,
+}
+
+/// Slow clients, connection count and reverse proxies.
+#[derive(clap::Args, Clone)]
+pub struct ConnectionArgs {
+    /// Time a client has to send a request's headers; also the keep-alive idle time (`10s`, …).
+    #[arg(long, env = "ORQUESTRA_HEADER_TIMEOUT", default_value = "10s")]
+    header_timeout: String,
+    /// Longest wait for the next piece of a request body before `408`, and longest a response
+    /// write may stall (`30s`, …).
+    #[arg(long, env = "ORQUESTRA_BODY_TIMEOUT", default_value = "30s")]
+    body_timeout: String,
+    /// Longest time from a request's headers to its response (`60s`, `2m`, …).
+    #[arg(long, env = "ORQUESTRA_REQUEST_TIMEOUT", default_value = "60s")]
+    request_timeout: String,
+    /// Most connections served at once; more wait in the listen backlog.
+    #[arg(long, env = "ORQUESTRA_MAX_CONNECTIONS", default_value_t = 1024)]
+    max_connections: usize,
+    /// Comma-separated CIDRs of reverse proxies whose `Forwarded` / `X-Forwarded-For` name the
+    /// client (e.g. `127.0.0.1/32,10.0.0.0/8,::1/128`); empty = trust no one.
+    #[arg(long, env = "ORQUESTRA_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<String>,
+}
+
+/// The connection settings into `config`; one-line errors naming the variable.
+fn apply_connection_args(config: &mut ServerConfig, args: &ConnectionArgs) -> Result<(), CliError> {
+    let duration = |name: &str, text: &str| {
+        parse_duration(text)
+            .ok_or_else(|| CliError::Config(format!("{name} {text:?}: expected e.g. 10s, 2m")))
+    };
+    config.header_timeout = duration("ORQUESTRA_HEADER_TIMEOUT", &args.header_timeout)?;
+    config.body_timeout = duration("ORQUESTRA_BODY_TIMEOUT", &args.body_timeout)?;
+    config.request_timeout = duration("ORQUESTRA_REQUEST_TIMEOUT", &args.request_timeout)?;
+    if args.max_connections == 0 {
+        return Err(CliError::Config(
+            "ORQUESTRA_MAX_CONNECTIONS must be at least 1".into(),
+        ));
+    }
+    config.max_connections = args.max_connections;
+    config.trusted_proxies = TrustedProxies::parse(&args.trusted_proxies)
+        .map_err(|e| CliError::Config(format!("ORQUESTRA_TRUSTED_PROXIES: {e}")))?;
+    Ok(())
 }
 
 /// Requests per minute per client (project API key, else IP address) for each class of route;
@@ -209,12 +253,13 @@ pub fn server_config(
             .filter(|h| !h.is_empty()),
     );
     config.rate_limits = args.rate_limits.into();
+    apply_connection_args(&mut config, &args.connections)?;
     Ok(config)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{data_dir, RateLimitArgs};
+    use super::{apply_connection_args, data_dir, ConnectionArgs, RateLimitArgs};
     use clap::Parser;
     use orquestra_server::RateLimits;
     use std::path::PathBuf;
@@ -244,6 +289,62 @@ mod tests {
         );
         let custom = parse(&["--rate-limit-build", "0", "--rate-limit-mcp", "7"]);
         assert_eq!((custom.build, custom.mcp, custom.api), (0, 7, 300));
+    }
+
+    #[derive(Parser)]
+    struct Connections {
+        #[command(flatten)]
+        connections: ConnectionArgs,
+    }
+
+    fn connections(args: &[&str]) -> Result<orquestra_server::ServerConfig, String> {
+        let mut argv = vec!["orquestra"];
+        argv.extend_from_slice(args);
+        let parsed = Connections::try_parse_from(argv).map_err(|e| e.to_string())?;
+        let mut config = orquestra_server::ServerConfig::new("http://localhost", vec![]);
+        apply_connection_args(&mut config, &parsed.connections).map_err(|e| e.to_string())?;
+        Ok(config)
+    }
+
+    #[test]
+    fn connection_settings_have_defaults_and_one_line_errors() {
+        use std::time::Duration;
+        let defaults = connections(&[]).unwrap();
+        assert_eq!(defaults.header_timeout, Duration::from_secs(10));
+        assert_eq!(defaults.body_timeout, Duration::from_secs(30));
+        assert_eq!(defaults.request_timeout, Duration::from_secs(60));
+        assert_eq!(defaults.max_connections, 1024);
+        assert!(defaults.trusted_proxies.is_empty());
+
+        let custom = connections(&[
+            "--header-timeout",
+            "2s",
+            "--request-timeout",
+            "2m",
+            "--max-connections",
+            "8",
+            "--trusted-proxies",
+            "127.0.0.1/32, 10.0.0.0/8,::1/128",
+        ])
+        .unwrap();
+        assert_eq!(custom.header_timeout, Duration::from_secs(2));
+        assert_eq!(custom.request_timeout, Duration::from_secs(120));
+        assert_eq!(custom.max_connections, 8);
+        assert!(custom.trusted_proxies.contains("10.9.8.7".parse().unwrap()));
+        assert!(custom.trusted_proxies.contains("::1".parse().unwrap()));
+
+        let error = connections(&["--trusted-proxies", "10.0.0.0/8,10.0.0.0/40"]).unwrap_err();
+        assert_eq!(
+            error,
+            "invalid configuration: ORQUESTRA_TRUSTED_PROXIES: \"10.0.0.0/40\" is not a CIDR \
+             (such as 10.0.0.0/8 or ::1/128) or an IP address"
+        );
+        let error = connections(&["--body-timeout", "soon"]).unwrap_err();
+        assert_eq!(
+            error,
+            "invalid configuration: ORQUESTRA_BODY_TIMEOUT \"soon\": expected e.g. 10s, 2m"
+        );
+        assert!(connections(&["--max-connections", "0"]).is_err());
     }
 
     #[test]

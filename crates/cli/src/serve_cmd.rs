@@ -40,10 +40,6 @@ fn kv_from_url(url: &str) -> Result<Arc<dyn Kv>, CliError> {
 pub async fn serve(database: &str, args: ServeArgs) -> Result<(), CliError> {
     init_logging();
     let kv = kv_from_url(&args.kv_url)?;
-    let db = orquestra_store::open(database, OpenOptions::default()).await?;
-    for migration in db.store.migrate().await? {
-        tracing::info!(migration = %migration.name, "applied migration");
-    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| CliError::Io {
@@ -54,7 +50,12 @@ pub async fn serve(database: &str, args: ServeArgs) -> Result<(), CliError> {
         context: "reading the bound address".into(),
         source: e,
     })?;
+    // Configuration errors stop startup before the database is touched.
     let config = crate::config::server_config(args.service, &local, database)?;
+    let db = orquestra_store::open(database, OpenOptions::default()).await?;
+    for migration in db.store.migrate().await? {
+        tracing::info!(migration = %migration.name, "applied migration");
+    }
     if config.github.client_id.is_none() {
         tracing::warn!("GitHub sign-in is not configured (ORQUESTRA_GITHUB_CLIENT_ID); use `orquestra token issue`");
     }

@@ -165,3 +165,77 @@ fn sigterm_shuts_down_gracefully() {
     assert!(out.status.success(), "exit after SIGTERM: {:?}", out.status);
     assert!(String::from_utf8_lossy(&out.stderr).contains("shutting down"));
 }
+
+#[test]
+fn invalid_trusted_proxies_stop_startup_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_orquestra"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("ORQUESTRA_DATABASE_URL")
+        .env("ORQUESTRA_TRUSTED_PROXIES", "127.0.0.1/32,10.0.0.0/33")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim(),
+        "error: invalid configuration: ORQUESTRA_TRUSTED_PROXIES: \"10.0.0.0/33\" is not a CIDR \
+         (such as 10.0.0.0/8 or ::1/128) or an IP address",
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).is_empty(),
+        "never served"
+    );
+    assert!(
+        !dir.path().join("orquestra.db").exists(),
+        "database untouched"
+    );
+}
+
+#[test]
+fn sigterm_closes_idle_keep_alive_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orquestra"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("ORQUESTRA_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .to_string();
+    // A keep-alive connection that has been served and now idles.
+    let mut idle = TcpStream::connect(&addr).unwrap();
+    write!(idle, "GET /health/ping HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut buf = [0u8; 512];
+    let n = idle.read(&mut buf).unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    let started = std::time::Instant::now();
+    assert!(Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    // Well before the 10 s header timeout would have closed it.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    // The server closed the idle connection.
+    idle.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = idle.read_to_end(&mut rest);
+}

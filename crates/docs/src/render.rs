@@ -1,5 +1,7 @@
 //! Human type strings, Markdown escaping and small text helpers shared by every output.
 
+use std::fmt::Write as _;
+
 use orquestra_idl::{
     AccountItem, Count, Discriminator, GenericArg, InstructionAccount, NumberFormat, NumberKind,
     Program, Seed, Signer, StringEncoding, Type, VariantFields,
@@ -185,10 +187,31 @@ pub fn escape_cell(s: &str) -> String {
             }
             '\n' | '\u{2028}' | '\u{2029}' => out.push_str("<br>"),
             c if c.is_control() => out.push(' '),
+            c if invisible(c) => push_visible_escape(&mut out, c),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Bidi embeddings, overrides and isolates, zero-width and other invisible format characters:
+/// in a name they could reorder or hide the text around it (U+202E turns `exe.txt` into
+/// `txt.exe`), so rendered text shows them as visible `\u{202E}` escapes instead.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
+}
+
+fn push_visible_escape(out: &mut String, c: char) {
+    let _ = write!(out, "\\u{{{:04X}}}", u32::from(c));
 }
 
 /// One line of user-controlled prose outside a table: [`escape_cell`], plus a leading block
@@ -255,16 +278,16 @@ pub(crate) fn docs_cell(docs: &[String]) -> String {
 /// longer than any backtick run in the text, `|` is escaped (GFM removes the escape inside code
 /// spans in tables) and line breaks become spaces.
 pub(crate) fn code(s: &str) -> String {
-    let flat: String = s
-        .chars()
-        .map(|c| {
-            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let mut flat = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+            flat.push(' ');
+        } else if invisible(c) {
+            push_visible_escape(&mut flat, c);
+        } else {
+            flat.push(c);
+        }
+    }
     let flat = flat.replace('|', "\\|");
     if flat.is_empty() {
         return "` `".into();
@@ -322,9 +345,19 @@ pub(crate) fn cap_document(mut text: String) -> String {
     text
 }
 
+/// Invisible format characters in the content (JSON bodies and commands carrying them) are
+/// written as JSON `\uXXXX` escapes, which mean the same character to a JSON parser.
 pub(crate) fn fenced(lang: &str, content: &str) -> String {
-    let fence = "`".repeat(longest_run(content, '`').max(2) + 1);
-    format!("{fence}{lang}\n{content}\n{fence}")
+    let mut visible = String::with_capacity(content.len());
+    for c in content.chars() {
+        if invisible(c) {
+            let _ = write!(visible, "\\u{:04X}", u32::from(c));
+        } else {
+            visible.push(c);
+        }
+    }
+    let fence = "`".repeat(longest_run(&visible, '`').max(2) + 1);
+    format!("{fence}{lang}\n{visible}\n{fence}")
 }
 
 /// Lowercase hex of bytes.

@@ -44,6 +44,17 @@ fn hostile_idls_give_bounded_output() {
         check("cpi_md", md.len(), MAX_DOCUMENT_BYTES);
         let llms = orquestra_docs::llms_txt(&program, &ctx, None);
         check("llms", llms.len(), MAX_DOCUMENT_BYTES);
+        // Names with NUL, bidi overrides or zero-width characters are shown escaped, never raw.
+        for (what, text) in [("cpi_md", &md), ("llms", &llms)] {
+            for bad in ['\u{0}', '\u{202E}', '\u{200B}', '\u{2066}'] {
+                assert!(
+                    !text.contains(bad),
+                    "{}: {what} contains U+{:04X}",
+                    case.name,
+                    u32::from(bad)
+                );
+            }
+        }
         let openapi = orquestra_docs::program_openapi(&program, &ctx).to_string();
         check("openapi", openapi.len(), limit);
         for (name, view) in [

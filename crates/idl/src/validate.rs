@@ -53,6 +53,37 @@ pub fn validate(program: &Program) -> Vec<Problem> {
             problems.push(Problem::new(ptr, msg));
         }
     }
+    // Unnamed items cannot be addressed (routes, build requests, lookups by name).
+    for (list, what, names) in [
+        (
+            "instructions",
+            "instruction",
+            program
+                .instructions
+                .iter()
+                .map(|i| &i.name)
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "accounts",
+            "account",
+            program.accounts.iter().map(|a| &a.name).collect(),
+        ),
+        (
+            "events",
+            "event",
+            program.events.iter().map(|e| &e.name).collect(),
+        ),
+    ] {
+        for (i, name) in names.into_iter().enumerate() {
+            if name.trim().is_empty() {
+                problems.push(Problem::new(
+                    join(&ptrs.list(list), i),
+                    format!("{what} without a name"),
+                ));
+            }
+        }
+    }
     duplicates(
         &mut problems,
         &ptrs.list("instructions"),

@@ -245,3 +245,14 @@ fn codama_item_defects_are_confined() {
     assert!(refused >= 1);
     assert!(strict(&idl).is_err());
 }
+
+#[test]
+fn unnamed_instructions_are_unusable() {
+    let mut idl = corpus("anchor/pump.json");
+    idl["instructions"][2]["name"] = json!("  ");
+    let program = lenient(&idl);
+    let d = program.defect(ItemKind::Instruction, "  ").unwrap();
+    assert_eq!(d.path, "/instructions/2");
+    assert!(d.message.contains("without a name"));
+    assert!(strict(&idl).is_err());
+}

@@ -480,6 +480,23 @@ fn floats() {
         p.encode_value(&f32t, &json!(1e39)).unwrap_err().code,
         CodecErrorCode::OutOfRange
     );
+    // Underflow would silently store 0.0.
+    for tiny in [1e-46, -1e-46, 1e-300] {
+        assert_eq!(
+            p.encode_value(&f32t, &json!(tiny)).unwrap_err().code,
+            CodecErrorCode::OutOfRange,
+            "{tiny}"
+        );
+    }
+    // The smallest subnormal f32 and zero itself are representable.
+    assert_eq!(
+        p.encode_value(&f32t, &json!(1.4e-45)).unwrap(),
+        1u32.to_le_bytes()
+    );
+    assert_eq!(
+        p.encode_value(&f32t, &json!(-0.0)).unwrap(),
+        (-0f32).to_le_bytes()
+    );
     assert_eq!(
         p.encode_value(&f32t, &json!("1.5")).unwrap_err().code,
         CodecErrorCode::TypeMismatch

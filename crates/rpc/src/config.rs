@@ -7,6 +7,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use reqwest::Url;
+use url::Host;
 
 use crate::error::{ConfigError, RpcError};
 
@@ -91,6 +92,19 @@ impl FromStr for Cluster {
 }
 
 /// One allow-list entry: a host name or IP literal, optionally with a port.
+///
+/// Semantics (`ORQUESTRA_RPC_ALLOW_CUSTOM`):
+/// * `host` (a name, no port): a request's `rpcUrl` may name that host on any port;
+/// * `host:port`: only on that port;
+/// * an IP entry (`1.2.3.4`, `::1`, with or without a port) does two things: an `rpcUrl` may name
+///   that IP literal (on that port only, when the entry has one), and an allow-listed *name* may
+///   resolve to that IP even when it is private/loopback/link-local/… (again on that port only).
+///   So `localhost,127.0.0.1:8899` lets `http://localhost:8899/` through but refuses
+///   `http://localhost:8080/`: the resolved 127.0.0.1 is only allowed on 8899.
+///
+/// Host parts are read like the URL parser reads a request's host (WHATWG): names are lower-cased
+/// with one trailing dot stripped and must not have empty labels; numeric IPv4 forms
+/// (`2130706433`, `0x7f.1`, `127.1`) are the IP they denote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllowedHost {
     /// Lower-case host name without trailing dot, or a canonical IP literal (no brackets).
@@ -131,25 +145,41 @@ impl AllowedHost {
             };
             (ip.to_string(), port)
         } else if let Some((h, p)) = entry.rsplit_once(':') {
-            (normalize_host(h), Some(parse_port(entry, p)?))
+            (parse_entry_host(entry, h)?, Some(parse_port(entry, p)?))
         } else {
-            (normalize_host(entry), None)
+            (parse_entry_host(entry, entry)?, None)
         };
-        if host.is_empty() {
-            return Err(format!("\"{entry}\": empty host"));
-        }
-        if !host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
-        {
-            return Err(format!("\"{entry}\": invalid host name"));
-        }
         Ok(Self { host, port })
     }
 
-    /// Exact, case-insensitive host match (`host` must already be normalised); port if the entry has one.
+    /// Exact host match (`host` must already be normalised); port if the entry has one.
     pub(crate) fn matches(&self, host: &str, port: u16) -> bool {
         self.host == host && self.port.is_none_or(|p| p == port)
+    }
+}
+
+/// The host part of an entry, as the URL parser would read it in a request's `rpcUrl`.
+fn parse_entry_host(entry: &str, h: &str) -> Result<String, String> {
+    match Host::parse(h.trim()) {
+        Ok(Host::Ipv4(ip)) => Ok(ip.to_string()),
+        Ok(Host::Ipv6(ip)) => Ok(ip.to_string()),
+        Ok(Host::Domain(d)) => {
+            let name = normalize_host(&d);
+            if name.is_empty() {
+                return Err(format!("\"{entry}\": empty host"));
+            }
+            if name.split('.').any(str::is_empty) {
+                return Err(format!("\"{entry}\": empty label in host name"));
+            }
+            if !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            {
+                return Err(format!("\"{entry}\": invalid host name"));
+            }
+            Ok(name)
+        }
+        Err(e) => Err(format!("\"{entry}\": invalid host ({e})")),
     }
 }
 
@@ -160,12 +190,14 @@ fn parse_port(entry: &str, p: &str) -> Result<u16, String> {
         .ok_or_else(|| format!("\"{entry}\": invalid port \"{p}\""))
 }
 
-/// Lower-case, without a trailing dot; IP literals in canonical form.
+/// Lower-case, with one trailing dot stripped (`LocalHost.` → `localhost`; `localhost..` keeps
+/// one dot and so matches no entry); IP literals in canonical form.
 pub(crate) fn normalize_host(host: &str) -> String {
-    let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let lower = host.trim().to_ascii_lowercase();
+    let h = lower.strip_suffix('.').unwrap_or(&lower);
     match h.parse::<IpAddr>() {
         Ok(ip) => ip.to_string(),
-        Err(_) => h,
+        Err(_) => h.to_owned(),
     }
 }
 
@@ -277,10 +309,10 @@ impl RpcConfig {
             .any(|e| e.matches(host, port))
     }
 
-    /// Is this IP itself listed (as an IP literal, any port)? Used to permit a non-public address.
-    pub(crate) fn ip_listed(&self, ip: IpAddr) -> bool {
-        let ip = ip.to_string();
-        self.allow_custom_hosts.iter().any(|e| e.host == ip)
+    /// Is this IP itself listed for this port (an IP entry without a port, or with exactly this
+    /// one)? Used to permit a non-public address an allow-listed name resolved to.
+    pub(crate) fn ip_allowed(&self, ip: IpAddr, port: u16) -> bool {
+        self.host_allowed(&ip.to_string(), port)
     }
 }
 

@@ -57,7 +57,8 @@ impl Endpoint {
         &self.host
     }
 
-    /// For a custom host name: the checked addresses every connection goes to (empty otherwise).
+    /// For a custom host name: the checked, permitted addresses (with the request's port) every
+    /// connection goes to (empty otherwise).
     pub fn pinned_addrs(&self) -> &[SocketAddr] {
         &self.pinned
     }
@@ -128,7 +129,10 @@ pub(crate) async fn for_custom(
     }
     let echo_host = url.host_str().unwrap_or("unknown").to_owned();
     if literal.is_some() {
-        // The exact IP literal is on the allow-list: that is the operator's explicit permission.
+        // The exact IP literal is on the allow-list for this port: that is the operator's explicit
+        // permission. (Numeric forms such as `2130706433` or `0x7f.1` were turned into this IP by
+        // the URL parser, so they were matched as IPs; the request URL carries the canonical IP,
+        // so no name is ever looked up.)
         return Ok(Endpoint {
             kind: EndpointKind::Custom,
             url,
@@ -137,22 +141,36 @@ pub(crate) async fn for_custom(
             http: shared.clone(),
         });
     }
-    let addrs = resolve(&host, port, config).await?;
-    for addr in &addrs {
+    // Resolve once; check every address; keep only the permitted ones (public, or that IP listed
+    // for this port). The connection is pinned to them: the others are never contacted.
+    let mut pinned: Vec<SocketAddr> = Vec::new();
+    let mut refused: Option<IpAddr> = None;
+    for addr in resolve(&host, port, config).await? {
         let ip = canonical_ip(addr.ip());
-        if !is_public(ip) && !config.ip_listed(ip) {
-            return Err(RpcError::PrivateAddress {
-                host,
-                ip: ip.to_string(),
-            });
+        if is_public(ip) || config.ip_allowed(ip, port) {
+            let addr = SocketAddr::new(addr.ip(), port);
+            if !pinned.contains(&addr) {
+                pinned.push(addr);
+            }
+        } else if refused.is_none() {
+            refused = Some(ip);
         }
     }
-    let http = build_client(&host, &addrs)?;
+    if pinned.is_empty() {
+        return Err(match refused {
+            Some(ip) => RpcError::PrivateAddress {
+                host,
+                ip: ip.to_string(),
+            },
+            None => RpcError::Transport(format!("{host} resolved to no address")),
+        });
+    }
+    let http = build_client(&host, &pinned)?;
     Ok(Endpoint {
         kind: EndpointKind::Custom,
         url,
         host: echo_host,
-        pinned: addrs,
+        pinned,
         http,
     })
 }

@@ -4,11 +4,16 @@
 //!   operator-configured URLs ([`RpcConfig`], `ORQUESTRA_RPC_*_URL`). A name outside those four is
 //!   [`RpcError::UnknownCluster`]: there is no silent mainnet fallback.
 //! * **Custom RPC** (a request's own `rpcUrl`) is refused unless its host is on
-//!   `ORQUESTRA_RPC_ALLOW_CUSTOM` (exact, case-insensitive; `host` or `host:port`; http/https; no
-//!   user info). An allow-listed *name* is resolved once, every address is checked, and one that is
-//!   private/loopback/link-local/CGNAT/unique-local/multicast/unspecified/reserved is refused unless
-//!   that IP literal is itself listed; the connection is then pinned to the checked addresses so DNS
-//!   rebinding cannot swap them. An allow-listed IP literal is the operator's explicit permission.
+//!   `ORQUESTRA_RPC_ALLOW_CUSTOM` (exact, case-insensitive, one trailing dot ignored; http/https; no
+//!   user info). An entry `host` allows any port, `host:port` only that port (see [`AllowedHost`]).
+//!   IP hosts in any form the URL parser accepts (`[::1]`, `2130706433`, `0x7f.1`) are matched as
+//!   the IP they denote, and an allow-listed IP literal is the operator's explicit permission.
+//!   An allow-listed *name* is resolved once and every address is checked: one that is
+//!   private/loopback/link-local/CGNAT/unique-local/multicast/unspecified/reserved is only
+//!   permitted when that IP is itself listed for the request's port (`127.0.0.1` any port,
+//!   `127.0.0.1:8899` only 8899). Addresses not permitted are never contacted (none left: refused);
+//!   the connection is pinned to the permitted ones through a resolver that answers only for that
+//!   host, so neither DNS rebinding nor a second lookup under another spelling can swap them.
 //! * **Transport**: no redirects, no proxies, a per-attempt deadline, a streamed response-size cap
 //!   (per-call overridable), and retries on transport failures only — never on a timeout, an HTTP
 //!   status or a JSON-RPC error.
@@ -91,9 +96,7 @@ impl RpcClient {
             Some(url) => {
                 let timeout = self.config.timeout;
                 let build = |host: &str, addrs: &[std::net::SocketAddr]| {
-                    transport::build(
-                        transport::client_builder(timeout).resolve_to_addrs(host, addrs),
-                    )
+                    transport::pinned_client(timeout, host, addrs)
                 };
                 endpoint::for_custom(&self.config, url, build, &self.http).await
             }

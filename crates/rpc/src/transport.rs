@@ -2,12 +2,13 @@
 //! a streamed body cap, and the JSON-RPC envelope.
 
 use std::error::Error as _;
+use std::net::SocketAddr;
 use std::sync::Once;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::config::truncate;
+use crate::config::{normalize_host, truncate};
 use crate::endpoint::{duration_ms, Endpoint};
 use crate::error::RpcError;
 
@@ -34,6 +35,44 @@ pub(crate) fn build(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, 
     builder
         .build()
         .map_err(|e| RpcError::Transport(format!("could not build the HTTP client: {}", chain(&e))))
+}
+
+/// A client for one checked custom host: its only name resolution is [`PinnedResolver`], so
+/// every connection goes to the addresses that were checked, never to a fresh DNS answer.
+pub(crate) fn pinned_client(
+    config_timeout: Duration,
+    host: &str,
+    addrs: &[SocketAddr],
+) -> Result<reqwest::Client, RpcError> {
+    build(client_builder(config_timeout).dns_resolver(PinnedResolver {
+        host: host.to_owned(),
+        addrs: addrs.to_vec(),
+    }))
+}
+
+/// Answers the checked addresses for the checked host, whatever spelling the HTTP client asks
+/// with (`LocalHost.` and `localhost` are the same host after [`normalize_host`]), and refuses
+/// every other name. It never falls back to the system resolver (unlike
+/// `ClientBuilder::resolve_to_addrs`, whose overrides only apply to an exact string match).
+struct PinnedResolver {
+    /// Normalised (lower case, one trailing dot stripped).
+    host: String,
+    addrs: Vec<SocketAddr>,
+}
+
+impl reqwest::dns::Resolve for PinnedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let result: Result<reqwest::dns::Addrs, Box<dyn std::error::Error + Send + Sync>> =
+            if normalize_host(name.as_str()) == self.host {
+                Ok(Box::new(self.addrs.clone().into_iter()))
+            } else {
+                Err(Box::new(std::io::Error::other(format!(
+                    "{} is not the checked host",
+                    truncate(name.as_str(), 253)
+                ))))
+            };
+        Box::pin(std::future::ready(result))
+    }
 }
 
 /// The outcome of one attempt: either final, or a transport failure worth retrying.
@@ -208,4 +247,125 @@ fn envelope(bytes: &[u8]) -> Result<Value, RpcError> {
     }
     obj.remove("result")
         .ok_or_else(|| RpcError::invalid_response("neither result nor error in the response"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use reqwest::dns::Resolve as _;
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    fn pinned(host: &str, addrs: &[SocketAddr]) -> PinnedResolver {
+        PinnedResolver {
+            host: host.to_owned(),
+            addrs: addrs.to_vec(),
+        }
+    }
+
+    async fn ask(resolver: &PinnedResolver, name: &str) -> Result<Vec<SocketAddr>, String> {
+        let name: reqwest::dns::Name = name.parse().map_err(|_| "bad name".to_owned())?;
+        match resolver.resolve(name).await {
+            Ok(addrs) => Ok(addrs.collect()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    #[tokio::test]
+    async fn resolver_answers_only_for_the_checked_host() {
+        let addrs: [SocketAddr; 2] = [
+            "127.0.0.1:8899".parse().unwrap(),
+            "[::1]:8899".parse().unwrap(),
+        ];
+        let resolver = pinned("localhost", &addrs);
+        for name in ["localhost", "LocalHost.", "LOCALHOST", "localhost."] {
+            assert_eq!(
+                ask(&resolver, name).await.unwrap(),
+                addrs.to_vec(),
+                "{name}"
+            );
+        }
+        for name in [
+            "localhost..",
+            "example.com",
+            "localhost.example.com",
+            "127.0.0.1",
+        ] {
+            let err = ask(&resolver, name).await.unwrap_err();
+            assert!(err.contains("not the checked host"), "{name}: {err}");
+        }
+    }
+
+    /// Accepts and counts connections; when `answer`, serves one JSON-RPC result per request.
+    async fn listener(addr: SocketAddr, answer: bool) -> Option<(u16, Arc<AtomicUsize>)> {
+        let listener = TcpListener::bind(addr).await.ok()?;
+        let port = listener.local_addr().ok()?.port();
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counter = hits.clone();
+        if answer {
+            let app = axum::Router::new().route(
+                "/",
+                axum::routing::post(move || {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    async { r#"{"jsonrpc":"2.0","id":1,"result":"pinned"}"# }
+                }),
+            );
+            tokio::spawn(async move { axum::serve(listener, app).await });
+        } else {
+            tokio::spawn(async move {
+                while let Ok((stream, _)) = listener.accept().await {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    drop(stream);
+                }
+            });
+        }
+        Some((port, hits))
+    }
+
+    /// The pinned address (127.0.0.2) differs from what the system resolver says `localhost` is
+    /// (127.0.0.1, where a trap listens on the same port): whatever spelling of the host the URL
+    /// uses, the request reaches the pinned address and the trap sees nothing.
+    #[tokio::test]
+    async fn pinned_client_connects_only_to_the_checked_address() {
+        let mut found = None;
+        for _ in 0..20 {
+            let Some((port, served)) = listener("127.0.0.2:0".parse().unwrap(), true).await else {
+                eprintln!("127.0.0.2 is not bindable here: skipped");
+                return;
+            };
+            if let Some((_, trapped)) =
+                listener(SocketAddr::from(([127, 0, 0, 1], port)), false).await
+            {
+                found = Some((port, served, trapped));
+                break;
+            }
+        }
+        let (port, served, trapped) = found.expect("a port free on both 127.0.0.2 and 127.0.0.1");
+        let pin = SocketAddr::from(([127, 0, 0, 2], port));
+        let client = pinned_client(Duration::from_secs(5), "localhost", &[pin]).unwrap();
+        let urls = [
+            format!("http://localhost:{port}/"),
+            format!("http://LocalHost.:{port}/"),
+            format!("http://LOCALHOST.:{port}/"),
+        ];
+        for url in &urls {
+            let response = client.post(url.as_str()).body("{}").send().await.unwrap();
+            assert_eq!(response.status(), 200, "{url}");
+            assert!(response.text().await.unwrap().contains("pinned"), "{url}");
+        }
+        // Another name is refused by the resolver itself: no lookup, no connection.
+        let err = client
+            .post(format!("http://rpc.example.com:{port}/"))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_connect(), "{err:?}");
+        assert_eq!(served.load(Ordering::SeqCst), urls.len());
+        assert_eq!(trapped.load(Ordering::SeqCst), 0);
+    }
 }

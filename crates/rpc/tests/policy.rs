@@ -490,3 +490,328 @@ async fn custom_rpc_url_must_be_well_formed() {
     let ep = rpc.endpoint(Some("testnet"), Some("  ")).await.unwrap();
     assert_eq!(ep.cluster(), Some(Cluster::Testnet));
 }
+
+// ---- allow-list ports, host spellings, numeric IPs, pinning --------------------------------------
+
+/// A listener that must never be reached: it accepts (so even a bare TCP connect is seen),
+/// counts, and closes without answering.
+struct Trap {
+    port: u16,
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Trap {
+    fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+}
+
+async fn trap() -> Trap {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    Trap { port, hits }
+}
+
+fn is_refusal(err: &RpcError) -> bool {
+    matches!(
+        err,
+        RpcError::CustomRpcNotAllowed { .. } | RpcError::PrivateAddress { .. }
+    ) && err.http_status() == 403
+}
+
+#[tokio::test]
+async fn port_scoped_ip_entry_allows_that_ip_on_its_port_only() {
+    let fake = start(|_| blockhash_reply()).await;
+    let trap = trap().await;
+    let (ok, bad) = (fake.addr.port(), trap.port);
+    let rpc = custom_client(&format!("localhost,127.0.0.1:{ok}"));
+
+    // The finding: `localhost` is listed for any port, but the address it resolves to (127.0.0.1)
+    // only for `ok`, so naming the trap's port through `localhost` is refused.
+    let err = rpc
+        .endpoint(None, Some(&format!("http://localhost:{bad}/")))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        RpcError::PrivateAddress {
+            host: "localhost".into(),
+            ip: "127.0.0.1".into()
+        }
+    );
+    // The IP literal itself on another port: not listed at all.
+    let err = rpc
+        .endpoint(None, Some(&format!("http://127.0.0.1:{bad}/")))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        RpcError::CustomRpcNotAllowed {
+            host: "127.0.0.1".into()
+        }
+    );
+
+    // On the listed port both the name and the literal go through, to the checked address.
+    for url in [
+        format!("http://localhost:{ok}/"),
+        format!("http://127.0.0.1:{ok}/"),
+    ] {
+        let ep = rpc.endpoint(None, Some(&url)).await.unwrap();
+        assert_eq!(ep.kind(), EndpointKind::Custom, "{url}");
+        assert!(
+            ep.pinned_addrs()
+                .iter()
+                .all(|a| a.ip().is_loopback() && a.port() == ok),
+            "{url}: {:?}",
+            ep.pinned_addrs()
+        );
+        assert_eq!(
+            rpc.get_latest_blockhash(&ep).await.unwrap().blockhash,
+            BLOCKHASH
+        );
+    }
+    assert_eq!(fake.count(), 2);
+    assert_eq!(trap.hits(), 0);
+}
+
+#[tokio::test]
+async fn port_scoped_name_entry_allows_that_name_on_its_port_only() {
+    let fake = start(|_| blockhash_reply()).await;
+    let trap = trap().await;
+    let (ok, bad) = (fake.addr.port(), trap.port);
+    // The IP is allowed on any port; the name only on `ok`.
+    let rpc = custom_client(&format!("LocalHost.:{ok},127.0.0.1"));
+    let err = rpc
+        .endpoint(None, Some(&format!("http://localhost:{bad}/")))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        RpcError::CustomRpcNotAllowed {
+            host: "localhost".into()
+        }
+    );
+    let ep = rpc
+        .endpoint(None, Some(&format!("http://localhost:{ok}/")))
+        .await
+        .unwrap();
+    rpc.get_latest_blockhash(&ep).await.unwrap();
+    assert_eq!(fake.count(), 1);
+    assert_eq!(trap.hits(), 0);
+}
+
+#[tokio::test]
+async fn host_spellings_are_normalised_and_connect_only_to_the_checked_address() {
+    let fake = start(|_| blockhash_reply()).await;
+    let trap = trap().await;
+    let (ok, bad) = (fake.addr.port(), trap.port);
+    let rpc = custom_client(&format!("localhost,127.0.0.1:{ok}"));
+    let spellings = [
+        "LocalHost.",
+        "LOCALHOST",
+        "localhost.",
+        "LOCALHOST.",
+        "local%68ost",
+    ];
+    for host in spellings {
+        let err = rpc
+            .endpoint(None, Some(&format!("http://{host}:{bad}/")))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, RpcError::PrivateAddress { host, .. } if host == "localhost"),
+            "{host}: {err:?}"
+        );
+    }
+    for host in spellings {
+        let url = format!("http://{host}:{ok}/");
+        let ep = rpc.endpoint(None, Some(&url)).await.unwrap();
+        assert!(!ep.pinned_addrs().is_empty(), "{url}");
+        assert!(
+            ep.pinned_addrs()
+                .iter()
+                .all(|a| a.ip().is_loopback() && a.port() == ok),
+            "{url}: {:?}",
+            ep.pinned_addrs()
+        );
+        rpc.get_latest_blockhash(&ep).await.unwrap();
+    }
+    assert_eq!(fake.count(), spellings.len());
+    // Two trailing dots are not the listed name.
+    let err = rpc
+        .endpoint(None, Some(&format!("http://localhost..:{ok}/")))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, RpcError::CustomRpcNotAllowed { .. }),
+        "{err:?}"
+    );
+    assert_eq!(trap.hits(), 0);
+}
+
+#[tokio::test]
+async fn numeric_ipv4_forms_are_checked_as_ips() {
+    let fake = start(|_| blockhash_reply()).await;
+    let trap = trap().await;
+    let (ok, bad) = (fake.addr.port(), trap.port);
+    let forms = [
+        "2130706433",
+        "0x7f000001",
+        "0x7f.1",
+        "0177.0.0.1",
+        "127.1",
+        "127.0.0.1.",
+    ];
+    // Only names listed: every numeric form is the IP 127.0.0.1, which is not listed.
+    let rpc = custom_client("localhost,rpc.example.com");
+    for form in forms {
+        let err = rpc
+            .endpoint(None, Some(&format!("http://{form}:{ok}/")))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err,
+            RpcError::CustomRpcNotAllowed {
+                host: "127.0.0.1".into()
+            },
+            "{form}"
+        );
+    }
+    // 127.0.0.1 listed on `ok` only (itself written in a numeric form): every spelling reaches the
+    // fake on `ok`, none is allowed on the trap's port.
+    let rpc = custom_client(&format!("0x7f.1:{ok}"));
+    assert_eq!(
+        rpc.config().allow_custom_hosts,
+        vec![AllowedHost {
+            host: "127.0.0.1".into(),
+            port: Some(ok)
+        }]
+    );
+    for form in forms {
+        let err = rpc
+            .endpoint(None, Some(&format!("http://{form}:{bad}/")))
+            .await
+            .unwrap_err();
+        assert!(is_refusal(&err), "{form}: {err:?}");
+        let ep = rpc
+            .endpoint(None, Some(&format!("http://{form}:{ok}/")))
+            .await
+            .unwrap();
+        assert_eq!(ep.host(), "127.0.0.1", "{form}");
+        rpc.get_latest_blockhash(&ep).await.unwrap();
+    }
+    assert_eq!(fake.count(), forms.len());
+    assert_eq!(trap.hits(), 0);
+}
+
+#[tokio::test]
+async fn ipv6_literals_are_checked_as_ips() {
+    let trap = trap().await;
+    let rpc = custom_client(&format!(
+        "localhost,127.0.0.1:{}",
+        trap.port.wrapping_add(1).max(1)
+    ));
+    for url in [
+        format!("http://[::1]:{}/", trap.port),
+        format!("http://[0:0:0:0:0:0:0:1]:{}/", trap.port),
+        format!("http://[::ffff:127.0.0.1]:{}/", trap.port),
+        format!("http://[::ffff:7f00:1]:{}/", trap.port),
+    ] {
+        let err = rpc.endpoint(None, Some(&url)).await.unwrap_err();
+        assert!(
+            matches!(err, RpcError::CustomRpcNotAllowed { .. }),
+            "{url}: {err:?}"
+        );
+    }
+    // `[::1]:port` matches every spelling of ::1 on that port only (no connection is made here:
+    // an endpoint for an IP literal needs no lookup).
+    let rpc = custom_client("[::1]:8899");
+    let ep = rpc
+        .endpoint(None, Some("http://[0:0::1]:8899/"))
+        .await
+        .unwrap();
+    assert_eq!(ep.host(), "[::1]");
+    let err = rpc
+        .endpoint(None, Some("http://[::1]:8898/"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RpcError::CustomRpcNotAllowed { .. }));
+    assert_eq!(trap.hits(), 0);
+}
+
+#[tokio::test]
+async fn custom_rpc_redirects_are_not_followed() {
+    let trap = trap().await;
+    let location = format!("http://127.0.0.1:{}/", trap.port);
+    let fake = start(move |_| Reply::Redirect(location.clone())).await;
+    // Even with the trap's address allowed, a redirect is an answer, not a new request.
+    let rpc = custom_client(&format!(
+        "localhost,127.0.0.1:{},127.0.0.1:{}",
+        fake.addr.port(),
+        trap.port
+    ));
+    for url in [
+        format!("http://localhost:{}/", fake.addr.port()),
+        fake.url(),
+    ] {
+        let ep = rpc.endpoint(None, Some(&url)).await.unwrap();
+        let err = rpc.call(&ep, "getVersion", json!([])).await.unwrap_err();
+        assert!(
+            matches!(err, RpcError::HttpStatus { status: 307, .. }),
+            "{url}: {err:?}"
+        );
+    }
+    assert_eq!(fake.count(), 2);
+    assert_eq!(trap.hits(), 0);
+}
+
+#[test]
+fn allow_list_entries_are_read_like_request_hosts() {
+    let parsed = |list: &str| RpcConfig::default().with_allow_custom(list);
+    let config =
+        parsed("LOCALHOST.:8899, 2130706433, 0x7f.0.0.2:80, [0:0::1], Rpc.Example.COM").unwrap();
+    assert_eq!(
+        config.allow_custom_hosts,
+        vec![
+            AllowedHost {
+                host: "localhost".into(),
+                port: Some(8899)
+            },
+            AllowedHost {
+                host: "127.0.0.1".into(),
+                port: None
+            },
+            AllowedHost {
+                host: "127.0.0.2".into(),
+                port: Some(80)
+            },
+            AllowedHost {
+                host: "::1".into(),
+                port: None
+            },
+            AllowedHost {
+                host: "rpc.example.com".into(),
+                port: None
+            },
+        ]
+    );
+    for bad in [
+        "localhost..",
+        ".example.com",
+        "a..b",
+        "1.2.3.4.5",
+        "host:",
+        ":8899",
+    ] {
+        let err = parsed(bad).unwrap_err();
+        assert_eq!(err.var, "ORQUESTRA_RPC_ALLOW_CUSTOM", "{bad}");
+    }
+}

@@ -76,19 +76,70 @@ fn check(principal: &Principal, project: Project, access: Access) -> Result<Proj
     })
 }
 
-/// The project a caller means by a program id (several users may register the same program):
-/// their own, else the newest one they may see.
+/// Why a project was chosen to stand for a program id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgramBasis {
+    /// The caller's own project (their user's, or the project of their API key).
+    Own,
+    /// The first public project registered for the program id.
+    OldestPublic,
+}
+
+/// The project that stands for a program id, and why.
+#[derive(Debug, Clone)]
+pub struct ProgramProject {
+    pub project: Project,
+    pub basis: ProgramBasis,
+}
+
+impl ProgramProject {
+    /// How far the project's IDL can be trusted to describe the deployed program: `unverified`
+    /// until it is checked against the program's on-chain IDL.
+    pub fn trust(&self) -> &'static str {
+        "unverified"
+    }
+
+    /// `{projectId, projectName, trust, basis}` for responses that used this project.
+    pub fn summary(&self) -> serde_json::Value {
+        serde_json::json!({
+            "projectId": self.project.id,
+            "projectName": self.project.name,
+            "trust": self.trust(),
+            "basis": self.basis,
+        })
+    }
+}
+
+/// The project a caller means by a program id. Anyone can register any program id, so a
+/// by-program lookup follows a trust order, never "the newest wins" (which would let a fresh
+/// upload with a doctored IDL rename a real program's instructions for everyone):
+///
+/// 1. the caller's own project (their user's, or their API key's);
+/// 2. (once IDL verification exists: a project whose IDL equals the program's on-chain IDL);
+/// 3. the oldest public project for the program id.
 pub async fn project_for_program(
     state: &AppState,
     principal: &Principal,
     program_id: &str,
-) -> Result<Option<Project>, ApiError> {
+) -> Result<Option<ProgramProject>, ApiError> {
     let candidates = state.store.projects_by_program(program_id).await?;
-    let own = candidates
-        .iter()
-        .position(|p| principal.user_id() == Some(p.user_id.as_str()));
-    let chosen = own.or_else(|| candidates.iter().position(|p| can_see(principal, p)));
-    Ok(chosen.and_then(|i| candidates.into_iter().nth(i)))
+    let own = candidates.iter().position(|p| {
+        principal.user_id() == Some(p.user_id.as_str())
+            || matches!(principal, Principal::ProjectKey { project_id, .. } if *project_id == p.id)
+    });
+    if let Some(i) = own {
+        return Ok(candidates.into_iter().nth(i).map(|project| ProgramProject {
+            project,
+            basis: ProgramBasis::Own,
+        }));
+    }
+    // Candidates come newest first, in insertion order (timestamps tie within a second).
+    let oldest_public = candidates.into_iter().rfind(|p| p.is_public);
+    Ok(oldest_public.map(|project| ProgramProject {
+        project,
+        basis: ProgramBasis::OldestPublic,
+    }))
 }
 
 /// Whether `principal` may see a project row it already has (for listings).

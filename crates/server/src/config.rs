@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+pub use crate::proxy::{InvalidProxy, TrustedProxies};
+
 /// GitHub OAuth app and endpoints. The endpoints are configurable so tests (and GitHub Enterprise)
 /// can point them elsewhere.
 #[derive(Debug, Clone)]
@@ -68,7 +70,34 @@ pub struct ServerConfig {
     /// Hosts `/mcp` answers for (DNS-rebinding protection on `Host` and `Origin`): `name` (any
     /// port) or `name:port`; `*` allows any. Default: the loopback names and `public_url`'s host.
     pub mcp_allowed_hosts: Vec<String>,
+    /// Time a client has to send a request's head (request line and headers), counted from the
+    /// first read; also how long an idle keep-alive connection is kept. Past it the connection is
+    /// closed. Default [`DEFAULT_HEADER_TIMEOUT`].
+    pub header_timeout: Duration,
+    /// Longest wait for the next piece of a request body; past it the request is answered `408`
+    /// and the connection closed. Also the longest a response write may make no progress (a
+    /// client that stops reading) before the connection is closed. Default
+    /// [`DEFAULT_BODY_TIMEOUT`].
+    pub body_timeout: Duration,
+    /// Longest time from a request's head to its response: `408` when the body was still
+    /// arriving, else `503`. Default [`DEFAULT_REQUEST_TIMEOUT`].
+    pub request_timeout: Duration,
+    /// Most connections served at once; further ones wait in the listen backlog until one closes.
+    /// Default [`DEFAULT_MAX_CONNECTIONS`].
+    pub max_connections: usize,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name the client (for rate
+    /// limits). Default: none, so those headers are ignored.
+    pub trusted_proxies: TrustedProxies,
 }
+
+/// Default [`ServerConfig::header_timeout`].
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default [`ServerConfig::body_timeout`].
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default [`ServerConfig::request_timeout`].
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default [`ServerConfig::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
 impl ServerConfig {
     /// A configuration for `listen` with the given secret and everything else defaulted.
@@ -83,6 +112,11 @@ impl ServerConfig {
             ingest_key: None,
             rate_limits: RateLimits::default(),
             mcp_allowed_hosts: Vec::new(),
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            trusted_proxies: TrustedProxies::default(),
         }
         .with_default_mcp_hosts()
     }
@@ -145,8 +179,18 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_duration;
+    use super::{parse_duration, ServerConfig};
     use std::time::Duration;
+
+    #[test]
+    fn connection_limits_default_to_the_documented_values() {
+        let config = ServerConfig::new("http://localhost", vec![]);
+        assert_eq!(config.header_timeout, Duration::from_secs(10));
+        assert_eq!(config.body_timeout, Duration::from_secs(30));
+        assert_eq!(config.request_timeout, Duration::from_secs(60));
+        assert_eq!(config.max_connections, 1024);
+        assert!(config.trusted_proxies.is_empty());
+    }
 
     #[test]
     fn parses_durations() {

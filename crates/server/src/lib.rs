@@ -9,18 +9,20 @@ pub mod config;
 mod error;
 mod extract;
 mod http_cache;
+mod listen;
 mod mcp;
 mod middleware;
 mod platform_openapi;
 pub mod programs;
+pub mod proxy;
 mod publish;
 pub mod rate_limit;
 mod routes;
 mod submission;
 pub mod time;
+mod timeouts;
 mod validate;
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Once};
 
 use axum::Router;
@@ -130,13 +132,17 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` resolves, then drains in-flight requests.
+/// Connections get [`ServerConfig::header_timeout`] to send each request head and at most
+/// [`ServerConfig::max_connections`] are served at once (see `listen.rs`).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = listen::Limits {
+        header_timeout: state.config.header_timeout,
+        write_timeout: state.config.body_timeout,
+        max_connections: state.config.max_connections,
+    };
+    listen::serve(listener, router(state), limits, shutdown).await
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use orquestra_idl::{ParseOptions, Program};
 use orquestra_store::kv::{self, keys};
-use orquestra_store::{NewProject, Project, StoreError};
+use orquestra_store::{NewProject, NewVersion, Project, StoreError, VersionDocs};
 use serde_json::Value;
 
 use crate::{validate, ApiError, AppState};
@@ -71,6 +71,17 @@ pub fn generate_cpi_md(
     orquestra_docs::cpi_md(program, &ctx)
 }
 
+/// Hand-written docs when given, else docs generated for the version number the store assigns.
+fn docs_for<'a>(
+    given: Option<&'a str>,
+    generate: &'a (dyn Fn(i64) -> String + Sync),
+) -> VersionDocs<'a> {
+    match given {
+        Some(text) => VersionDocs::Given(text),
+        None => VersionDocs::Generated(generate),
+    }
+}
+
 /// The bits of a project the docs need (the project may not exist yet at generation time).
 pub struct ProjectRef<'a> {
     pub id: &'a str,
@@ -121,21 +132,22 @@ pub async fn create_project(
     let program = validate_idl(idl, &new.program_id, strict)?;
     let idl_json = serde_json::to_string(idl).map_err(|e| ApiError::internal(&e))?;
     let project_id = orquestra_store::ids::new_id();
-    let cpi_md = match cpi_md {
-        Some(text) => text,
-        None => {
-            let reference = ProjectRef {
-                id: &project_id,
-                name: &new.name,
-                description: new.description.as_deref(),
-                program_id: &new.program_id,
-            };
-            generate_cpi_md(state, &reference, 1, &program, &[])
-        }
+    let reference = ProjectRef {
+        id: &project_id,
+        name: &new.name,
+        description: new.description.as_deref(),
+        program_id: &new.program_id,
+    };
+    let generate = |version: i64| generate_cpi_md(state, &reference, version, &program, &[]);
+    let terms = search_terms(&program);
+    let version = NewVersion {
+        idl_json: &idl_json,
+        docs: docs_for(cpi_md.as_deref(), &generate),
+        search_instructions: Some(&terms),
     };
     let (project, row) = state
         .store
-        .create_project_with_version(&project_id, &new, &idl_json, Some(&cpi_md))
+        .create_project_with_version(&project_id, &new, version)
         .await
         .map_err(|e| match e {
             StoreError::Conflict { .. } => {
@@ -144,10 +156,6 @@ pub async fn create_project(
             }
             other => other.into(),
         })?;
-    state
-        .store
-        .set_search_instructions(&project.id, &search_terms(&program))
-        .await?;
     let program = Arc::new(program);
     refresh_caches(state, &project.id, row.version, &idl_json, program.clone()).await;
     Ok(Created {
@@ -188,30 +196,24 @@ pub async fn add_version(
         }
     }
     let idl_json = serde_json::to_string(idl).map_err(|e| ApiError::internal(&e))?;
-    // The number the docs show; the store assigns the real one atomically (they differ only if
-    // another upload races this one).
-    let next = latest.map_or(1, |l| l.version + 1);
-    let cpi_md = match cpi_md {
-        Some(text) => text,
-        None => {
-            let addresses = state.store.list_known_addresses(&project.id).await?;
-            let reference = ProjectRef {
-                id: &project.id,
-                name: &project.name,
-                description: project.description.as_deref(),
-                program_id: &project.program_id,
-            };
-            generate_cpi_md(state, &reference, next, &program, &addresses)
-        }
+    let addresses = match cpi_md {
+        Some(_) => Vec::new(),
+        None => state.store.list_known_addresses(&project.id).await?,
     };
-    let row = state
-        .store
-        .append_idl_version(&project.id, &idl_json, Some(&cpi_md))
-        .await?;
-    state
-        .store
-        .set_search_instructions(&project.id, &search_terms(&program))
-        .await?;
+    let reference = ProjectRef {
+        id: &project.id,
+        name: &project.name,
+        description: project.description.as_deref(),
+        program_id: &project.program_id,
+    };
+    let generate = |version: i64| generate_cpi_md(state, &reference, version, &program, &addresses);
+    let terms = search_terms(&program);
+    let version = NewVersion {
+        idl_json: &idl_json,
+        docs: docs_for(cpi_md.as_deref(), &generate),
+        search_instructions: Some(&terms),
+    };
+    let row = state.store.append_idl_version(&project.id, version).await?;
     let program = Arc::new(program);
     refresh_caches(state, &project.id, row.version, &idl_json, program.clone()).await;
     Ok(Versioned {

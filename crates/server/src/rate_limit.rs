@@ -17,10 +17,13 @@
 //!
 //! **Client.** A request with an `X-API-Key` that is valid counts against that key's *project*
 //! (all keys of a project share a bucket, so minting keys buys no extra quota, and rotation does
-//! not reset it); anything else counts against the peer address of the TCP connection (IPv6
-//! grouped by /64). `X-Forwarded-For` and friends are never trusted: behind a proxy every client
-//! shares the proxy's address. An invalid key never gets its own bucket (random keys would
-//! otherwise dodge the limit); it counts against the address.
+//! not reset it); anything else counts against the client's address (IPv6 grouped by /64): the
+//! peer address of the TCP connection, or, when that peer is one of
+//! [`crate::ServerConfig::trusted_proxies`], the address its `Forwarded` / `X-Forwarded-For`
+//! names ([`crate::proxy::client_ip`]: the right-most hop that is not itself a trusted proxy).
+//! From any other peer those headers are ignored, so a client cannot pick its own bucket. An
+//! invalid key never gets its own bucket (random keys would otherwise dodge the limit); it counts
+//! against the address.
 //!
 //! **Algorithm.** GCRA (`governor`) with a burst equal to the per-minute limit: a fresh client may
 //! send `limit` requests at once, then one more every `60 s / limit`. Decisions are atomic, so `N`
@@ -51,6 +54,7 @@ use governor::Quota;
 use orquestra_store::Store;
 
 use crate::config::RateLimits;
+use crate::proxy::{self, TrustedProxies};
 use crate::ApiError;
 
 /// Buckets at rest are dropped once per this many decisions of a class.
@@ -158,6 +162,8 @@ pub struct RateLimiter {
     store: Arc<dyn Store>,
     /// API key hash → the key's project (`None`: not a valid key).
     keys: moka::sync::Cache<String, Option<Arc<str>>>,
+    /// Peers whose forwarding headers name the client.
+    trusted: TrustedProxies,
 }
 
 impl RateLimiter {
@@ -176,7 +182,14 @@ impl RateLimiter {
                 .max_capacity(KEY_CACHE_ENTRIES)
                 .time_to_live(KEY_CACHE_TTL)
                 .build(),
+            trusted: TrustedProxies::default(),
         }
+    }
+
+    /// Believes `Forwarded` / `X-Forwarded-For` from these peers (none by default).
+    pub fn with_trusted_proxies(mut self, trusted: TrustedProxies) -> Self {
+        self.trusted = trusted;
+        self
     }
 
     /// Whether any class is limited (no layer is needed otherwise).
@@ -185,8 +198,7 @@ impl RateLimiter {
     }
 
     async fn client(&self, headers: &HeaderMap, peer: Option<IpAddr>) -> Client {
-        let fallback =
-            || Client::address(peer.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)));
+        let fallback = || address_client(peer, headers, &self.trusted);
         let Some(key) = headers.get("x-api-key").and_then(|v| v.to_str().ok()) else {
             return fallback();
         };
@@ -237,6 +249,12 @@ impl RateLimiter {
             }
         }
     }
+}
+
+/// The address bucket of a request from `peer` (see [`proxy::client_ip`]), IPv6 by /64.
+fn address_client(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &TrustedProxies) -> Client {
+    let peer = peer.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    Client::address(proxy::client_ip(peer, headers, trusted))
 }
 
 fn ceil_secs(d: Duration) -> u64 {
@@ -349,6 +367,42 @@ mod tests {
         assert_eq!(
             Client::address(mapped),
             Client::Address(IpAddr::V4([10, 0, 0, 1].into()))
+        );
+    }
+
+    #[test]
+    fn address_buckets_follow_trusted_proxies_and_group_ipv6() {
+        let trusted = TrustedProxies::parse_list("127.0.0.1/32,::1/128").unwrap();
+        let from = |xff: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-forwarded-for", HeaderValue::from_str(xff).unwrap());
+            headers
+        };
+        let proxy: IpAddr = "127.0.0.1".parse().unwrap();
+        let stranger: IpAddr = "198.51.100.1".parse().unwrap();
+        // Behind the proxy, clients in one /64 share a bucket; other /64s do not.
+        let a = address_client(Some(proxy), &from("2001:db8:1:2::a"), &trusted);
+        let b = address_client(Some(proxy), &from("9.9.9.9, 2001:db8:1:2::b"), &trusted);
+        let c = address_client(Some(proxy), &from("2001:db8:1:3::a"), &trusted);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(
+            a,
+            Client::Address("2001:db8:1:2::".parse::<IpAddr>().unwrap())
+        );
+        // The same headers from a peer that is not a proxy: the peer's bucket.
+        assert_eq!(
+            address_client(Some(stranger), &from("2001:db8:1:2::a"), &trusted),
+            Client::Address(stranger)
+        );
+        // Without trusted proxies (the default), the headers never matter.
+        assert_eq!(
+            address_client(
+                Some(proxy),
+                &from("203.0.113.1"),
+                &TrustedProxies::default()
+            ),
+            Client::Address(proxy)
         );
     }
 

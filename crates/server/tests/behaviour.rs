@@ -80,6 +80,7 @@ async fn key_rotation_revocation_and_expiry() {
         (status, body["error"]["details"][0]["path"].as_str()),
         (422, Some("/expiresAt"))
     );
+    // At most ten years ahead (README: "Project API keys").
     let (status, body) = server
         .send(
             &owner,
@@ -88,12 +89,28 @@ async fn key_rotation_revocation_and_expiry() {
             Some(json!({"expiresAt": "2099-01-01T00:00:00Z"})),
         )
         .await;
+    assert_eq!(
+        (status, body["error"]["details"][0]["path"].as_str()),
+        (422, Some("/expiresAt"))
+    );
+    let in_two_years = orquestra_server::time::now_rfc3339()[..4]
+        .parse::<i32>()
+        .unwrap()
+        + 2;
+    let (status, body) = server
+        .send(
+            &owner,
+            "POST",
+            &keys_path,
+            Some(json!({"expiresAt": format!("{in_two_years}-01-01T00:00:00Z")})),
+        )
+        .await;
     assert_eq!(status, 201);
     assert!(
         body["expiresAt"]
             .as_str()
             .unwrap()
-            .starts_with("2099-01-01"),
+            .starts_with(&format!("{in_two_years}-01-01")),
         "{body}"
     );
     let (status, _) = server

@@ -270,3 +270,58 @@ async fn structural_defects_are_still_refused() {
         .unwrap()
         .contains("no usable instruction"));
 }
+
+#[tokio::test]
+async fn concurrent_new_versions_store_docs_naming_their_own_version() {
+    let server = common::start().await;
+    let (_, alice) = server.user(1).await;
+    let idl = pump();
+    let (status, created) = server
+        .send(
+            &alice,
+            "POST",
+            "/api/idl/upload",
+            Some(json!({"name": "pump", "programId": program_id(&idl), "idl": idl})),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["project"]["id"].as_str().unwrap().to_owned();
+    let server = std::sync::Arc::new(server);
+    let tasks: Vec<_> = (0..30)
+        .map(|i| {
+            let server = server.clone();
+            let alice = alice.clone();
+            let id = id.clone();
+            let mut idl = pump();
+            idl["metadata"]["version"] = json!(format!("1.0.{i}"));
+            tokio::spawn(async move {
+                server
+                    .send(
+                        &alice,
+                        "PUT",
+                        &format!("/api/idl/{id}"),
+                        Some(json!({"idl": idl})),
+                    )
+                    .await
+                    .0
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 201);
+    }
+    for version in 1..=31 {
+        let row = server
+            .db
+            .store
+            .idl_version(&id, version)
+            .await
+            .unwrap()
+            .unwrap();
+        let docs = row.cpi_md.unwrap();
+        assert!(
+            docs.contains(&format!("| IDL version | {version}")),
+            "version {version}'s docs name another version"
+        );
+    }
+}

@@ -23,6 +23,8 @@ pub enum StoreError {
     NotFound { what: String },
     #[error("database is not empty (it has table {table}); import only into a new database")]
     NotEmpty { table: String },
+    #[error("an expiry {secs} seconds from now is beyond what the database can store")]
+    ExpiryOutOfRange { secs: u64 },
     #[error("randomness unavailable: {0}")]
     Random(String),
     #[error("database error: {0}")]

@@ -221,6 +221,16 @@ pub struct Totals {
     pub known_addresses: i64,
 }
 
+/// What anonymous callers may see (`/api/stats`): registered users, and public projects with
+/// their versions and known addresses. Nothing about private projects is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct PublicTotals {
+    pub users: i64,
+    pub projects: i64,
+    pub idl_versions: i64,
+    pub known_addresses: i64,
+}
+
 /// The seed's "Common SQL Queries", as one report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stats {
@@ -325,4 +335,46 @@ pub struct ProgramListItem {
     pub updated_at: Option<String>,
     pub username: String,
     pub avatar_url: Option<String>,
+}
+
+/// What a new IDL version stores: the IDL, its docs, and the instruction names the search index
+/// gets. All of it is written in the one transaction that assigns the version number.
+#[derive(Clone, Copy)]
+pub struct NewVersion<'a> {
+    pub idl_json: &'a str,
+    pub docs: VersionDocs<'a>,
+    /// Instruction names for the search index; `None` leaves the index as it is.
+    pub search_instructions: Option<&'a str>,
+}
+
+impl<'a> NewVersion<'a> {
+    /// A version with no docs and no search-index change.
+    pub fn plain(idl_json: &'a str) -> Self {
+        Self {
+            idl_json,
+            docs: VersionDocs::None,
+            search_instructions: None,
+        }
+    }
+}
+
+/// The `CPI.md` stored with a new version.
+#[derive(Clone, Copy)]
+pub enum VersionDocs<'a> {
+    None,
+    /// Hand-written docs, stored as given.
+    Given(&'a str),
+    /// Docs generated for the version number the write assigns (inside its transaction, so
+    /// concurrent uploads never store docs that name another version).
+    Generated(&'a (dyn Fn(i64) -> String + Sync)),
+}
+
+impl VersionDocs<'_> {
+    pub(crate) fn for_version(&self, version: i64) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            VersionDocs::None => None,
+            VersionDocs::Given(text) => Some(std::borrow::Cow::Borrowed(text)),
+            VersionDocs::Generated(generate) => Some(std::borrow::Cow::Owned(generate(version))),
+        }
+    }
 }

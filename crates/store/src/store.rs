@@ -52,11 +52,8 @@ pub trait Store: Send + Sync + 'static {
         &self,
         project_id: &str,
         project: &NewProject,
-        idl_json: &str,
-        cpi_md: Option<&str>,
+        version: NewVersion<'_>,
     ) -> Result<(Project, IdlVersion)>;
-    /// Sets the instruction names the search index knows for a project.
-    async fn set_search_instructions(&self, project_id: &str, instructions: &str) -> Result<()>;
     /// Full-text search over public projects (name, description, program id, instruction names),
     /// best match first.
     async fn search_public_projects(&self, query: &str, page: Page)
@@ -65,13 +62,13 @@ pub trait Store: Send + Sync + 'static {
     async fn sitemap(&self, limit: u32) -> Result<Vec<SitemapEntry>>;
 
     // IDL versions
-    /// Appends the next version (max + 1, computed and inserted atomically) and touches the
+    /// Appends the next version (max + 1, computed and inserted atomically, its docs generated
+    /// for that number and its search terms written in the same transaction) and touches the
     /// project's `updated_at`.
     async fn append_idl_version(
         &self,
         project_id: &str,
-        idl_json: &str,
-        cpi_md: Option<&str>,
+        version: NewVersion<'_>,
     ) -> Result<IdlVersion>;
     async fn latest_idl_version(&self, project_id: &str) -> Result<Option<IdlVersion>>;
     /// Only the latest version number (cheap; no bodies).
@@ -81,14 +78,16 @@ pub trait Store: Send + Sync + 'static {
     async fn list_idl_versions(&self, project_id: &str) -> Result<Vec<IdlVersionMeta>>;
 
     // API keys
-    /// Creates a key; only its hash is stored. `expires_in_secs: None` never expires.
+    /// Creates a key; only its hash is stored. `expires_in_secs: None` never expires; an expiry
+    /// the database cannot represent is `ExpiryOutOfRange`, never a key that never expires.
     async fn create_api_key(
         &self,
         project_id: &str,
         expires_in_secs: Option<u64>,
     ) -> Result<IssuedApiKey>;
-    /// The seed's single `UPDATE … RETURNING`: the key row if the plain key is valid and unexpired,
-    /// with `last_used` set to now.
+    /// The key row if the plain key is valid and unexpired. A read-only look-up first; the seed's
+    /// `UPDATE … RETURNING` (setting `last_used` to now) runs only when `last_used` is unset or
+    /// older than a minute, so an invalid key writes nothing and a valid one at most once a minute.
     async fn validate_api_key(&self, plain: &str) -> Result<Option<ApiKey>>;
     /// The project a valid, unexpired key acts for, read-only (no `last_used` write): for
     /// per-client accounting such as rate limits, where a write per request would cost too much.
@@ -180,8 +179,11 @@ pub trait Store: Send + Sync + 'static {
     async fn scope_project_ids(&self, scope_key: &str) -> Result<Option<Vec<String>>>;
 
     // statistics
-    /// Row counts only (what the public `/api/stats` shows).
+    /// Row counts of every table, private projects included (operator use).
     async fn totals(&self) -> Result<Totals>;
+    /// Counts of public data only (what the public `/api/stats` shows): users, public projects,
+    /// their versions and their known addresses.
+    async fn public_totals(&self) -> Result<PublicTotals>;
     /// The seed's statistics queries; `recent` limits the recent-uploads list.
     async fn stats(&self, recent: u32) -> Result<Stats>;
 }

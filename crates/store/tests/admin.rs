@@ -21,8 +21,12 @@ async fn export_then_import_gives_an_identical_dump() {
     t.db.store
         .append_idl_version(
             &p.id,
-            "{\"name\":\"it's \\\"quoted\\\"\"}",
-            Some("line1\nCOMMIT;\n-- not a comment\n'; DROP TABLE users; --\nünïcødé"),
+            NewVersion {
+                docs: VersionDocs::Given(
+                    "line1\nCOMMIT;\n-- not a comment\n'; DROP TABLE users; --\nünïcødé",
+                ),
+                ..NewVersion::plain("{\"name\":\"it's \\\"quoted\\\"\"}")
+            },
         )
         .await
         .unwrap();

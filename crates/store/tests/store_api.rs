@@ -62,7 +62,7 @@ async fn deleting_a_user_cascades_to_everything_below() {
     let keep = project(&t.db, &bob, PROGRAM_A, true).await;
     for pid in [&p.id, &keep.id] {
         t.db.store
-            .append_idl_version(pid, "{}", None)
+            .append_idl_version(pid, NewVersion::plain("{}"))
             .await
             .unwrap();
         t.db.store.create_api_key(pid, None).await.unwrap();
@@ -103,6 +103,59 @@ async fn deleting_a_user_cascades_to_everything_below() {
 }
 
 #[tokio::test]
+async fn concurrent_appends_store_docs_and_search_terms_for_the_version_they_get() {
+    let t = migrated().await;
+    let alice = user(&t.db, 1).await;
+    let p = project(&t.db, &alice, PROGRAM_A, true).await;
+    let store: Arc<dyn Store> = t.db.store.clone();
+    let tasks: Vec<_> = (0..60)
+        .map(|i| {
+            let store = store.clone();
+            let pid = p.id.clone();
+            tokio::spawn(async move {
+                let idl = format!("{{\"n\":{i}}}");
+                let generate = |version: i64| format!("# Docs of version {version}");
+                let terms = format!("instruction{i}");
+                let new = NewVersion {
+                    idl_json: &idl,
+                    docs: VersionDocs::Generated(&generate),
+                    search_instructions: Some(&terms),
+                };
+                store.append_idl_version(&pid, new).await.unwrap().version
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    for version in 1..=60 {
+        let row =
+            t.db.store
+                .idl_version(&p.id, version)
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            row.cpi_md.as_deref(),
+            Some(format!("# Docs of version {version}").as_str()),
+            "the docs name the version the row got"
+        );
+    }
+    // The search index holds the terms of the last write, whichever it was.
+    let latest = t.db.store.latest_idl_version(&p.id).await.unwrap().unwrap();
+    let n = latest
+        .idl_json
+        .trim_start_matches("{\"n\":")
+        .trim_end_matches('}');
+    let found =
+        t.db.store
+            .search_public_projects(&format!("instruction{n}"), Page::new(10, 0))
+            .await
+            .unwrap();
+    assert_eq!(found.total, 1);
+}
+
+#[tokio::test]
 async fn fifty_concurrent_appends_get_versions_one_to_fifty() {
     let t = migrated().await;
     let alice = user(&t.db, 1).await;
@@ -114,7 +167,7 @@ async fn fifty_concurrent_appends_get_versions_one_to_fifty() {
             let pid = p.id.clone();
             tokio::spawn(async move {
                 store
-                    .append_idl_version(&pid, &format!("{{\"n\":{i}}}"), None)
+                    .append_idl_version(&pid, NewVersion::plain(&format!("{{\"n\":{i}}}")))
                     .await
                     .unwrap()
                     .version
@@ -149,7 +202,7 @@ async fn appending_to_a_missing_project_is_not_found() {
     let t = migrated().await;
     let err =
         t.db.store
-            .append_idl_version("nope", "{}", None)
+            .append_idl_version("nope", NewVersion::plain("{}"))
             .await
             .unwrap_err();
     assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
@@ -351,11 +404,17 @@ async fn projects_crud_and_listings() {
     assert_eq!(mine, vec![a2.id.clone(), a1.id.clone()], "newest first");
 
     t.db.store
-        .append_idl_version(&a1.id, "{\"v\":1}", Some("# one"))
+        .append_idl_version(
+            &a1.id,
+            NewVersion {
+                docs: VersionDocs::Given("# one"),
+                ..NewVersion::plain("{\"v\":1}")
+            },
+        )
         .await
         .unwrap();
     t.db.store
-        .append_idl_version(&a1.id, "{\"v\":2}", None)
+        .append_idl_version(&a1.id, NewVersion::plain("{\"v\":2}"))
         .await
         .unwrap();
     let page =
@@ -563,7 +622,7 @@ async fn stats_report_the_seed_queries() {
     project(&t.db, &alice, PROGRAM_B, false).await;
     for _ in 0..3 {
         t.db.store
-            .append_idl_version(&p.id, "{}", None)
+            .append_idl_version(&p.id, NewVersion::plain("{}"))
             .await
             .unwrap();
     }
@@ -640,23 +699,22 @@ async fn search_finds_public_projects_by_name_program_and_instruction() {
             .create_project_with_version(
                 &ids::new_id(),
                 &new("Whirlpool swap", PROGRAM_A, true),
-                "{}",
-                Some("# doc"),
+                NewVersion {
+                    docs: VersionDocs::Given("# doc"),
+                    search_instructions: Some("initialize_pool swap two_hop_swap"),
+                    ..NewVersion::plain("{}")
+                },
             )
             .await
             .unwrap();
     assert_eq!(v1.version, 1);
-    t.db.store
-        .set_search_instructions(&swap.id, "initialize_pool swap two_hop_swap")
-        .await
-        .unwrap();
+    assert_eq!(v1.cpi_md.as_deref(), Some("# doc"));
     let (hidden, _) =
         t.db.store
             .create_project_with_version(
                 &ids::new_id(),
                 &new("Secret swap", PROGRAM_B, false),
-                "{}",
-                None,
+                NewVersion::plain("{}"),
             )
             .await
             .unwrap();
@@ -742,7 +800,7 @@ async fn creating_a_project_with_its_first_version_is_atomic() {
     };
     let err =
         t.db.store
-            .create_project_with_version(&ids::new_id(), &clash, "{}", None)
+            .create_project_with_version(&ids::new_id(), &clash, NewVersion::plain("{}"))
             .await
             .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }));
@@ -759,7 +817,7 @@ async fn totals_match_the_full_statistics() {
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
     project(&t.db, &alice, PROGRAM_B, false).await;
     t.db.store
-        .append_idl_version(&p.id, "{}", None)
+        .append_idl_version(&p.id, NewVersion::plain("{}"))
         .await
         .unwrap();
     let totals = t.db.store.totals().await.unwrap();

@@ -236,7 +236,7 @@ pub fn corpus() -> Vec<Hostile> {
     ));
 
     // Control, bidi and markup characters in every name.
-    let evil = "a\u{0000}b\u{202e}c\n# injected\r\n|`<script>alert(1)</script>`|";
+    let evil = "a\u{0000}b\u{202e}c\u{200b}d\u{2066}\n# injected\r\n|`<script>alert(1)</script>`|";
     out.push(hostile(
         "control_characters",
         anchor(

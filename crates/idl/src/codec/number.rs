@@ -233,7 +233,11 @@ pub fn encode(format: NumberFormat, v: &Value, w: &mut Writer) -> Result<(), Cod
             let f = json_float(kind, v)?;
             if kind == NumberKind::F32 {
                 let g = f as f32;
-                if f.is_finite() && !g.is_finite() {
+                // Outside f32's range: overflow to infinity, or underflow of a non-zero value
+                // to zero (1e-46), would store a different number than the one given.
+                let overflows = f.is_finite() && !g.is_finite();
+                let underflows = f != 0.0 && g == 0.0;
+                if overflows || underflows {
                     return Err(out_of_range(kind, v));
                 }
                 put_ordered(w, &g.to_le_bytes(), format.endian);

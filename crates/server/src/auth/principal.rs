@@ -1,11 +1,12 @@
 //! Who is calling: anonymous, a signed-in user (session token), or a project API key.
 
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, Method, StatusCode};
 
 use super::token::{self, Claims};
 use super::{cookie, SESSION_COOKIE};
+use crate::config::ServerConfig;
 use crate::{ApiError, AppState};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,12 +59,64 @@ fn session_token(parts: &Parts) -> Option<TokenSource<'_>> {
     cookie(&parts.headers, SESSION_COOKIE).map(TokenSource::Cookie)
 }
 
+/// The serialised origin (`scheme://host[:port]`, default port dropped, lower case) of a URL;
+/// `None` for anything without a host (opaque origins such as `null` never match).
+fn origin_of(url: &str) -> Option<String> {
+    let origin = url::Url::parse(url).ok()?.origin();
+    origin.is_tuple().then(|| origin.ascii_serialization())
+}
+
+/// Whether an `Origin` header names this server (`public_url`) or a configured CORS origin.
+fn origin_allowed(origin: &HeaderValue, config: &ServerConfig) -> bool {
+    let Some(origin) = origin.to_str().ok().and_then(origin_of) else {
+        return false;
+    };
+    std::iter::once(config.public_url.as_str())
+        .chain(config.cors_origins.iter().map(String::as_str))
+        .filter_map(origin_of)
+        .any(|allowed| allowed == origin)
+}
+
+/// Cross-site request forgery guard for the session *cookie*, which a browser attaches on its own:
+/// an unsafe method (anything but GET, HEAD, OPTIONS, TRACE) must come from this server's origin
+/// or a configured CORS origin. `Origin` decides when present (browsers send it on every
+/// cross-origin POST, PUT, PATCH and DELETE, and on fetches); without it, `Sec-Fetch-Site` must be
+/// `same-origin` or `none`. A request with neither header is not from a current browser (curl,
+/// scripts) and is let through. Bearer tokens and API keys are never sent implicitly, so they are
+/// not checked.
+fn check_cookie_origin(parts: &Parts, config: &ServerConfig) -> Result<(), ApiError> {
+    if matches!(
+        parts.method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    ) {
+        return Ok(());
+    }
+    let allowed = match parts.headers.get(header::ORIGIN) {
+        Some(origin) => origin_allowed(origin, config),
+        None => match parts.headers.get("sec-fetch-site") {
+            Some(site) => matches!(site.to_str(), Ok("same-origin" | "none")),
+            None => true,
+        },
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf_rejected",
+            "cross-origin request with a session cookie refused: call from this site or an \
+             allowed origin, or send the token as Authorization: Bearer",
+        ))
+    }
+}
+
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
     /// An API key or bearer token that is present but wrong is refused (401), never downgraded to
     /// anonymous. A stale session *cookie* is ignored instead, so a browser with an old cookie can
-    /// still read public pages.
+    /// still read public pages. A valid cookie on an unsafe method from another origin is refused
+    /// (403 `csrf_rejected`, see [`check_cookie_origin`]).
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
@@ -94,6 +147,9 @@ impl FromRequestParts<AppState> for Principal {
             Ok(_) => return Err(ApiError::unauthorized("session has been logged out")),
             Err(_) => return Err(ApiError::unauthorized("invalid or expired session token")),
         };
+        if from_cookie {
+            check_cookie_origin(parts, &state.config)?;
+        }
         Ok(Principal::User(claims))
     }
 }

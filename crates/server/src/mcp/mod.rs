@@ -10,6 +10,11 @@
 //!   REST error becomes an `isError` result carrying the same `{"error": {code, message}}`.
 //! * DNS-rebinding protection: `Host` (and `Origin`, when present) must name an allowed host
 //!   ([`crate::ServerConfig::mcp_allowed_hosts`]), else 403 before any JSON-RPC handling.
+//! * Every error is a JSON-RPC error object (`{"jsonrpc":"2.0","id":null,"error":{code,
+//!   message}}`), HTTP status kept: a JSON body that does not parse is `400` with `-32700`
+//!   (checked here, before rmcp, which would answer 415 in plain text); valid JSON that is not a
+//!   JSON-RPC message is `400` with `-32600`; a body over the limit is `413`, and rmcp's other
+//!   transport refusals (405, 406, 415) keep their status, all with `-32000`.
 
 mod params;
 mod render;
@@ -47,8 +52,12 @@ pub fn router(rest: Router, state: &AppState) -> Router<AppState> {
         config,
     );
     let allowed = Arc::new(AllowedHosts::new(&state.config.mcp_allowed_hosts));
+    let limit = state.config.body_limit;
     Router::new()
         .route_service("/mcp", service)
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            transport_errors(limit, request, next)
+        }))
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             let allowed = allowed.clone();
             async move { guard(&allowed, request, next).await }
@@ -161,17 +170,117 @@ fn request_host(headers: &HeaderMap, uri: &axum::http::Uri) -> Option<String> {
 
 /// A JSON-RPC error body (no id: the request was not read) with HTTP 403.
 fn forbidden(message: &str) -> Response {
+    jsonrpc_error(
+        StatusCode::FORBIDDEN,
+        SERVER_ERROR,
+        &format!("Forbidden: {message}"),
+    )
+}
+
+/// JSON-RPC 2.0 error codes.
+const PARSE_ERROR: i32 = -32700;
+const INVALID_REQUEST: i32 = -32600;
+/// The implementation-defined "server error" code, for transport refusals.
+const SERVER_ERROR: i32 = -32000;
+/// Longest plain-text rmcp error kept as the message.
+const MAX_MESSAGE_BYTES: usize = 1024;
+
+/// A JSON-RPC error object without an id (the request was not understood) and its HTTP status.
+fn jsonrpc_error(status: StatusCode, code: i32, message: &str) -> Response {
     let body = serde_json::json!({
         "jsonrpc": "2.0",
         "id": null,
-        "error": { "code": -32000, "message": format!("Forbidden: {message}") },
+        "error": { "code": code, "message": message },
     });
     (
-        StatusCode::FORBIDDEN,
+        status,
         [(header::CONTENT_TYPE, "application/json")],
         Body::from(body.to_string()),
     )
         .into_response()
+}
+
+/// Whether the request says its body is JSON.
+fn has_json_body(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// JSON-RPC errors for what rmcp would refuse in plain text (see the module docs): a JSON body is
+/// read here (up to `limit`) and must parse; rmcp's non-JSON error responses are rewritten.
+async fn transport_errors(limit: usize, request: Request, next: Next) -> Response {
+    let mut parsed = false;
+    let request =
+        if request.method() == axum::http::Method::POST && has_json_body(request.headers()) {
+            let (parts, body) = request.into_parts();
+            let bytes = match axum::body::to_bytes(body, limit).await {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    // A length-limit error, or the body could not be read (the timeout middleware
+                    // answers 408 when the client stalled).
+                    let too_large = std::error::Error::source(&error)
+                        .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+                    return if too_large {
+                        jsonrpc_error(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            SERVER_ERROR,
+                            &format!("Payload Too Large: request body exceeds {limit} bytes"),
+                        )
+                    } else {
+                        jsonrpc_error(
+                            StatusCode::BAD_REQUEST,
+                            SERVER_ERROR,
+                            "Bad Request: the request body could not be read",
+                        )
+                    };
+                }
+            };
+            if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                return jsonrpc_error(
+                    StatusCode::BAD_REQUEST,
+                    PARSE_ERROR,
+                    &format!("Parse error: {error}"),
+                );
+            }
+            parsed = true;
+            Request::from_parts(parts, Body::from(bytes))
+        } else {
+            request
+        };
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+    if status.as_u16() < 400 || is_json {
+        return response;
+    }
+    if parsed && status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        // rmcp's answer to a JSON body that is not a JSON-RPC message.
+        return jsonrpc_error(
+            StatusCode::BAD_REQUEST,
+            INVALID_REQUEST,
+            "Invalid Request: the body is not a JSON-RPC 2.0 message",
+        );
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let text = axum::body::to_bytes(response.into_body(), MAX_MESSAGE_BYTES)
+        .await
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok())
+        .map(|text| text.trim().to_string())
+        .filter(|text| !text.is_empty() && !status.is_server_error())
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("Error").to_string());
+    let mut shaped = jsonrpc_error(status, SERVER_ERROR, &text);
+    if let Some(allow) = allow {
+        shaped.headers_mut().insert(header::ALLOW, allow);
+    }
+    shaped
 }
 
 #[cfg(test)]

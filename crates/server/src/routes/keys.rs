@@ -1,7 +1,5 @@
 //! Project API keys (owner only): list, create, revoke, rotate. The plain key is shown once.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -17,7 +15,7 @@ use crate::access::{project_for, Access};
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::parse_json;
-use crate::time::parse_rfc3339;
+use crate::time::{now_secs, parse_rfc3339};
 use crate::{ApiError, AppState};
 
 /// Schemas the responses describe by name.
@@ -66,12 +64,38 @@ fn issued(issued: IssuedApiKey) -> Json<serde_json::Value> {
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateKey {
-    /// RFC 3339 instant in the future.
+    /// RFC 3339 instant in the future, at most 3650 days from now.
     #[serde(rename = "expiresAt")]
     expires_at: Option<String>,
-    /// Days from now, at least 1.
+    /// Days from now, 1 to 3650.
     #[serde(rename = "expiresInDays")]
+    #[schema(minimum = 1, maximum = 3650)]
     expires_in_days: Option<u32>,
+}
+
+/// The longest lifetime a key can be given (about ten years), by either field.
+const MAX_KEY_DAYS: u32 = 3650;
+
+/// Seconds from `now` until the RFC 3339 instant `at`, which must be in the future and at most
+/// [`MAX_KEY_DAYS`] ahead.
+fn expiry_from_instant(at: &str, now: i64) -> Result<u64, ApiError> {
+    let at = parse_rfc3339(at).ok_or_else(|| {
+        ApiError::invalid(
+            "/expiresAt",
+            "expected an RFC 3339 time with an offset, e.g. 2027-01-31T00:00:00Z",
+        )
+    })?;
+    let secs = at.saturating_sub(now);
+    if secs <= 0 {
+        return Err(ApiError::invalid("/expiresAt", "must be in the future"));
+    }
+    if secs > i64::from(MAX_KEY_DAYS) * 86_400 {
+        return Err(ApiError::invalid(
+            "/expiresAt",
+            format!("must be at most {MAX_KEY_DAYS} days from now"),
+        ));
+    }
+    u64::try_from(secs).map_err(|_| ApiError::invalid("/expiresAt", "must be in the future"))
 }
 
 /// The project's API keys (never the keys themselves). Owner only.
@@ -145,24 +169,14 @@ async fn create(
                 "give either expiresAt or expiresInDays, not both",
             ))
         }
-        (Some(at), None) => {
-            let at = parse_rfc3339(&at).ok_or_else(|| {
-                ApiError::invalid(
-                    "/expiresAt",
-                    "expected an RFC 3339 time, e.g. 2027-01-31T00:00:00Z",
-                )
-            })?;
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or_default();
-            if at <= now {
-                return Err(ApiError::invalid("/expiresAt", "must be in the future"));
-            }
-            Some((at - now) as u64)
+        (Some(at), None) => Some(expiry_from_instant(&at, now_secs())?),
+        (None, Some(days)) if (1..=MAX_KEY_DAYS).contains(&days) => Some(u64::from(days) * 86_400),
+        (None, Some(_)) => {
+            return Err(ApiError::invalid(
+                "/expiresInDays",
+                format!("must be between 1 and {MAX_KEY_DAYS}"),
+            ))
         }
-        (None, Some(0)) => return Err(ApiError::invalid("/expiresInDays", "must be at least 1")),
-        (None, Some(days)) => Some(u64::from(days) * 86_400),
         (None, None) => None,
     };
     let key = state.store.create_api_key(&project.id, expires_in).await?;

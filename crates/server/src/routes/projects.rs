@@ -247,7 +247,8 @@ async fn list_mine(
     Ok(Json(json!({ "projects": projects, "total": total })))
 }
 
-/// The caller's own project for this program if there is one, else the newest public one.
+/// The project standing for a program id: the caller's own if there is one, else the oldest
+/// public one (`trust` and `basis` say which, and how far its IDL is verified).
 #[utoipa::path(
     get,
     path = "/api/projects/by-program/{program_id}",
@@ -271,11 +272,12 @@ async fn by_program(
         status: StatusCode::BAD_REQUEST,
         ..e
     })?;
-    let project = project_for_program(&state, &principal, &program_id)
+    let chosen = project_for_program(&state, &principal, &program_id)
         .await?
         .ok_or_else(|| ApiError::not_found("no project for this program id"))?;
+    let source = chosen.summary();
     Ok(Json(
-        json!({ "project": view(&state, &principal, project).await? }),
+        json!({ "project": view(&state, &principal, chosen.project).await?, "trust": source["trust"], "basis": source["basis"] }),
     ))
 }
 
@@ -417,7 +419,8 @@ async fn remove(
     ))
 }
 
-/// `GET /api/stats`: public totals only (private projects are not counted).
+/// `GET /api/stats`: public totals only: users, and public projects with their versions and known
+/// addresses (nothing about private projects is counted).
 #[utoipa::path(
     get,
     path = "/api/stats",
@@ -429,10 +432,10 @@ async fn remove(
     ),
 )]
 async fn stats(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    let stats = state.store.totals().await?;
+    let stats = state.store.public_totals().await?;
     Ok(Json(json!({
         "total_users": stats.users,
-        "total_projects": stats.public_projects,
+        "total_projects": stats.projects,
         "total_idl_versions": stats.idl_versions,
         "total_known_addresses": stats.known_addresses,
     })))

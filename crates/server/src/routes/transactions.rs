@@ -15,9 +15,9 @@ use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::access::project_for_program;
+use crate::access::{project_for_program, ProgramProject};
 use crate::auth::Principal;
-use crate::chain::{endpoint, rpc_error, simulation_view};
+use crate::chain::{custom_error, endpoint, rpc_error, simulation_view};
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::programs::program_at;
@@ -63,12 +63,13 @@ fn parse(body: &TransactionBody) -> Result<DecodedTransaction, ApiError> {
     })
 }
 
-/// Programs of the transaction that the caller can see a project for (the newest visible one).
+/// Programs of the transaction the service has a project for, chosen by the trust order of
+/// [`project_for_program`], with the project each one's IDL came from.
 async fn known_programs(
     state: &AppState,
     principal: &Principal,
     decoded: &DecodedTransaction,
-) -> Result<HashMap<String, Arc<Program>>, ApiError> {
+) -> Result<HashMap<String, (Arc<Program>, ProgramProject)>, ApiError> {
     let mut programs = HashMap::new();
     for ix in &decoded.instructions {
         let Some(program_id) = &ix.program_id else {
@@ -77,17 +78,19 @@ async fn known_programs(
         if programs.contains_key(program_id) {
             continue;
         }
-        let Some(project) = project_for_program(state, principal, program_id).await? else {
+        let Some(chosen) = project_for_program(state, principal, program_id).await? else {
             continue;
         };
         // A project without an IDL yet cannot name anything.
-        let Some(version) = state.store.latest_version_number(&project.id).await? else {
+        let Some(version) = state
+            .store
+            .latest_version_number(&chosen.project.id)
+            .await?
+        else {
             continue;
         };
-        programs.insert(
-            program_id.clone(),
-            program_at(state, &project, version).await?,
-        );
+        let program = program_at(state, &chosen.project, version).await?;
+        programs.insert(program_id.clone(), (program, chosen));
     }
     Ok(programs)
 }
@@ -116,7 +119,16 @@ async fn decode(
 ) -> Result<Json<Value>, ApiError> {
     let decoded = parse(&body)?;
     let programs = known_programs(&state, &principal, &decoded).await?;
-    let named = name_instructions(&decoded, |id| programs.get(id).map(|p| p.as_ref()));
+    let named = name_instructions(&decoded, |id| programs.get(id).map(|(p, _)| p.as_ref()));
+    // Every instruction decoded with an IDL names the project it came from and its trust.
+    let mut named = serde_json::to_value(named).map_err(|e| ApiError::internal(&e))?;
+    for ix in named.as_array_mut().into_iter().flatten() {
+        let source = ix["programId"]
+            .as_str()
+            .and_then(|id| programs.get(id))
+            .map(|(_, chosen)| chosen.summary());
+        ix["project"] = source.unwrap_or(Value::Null);
+    }
     Ok(Json(json!({
         "version": decoded.version,
         "signatures": decoded.signatures,
@@ -183,8 +195,17 @@ async fn simulate(
     let programs = known_programs(&state, &principal, &decoded).await?;
     let mut view = simulation_view(&result, |index| {
         let program_id = decoded.instructions.get(index)?.program_id.as_ref()?;
-        programs.get(program_id).cloned()
+        programs.get(program_id).map(|(program, _)| program.clone())
     });
+    let failing = result
+        .err
+        .as_ref()
+        .and_then(custom_error)
+        .and_then(|(index, _)| decoded.instructions.get(index)?.program_id.as_ref())
+        .and_then(|id| programs.get(id));
+    if let Some((_, chosen)) = failing {
+        view["project"] = chosen.summary();
+    }
     view["network"] = endpoint.network().into();
     view["rpcUrlHost"] = endpoint.host().into();
     Ok(Json(view))

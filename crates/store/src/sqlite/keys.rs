@@ -12,6 +12,19 @@ fn expiry_modifier(expires_in_secs: Option<u64>) -> Option<String> {
     expires_in_secs.map(|s| format!("+{s} seconds"))
 }
 
+/// Least time between two `last_used` writes for one key: validation writes at most once a minute
+/// per key.
+const LAST_USED_EVERY_SECS: u32 = 60;
+
+/// A valid key as read before deciding whether to touch `last_used`.
+#[derive(sqlx::FromRow)]
+struct KeyLookup {
+    #[sqlx(flatten)]
+    key: ApiKey,
+    /// `last_used` is unset or older than [`LAST_USED_EVERY_SECS`].
+    stale: bool,
+}
+
 impl SqliteStore {
     pub(crate) async fn create_api_key_impl(
         &self,
@@ -19,19 +32,28 @@ impl SqliteStore {
         expires_in_secs: Option<u64>,
     ) -> Result<IssuedApiKey, StoreError> {
         let plain = new_api_key()?;
+        let modifier = expiry_modifier(expires_in_secs);
+        // An expiry SQLite cannot represent (past year 9999) makes `datetime` NULL, which would
+        // read as "never expires": such a key is refused instead of inserted.
         let key = sqlx::query_as::<_, ApiKey>(
             "INSERT INTO api_keys (id, project_id, key, expires_at)
-             VALUES (?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE datetime('now', ?) END)
+             SELECT ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE datetime('now', ?) END
+             WHERE ? IS NULL OR datetime('now', ?) IS NOT NULL
              RETURNING id, project_id, key, last_used, created_at, expires_at",
         )
         .bind(new_id())
         .bind(project_id)
         .bind(hash_api_key(&plain))
-        .bind(expiry_modifier(expires_in_secs))
-        .bind(expiry_modifier(expires_in_secs))
-        .fetch_one(&self.pool)
+        .bind(&modifier)
+        .bind(&modifier)
+        .bind(&modifier)
+        .bind(&modifier)
+        .fetch_optional(&self.pool)
         .await
-        .map_err(|e| StoreError::from_sqlx(e, "API key"))?;
+        .map_err(|e| StoreError::from_sqlx(e, "API key"))?
+        .ok_or(StoreError::ExpiryOutOfRange {
+            secs: expires_in_secs.unwrap_or_default(),
+        })?;
         Ok(IssuedApiKey { key, plain })
     }
 
@@ -39,13 +61,34 @@ impl SqliteStore {
         &self,
         plain: &str,
     ) -> Result<Option<ApiKey>, StoreError> {
-        // The seed's statement, verbatim apart from binding the hash instead of the plain key.
+        let hash = hash_api_key(plain);
+        // Read first: an unknown, expired or revoked key, and a key already marked used within
+        // the last minute, cost no write (and no wait for SQLite's single writer).
+        let found = sqlx::query_as::<_, KeyLookup>(
+            "SELECT id, project_id, key, last_used, created_at, expires_at,
+                    (last_used IS NULL OR last_used <= datetime('now', ?)) AS stale
+             FROM api_keys
+             WHERE key = ? AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)",
+        )
+        .bind(format!("-{LAST_USED_EVERY_SECS} seconds"))
+        .bind(&hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let Some(found) = found else {
+            return Ok(None);
+        };
+        if !found.stale {
+            return Ok(Some(found.key));
+        }
+        // The seed's statement, verbatim apart from binding the hash instead of the plain key. It
+        // re-checks the key, so one revoked or expired since the read is still refused.
         sqlx::query_as::<_, ApiKey>(
             "UPDATE api_keys SET last_used = CURRENT_TIMESTAMP
              WHERE key = ? AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)
              RETURNING *",
         )
-        .bind(hash_api_key(plain))
+        .bind(&hash)
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)

@@ -2,7 +2,6 @@
 
 use super::SqliteStore;
 use crate::error::db_err;
-use crate::ids::new_id;
 use crate::model::*;
 use crate::StoreError;
 
@@ -23,8 +22,7 @@ impl SqliteStore {
         &self,
         project_id: &str,
         p: &NewProject,
-        idl_json: &str,
-        cpi_md: Option<&str>,
+        new: NewVersion<'_>,
     ) -> Result<(Project, IdlVersion), StoreError> {
         let mut tx = self
             .pool
@@ -45,33 +43,9 @@ impl SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_sqlx(e, "project for this program"))?;
-        let version = sqlx::query_as::<_, IdlVersion>(
-            "INSERT INTO idl_versions (id, project_id, idl_json, cpi_md, version) VALUES (?, ?, ?, ?, 1)
-             RETURNING id, project_id, idl_json, cpi_md, version, created_at",
-        )
-        .bind(new_id())
-        .bind(&project.id)
-        .bind(idl_json)
-        .bind(cpi_md)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_sqlx(e, "IDL version"))?;
+        let version = super::versions::insert_version(&mut tx, &project.id, 1, new).await?;
         tx.commit().await.map_err(db_err)?;
         Ok((project, version))
-    }
-
-    pub(crate) async fn set_search_instructions_impl(
-        &self,
-        project_id: &str,
-        instructions: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE project_search SET instructions = ? WHERE project_id = ?")
-            .bind(instructions)
-            .bind(project_id)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-            .map_err(db_err)
     }
 
     pub(crate) async fn search_public_projects_impl(

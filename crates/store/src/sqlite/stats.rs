@@ -2,7 +2,7 @@
 
 use super::SqliteStore;
 use crate::error::db_err;
-use crate::model::{RecentUpload, Stats, Totals, UserStats};
+use crate::model::{PublicTotals, RecentUpload, Stats, Totals, UserStats};
 use crate::StoreError;
 
 /// The counts, inside the caller's read transaction.
@@ -24,6 +24,21 @@ impl SqliteStore {
     pub(crate) async fn totals_impl(&self) -> Result<Totals, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(db_err)?;
         totals_in(&mut conn).await
+    }
+
+    pub(crate) async fn public_totals_impl(&self) -> Result<PublicTotals, StoreError> {
+        sqlx::query_as::<_, PublicTotals>(
+            "SELECT
+               (SELECT COUNT(*) FROM users) AS users,
+               (SELECT COUNT(*) FROM projects WHERE is_public = true) AS projects,
+               (SELECT COUNT(*) FROM idl_versions i JOIN projects p ON p.id = i.project_id
+                 WHERE p.is_public = true) AS idl_versions,
+               (SELECT COUNT(*) FROM known_addresses k JOIN projects p ON p.id = k.project_id
+                 WHERE p.is_public = true) AS known_addresses",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)
     }
 
     pub(crate) async fn stats_impl(&self, recent: u32) -> Result<Stats, StoreError> {

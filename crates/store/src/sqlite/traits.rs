@@ -73,14 +73,9 @@ impl Store for SqliteStore {
         &self,
         project_id: &str,
         project: &NewProject,
-        idl_json: &str,
-        cpi_md: Option<&str>,
+        version: NewVersion<'_>,
     ) -> Result<(Project, IdlVersion)> {
-        self.create_project_with_version_impl(project_id, project, idl_json, cpi_md)
-            .await
-    }
-    async fn set_search_instructions(&self, project_id: &str, instructions: &str) -> Result<()> {
-        self.set_search_instructions_impl(project_id, instructions)
+        self.create_project_with_version_impl(project_id, project, version)
             .await
     }
     async fn search_public_projects(
@@ -100,11 +95,9 @@ impl Store for SqliteStore {
     async fn append_idl_version(
         &self,
         project_id: &str,
-        idl_json: &str,
-        cpi_md: Option<&str>,
+        version: NewVersion<'_>,
     ) -> Result<IdlVersion> {
-        self.append_idl_version_impl(project_id, idl_json, cpi_md)
-            .await
+        self.append_idl_version_impl(project_id, version).await
     }
     async fn latest_idl_version(&self, project_id: &str) -> Result<Option<IdlVersion>> {
         self.latest_idl_version_impl(project_id).await
@@ -236,6 +229,9 @@ impl Store for SqliteStore {
 
     async fn totals(&self) -> Result<Totals> {
         self.totals_impl().await
+    }
+    async fn public_totals(&self) -> Result<PublicTotals> {
+        self.public_totals_impl().await
     }
     async fn stats(&self, recent: u32) -> Result<Stats> {
         self.stats_impl(recent).await

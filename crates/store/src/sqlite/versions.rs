@@ -3,15 +3,14 @@
 use super::SqliteStore;
 use crate::error::db_err;
 use crate::ids::new_id;
-use crate::model::{IdlVersion, IdlVersionMeta};
+use crate::model::{IdlVersion, IdlVersionMeta, NewVersion};
 use crate::StoreError;
 
 impl SqliteStore {
     pub(crate) async fn append_idl_version_impl(
         &self,
         project_id: &str,
-        idl_json: &str,
-        cpi_md: Option<&str>,
+        new: NewVersion<'_>,
     ) -> Result<IdlVersion, StoreError> {
         // BEGIN IMMEDIATE takes the write lock before reading MAX(version), so concurrent appends
         // queue behind each other instead of computing the same number; the unique index on
@@ -32,19 +31,14 @@ impl SqliteStore {
                 what: format!("project {project_id}"),
             });
         }
-        let row = sqlx::query_as::<_, IdlVersion>(
-            "INSERT INTO idl_versions (id, project_id, idl_json, cpi_md, version)
-             SELECT ?, ?, ?, ?, COALESCE(MAX(version), 0) + 1 FROM idl_versions WHERE project_id = ?
-             RETURNING id, project_id, idl_json, cpi_md, version, created_at",
+        let (version,): (i64,) = sqlx::query_as(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM idl_versions WHERE project_id = ?",
         )
-        .bind(new_id())
-        .bind(project_id)
-        .bind(idl_json)
-        .bind(cpi_md)
         .bind(project_id)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| StoreError::from_sqlx(e, "IDL version"))?;
+        .map_err(db_err)?;
+        let row = insert_version(&mut tx, project_id, version, new).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(row)
     }
@@ -93,4 +87,36 @@ impl SqliteStore {
         .await
         .map_err(db_err)
     }
+}
+
+/// Inserts version `version` of a project (its docs generated for that number) and, when given,
+/// its search terms, inside the caller's transaction.
+pub(crate) async fn insert_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    project_id: &str,
+    version: i64,
+    new: NewVersion<'_>,
+) -> Result<IdlVersion, StoreError> {
+    let docs = new.docs.for_version(version);
+    let row = sqlx::query_as::<_, IdlVersion>(
+        "INSERT INTO idl_versions (id, project_id, idl_json, cpi_md, version) VALUES (?, ?, ?, ?, ?)
+         RETURNING id, project_id, idl_json, cpi_md, version, created_at",
+    )
+    .bind(new_id())
+    .bind(project_id)
+    .bind(new.idl_json)
+    .bind(docs.as_deref())
+    .bind(version)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| StoreError::from_sqlx(e, "IDL version"))?;
+    if let Some(instructions) = new.search_instructions {
+        sqlx::query("UPDATE project_search SET instructions = ? WHERE project_id = ?")
+            .bind(instructions)
+            .bind(project_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(row)
 }
