@@ -206,19 +206,7 @@ pub fn instruction(program: &Program, ctx: &ProgramContext<'_>, name: &str) -> O
 fn core_defined(ty: &Type) -> Option<&str> {
     match ty {
         Type::Defined { name, .. } => Some(name),
-        Type::SizePrefixed { inner, .. }
-        | Type::FixedSize { inner, .. }
-        | Type::Option { inner, .. }
-        | Type::ZeroableOption { inner, .. }
-        | Type::RemainderOption { inner }
-        | Type::Array { inner, .. }
-        | Type::Set { inner, .. }
-        | Type::PreOffset { inner, .. }
-        | Type::PostOffset { inner, .. }
-        | Type::Sentinel { inner, .. }
-        | Type::HiddenPrefix { inner, .. }
-        | Type::HiddenSuffix { inner, .. } => core_defined(inner),
-        _ => None,
+        other => other.single_inner().and_then(core_defined),
     }
 }
 

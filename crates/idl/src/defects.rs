@@ -414,24 +414,11 @@ pub(crate) fn direct_names<'a>(ty: &'a Type, out: &mut Vec<&'a str>, depth: usiz
                 }
             }
         }
-        Type::SizePrefixed { inner, .. }
-        | Type::FixedSize { inner, .. }
-        | Type::Option { inner, .. }
-        | Type::ZeroableOption { inner, .. }
-        | Type::RemainderOption { inner }
-        | Type::Array { inner, .. }
-        | Type::Set { inner, .. }
-        | Type::PreOffset { inner, .. }
-        | Type::PostOffset { inner, .. }
-        | Type::Sentinel { inner, .. }
-        | Type::HiddenPrefix { inner, .. }
-        | Type::HiddenSuffix { inner, .. } => direct_names(inner, out, d),
-        Type::Bool { .. }
-        | Type::Number { .. }
-        | Type::PublicKey
-        | Type::String { .. }
-        | Type::Bytes
-        | Type::Generic { .. } => {}
+        other => {
+            if let Some(inner) = other.single_inner() {
+                direct_names(inner, out, d);
+            }
+        }
     }
 }
 

@@ -535,6 +535,26 @@ impl Type {
             }
         }
     }
+
+    /// The one type this type wraps, makes optional or repeats (wrappers, options, arrays and
+    /// sets); `None` for leaves, named types and types with several parts.
+    pub fn single_inner(&self) -> Option<&Type> {
+        match self {
+            Type::SizePrefixed { inner, .. }
+            | Type::FixedSize { inner, .. }
+            | Type::Option { inner, .. }
+            | Type::ZeroableOption { inner, .. }
+            | Type::RemainderOption { inner }
+            | Type::Array { inner, .. }
+            | Type::Set { inner, .. }
+            | Type::PreOffset { inner, .. }
+            | Type::PostOffset { inner, .. }
+            | Type::Sentinel { inner, .. }
+            | Type::HiddenPrefix { inner, .. }
+            | Type::HiddenSuffix { inner, .. } => Some(inner),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
