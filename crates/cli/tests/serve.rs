@@ -15,6 +15,29 @@ impl Drop for Server {
     }
 }
 
+/// `orquestra serve` on a free loopback port in `dir` (default database there): the child and
+/// the address it printed.
+fn spawn_serve(dir: &std::path::Path, stderr: Stdio) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orquestra"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir)
+        .env_remove("ORQUESTRA_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .to_string();
+    (child, addr)
+}
+
 fn http_get(addr: &str, path: &str) -> (u16, String) {
     http_get_with(addr, path, &[])
 }
@@ -43,23 +66,8 @@ fn http_get_with(addr: &str, path: &str, headers: &[(&str, &str)]) -> (u16, Stri
 #[test]
 fn serve_creates_the_database_and_answers_health() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_orquestra"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env_remove("ORQUESTRA_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let (child, addr) = spawn_serve(dir.path(), Stdio::null());
     let server = Server(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap()
-        .to_string();
 
     // The default database is ./orquestra.db, created and migrated on first start.
     assert!(dir.path().join("orquestra.db").exists());
@@ -138,23 +146,7 @@ fn serve_creates_the_database_and_answers_health() {
 #[test]
 fn sigterm_shuts_down_gracefully() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_orquestra"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env_remove("ORQUESTRA_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap()
-        .to_string();
+    let (child, addr) = spawn_serve(dir.path(), Stdio::piped());
     assert_eq!(http_get(&addr, "/health").0, 200);
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -196,23 +188,7 @@ fn invalid_trusted_proxies_stop_startup_with_one_line() {
 #[test]
 fn sigterm_closes_idle_keep_alive_connections() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_orquestra"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env_remove("ORQUESTRA_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap()
-        .to_string();
+    let (mut child, addr) = spawn_serve(dir.path(), Stdio::null());
     // A keep-alive connection that has been served and now idles.
     let mut idle = TcpStream::connect(&addr).unwrap();
     write!(idle, "GET /health/ping HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();

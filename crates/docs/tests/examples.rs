@@ -91,19 +91,11 @@ fn unresolved(program: &Program, ty: &Type, seen: &mut Vec<String>, out: &mut Ve
             walk(key);
             walk(value);
         }
-        Type::SizePrefixed { inner, .. }
-        | Type::FixedSize { inner, .. }
-        | Type::Option { inner, .. }
-        | Type::ZeroableOption { inner, .. }
-        | Type::RemainderOption { inner }
-        | Type::Array { inner, .. }
-        | Type::Set { inner, .. }
-        | Type::PreOffset { inner, .. }
-        | Type::PostOffset { inner, .. }
-        | Type::Sentinel { inner, .. }
-        | Type::HiddenPrefix { inner, .. }
-        | Type::HiddenSuffix { inner, .. } => walk(inner),
-        _ => {}
+        other => {
+            if let Some(inner) = other.single_inner() {
+                walk(inner);
+            }
+        }
     }
 }
 
