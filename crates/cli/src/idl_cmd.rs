@@ -161,7 +161,7 @@ impl IdlCliError {
             IdlCliError::Codec { code, path, .. } => (code.as_str(), path.as_str()),
             IdlCliError::InvalidJson { .. } => ("invalid_json", ""),
             IdlCliError::InvalidHex(_) => ("invalid_hex", ""),
-            IdlCliError::Pda(e) => (e.code(), ""),
+            IdlCliError::Pda(e) => (e.code().as_str(), ""),
             IdlCliError::Read { .. } | IdlCliError::Output(_) => ("io_error", ""),
             IdlCliError::Parse { .. } => ("invalid_idl", ""),
         };

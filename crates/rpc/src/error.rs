@@ -3,6 +3,7 @@
 //! Messages never contain a full RPC URL: operator URLs often carry an API key in the
 //! query string, so only host names appear here.
 
+use orquestra_api::ErrorCode;
 use serde_json::Value;
 
 /// Everything that can go wrong choosing an endpoint or talking to it.
@@ -58,35 +59,20 @@ pub enum RpcError {
 }
 
 impl RpcError {
-    /// The HTTP status the API should answer with (DESIGN §5): 400 for bad input, 403 for a
-    /// refused custom RPC, 504 for a timeout, 502 for every other upstream failure.
-    pub fn http_status(&self) -> u16 {
+    /// A stable code for the error body; the HTTP status goes with the code.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::UnknownCluster { .. } | Self::InvalidUrl { .. } | Self::InvalidArgument(_) => 400,
-            Self::CustomRpcNotAllowed { .. } | Self::PrivateAddress { .. } => 403,
-            Self::Timeout { .. } => 504,
-            Self::Transport(_)
-            | Self::HttpStatus { .. }
-            | Self::ResponseTooLarge { .. }
-            | Self::Rpc { .. }
-            | Self::InvalidResponse(_) => 502,
-        }
-    }
-
-    /// A stable snake_case code for the error body.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::UnknownCluster { .. } => "unknown_cluster",
-            Self::CustomRpcNotAllowed { .. } => "custom_rpc_not_allowed",
-            Self::PrivateAddress { .. } => "rpc_private_address",
-            Self::InvalidUrl { .. } => "invalid_rpc_url",
-            Self::InvalidArgument(_) => "invalid_argument",
-            Self::Timeout { .. } => "rpc_timeout",
-            Self::Transport(_) => "rpc_transport_error",
-            Self::HttpStatus { .. } => "rpc_http_error",
-            Self::ResponseTooLarge { .. } => "rpc_response_too_large",
-            Self::Rpc { .. } => "rpc_error",
-            Self::InvalidResponse(_) => "rpc_invalid_response",
+            Self::UnknownCluster { .. } => ErrorCode::UnknownCluster,
+            Self::CustomRpcNotAllowed { .. } => ErrorCode::CustomRpcNotAllowed,
+            Self::PrivateAddress { .. } => ErrorCode::RpcPrivateAddress,
+            Self::InvalidUrl { .. } => ErrorCode::InvalidRpcUrl,
+            Self::InvalidArgument(_) => ErrorCode::InvalidArgument,
+            Self::Timeout { .. } => ErrorCode::RpcTimeout,
+            Self::Transport(_) => ErrorCode::RpcTransportError,
+            Self::HttpStatus { .. } => ErrorCode::RpcHttpError,
+            Self::ResponseTooLarge { .. } => ErrorCode::RpcResponseTooLarge,
+            Self::Rpc { .. } => ErrorCode::RpcError,
+            Self::InvalidResponse(_) => ErrorCode::RpcInvalidResponse,
         }
     }
 

@@ -59,7 +59,7 @@ async fn latest_blockhash_rejects_a_bad_hash() {
         .await
         .unwrap_err();
     assert!(matches!(err, RpcError::InvalidResponse(_)), "{err:?}");
-    assert_eq!(err.http_status(), 502);
+    assert_eq!(err.code().status(), 502);
 }
 
 #[tokio::test]
@@ -142,7 +142,7 @@ async fn simulate_rejects_bad_input_without_calling() {
         .simulate_transaction(&ep, "not base64!", &SimulateOptions::default())
         .await
         .unwrap_err();
-    assert_eq!(err.http_status(), 400);
+    assert_eq!(err.code().status(), 400);
     let both = SimulateOptions {
         sig_verify: true,
         replace_recent_blockhash: true,
@@ -186,7 +186,10 @@ async fn account_info_parse_and_absent() {
         json!([KEY_A, {"encoding": "base64", "commitment": "confirmed"}])
     );
     let err = rpc.get_account_info(&ep, "short").await.unwrap_err();
-    assert_eq!((err.http_status(), err.code()), (400, "invalid_argument"));
+    assert_eq!(
+        (err.code().status(), err.code().as_str()),
+        (400, "invalid_argument")
+    );
     assert_eq!(fake.count(), 2);
 }
 
@@ -310,7 +313,7 @@ async fn program_accounts_rejects_bad_memcmp_locally() {
             .get_program_accounts(&ep, SYSTEM, &query)
             .await
             .unwrap_err();
-        assert_eq!(err.http_status(), 400, "{err}");
+        assert_eq!(err.code().status(), 400, "{err}");
     }
     assert_eq!(fake.count(), 0);
 }
@@ -330,6 +333,9 @@ async fn invalid_responses_are_502() {
     let e3 = rpc.call(&ep, "getVersion", json!([])).await.unwrap_err();
     for e in [e1, e2, e3] {
         assert!(matches!(e, RpcError::InvalidResponse(_)), "{e:?}");
-        assert_eq!((e.http_status(), e.code()), (502, "rpc_invalid_response"));
+        assert_eq!(
+            (e.code().status(), e.code().as_str()),
+            (502, "rpc_invalid_response")
+        );
     }
 }

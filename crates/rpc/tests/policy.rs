@@ -53,7 +53,10 @@ async fn rpc_error_is_mapped_with_its_message_and_not_retried() {
         other => panic!("expected Rpc, got {other:?}"),
     }
     assert!(err.to_string().contains("Blockhash not found"));
-    assert_eq!((err.http_status(), err.code()), (502, "rpc_error"));
+    assert_eq!(
+        (err.code().status(), err.code().as_str()),
+        (502, "rpc_error")
+    );
     assert_eq!(fake.count(), 1, "JSON-RPC errors are never retried");
 }
 
@@ -73,7 +76,10 @@ async fn http_4xx_and_5xx_are_not_retried() {
                 body_snippet: "slow down".into()
             }
         );
-        assert_eq!((err.http_status(), err.code()), (502, "rpc_http_error"));
+        assert_eq!(
+            (err.code().status(), err.code().as_str()),
+            (502, "rpc_http_error")
+        );
         assert_eq!(fake.count(), 1);
     }
 }
@@ -99,7 +105,10 @@ async fn timeout_is_reported_within_the_configured_time_and_not_retried() {
         ),
         "{err:?}"
     );
-    assert_eq!((err.http_status(), err.code()), (504, "rpc_timeout"));
+    assert_eq!(
+        (err.code().status(), err.code().as_str()),
+        (504, "rpc_timeout")
+    );
     assert!(elapsed >= Duration::from_millis(350), "{elapsed:?}");
     assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
     assert_eq!(fake.count(), 1);
@@ -128,7 +137,7 @@ async fn transport_failure_gives_up_after_the_retries() {
         .unwrap_err();
     assert!(matches!(err, RpcError::Transport(_)), "{err:?}");
     assert_eq!(
-        (err.http_status(), err.code()),
+        (err.code().status(), err.code().as_str()),
         (502, "rpc_transport_error")
     );
     assert_eq!(fake.connections.load(Ordering::SeqCst), 3);
@@ -187,7 +196,7 @@ async fn oversize_response_is_refused_with_and_without_content_length() {
             "chunked={chunked}"
         );
         assert_eq!(
-            (err.http_status(), err.code()),
+            (err.code().status(), err.code().as_str()),
             (502, "rpc_response_too_large")
         );
         assert_eq!(fake.count(), 1, "a too-large answer is not retried");
@@ -269,7 +278,10 @@ async fn clusters_are_parsed_strictly() {
             matches!(err, RpcError::UnknownCluster { .. }),
             "{name}: {err:?}"
         );
-        assert_eq!((err.http_status(), err.code()), (400, "unknown_cluster"));
+        assert_eq!(
+            (err.code().status(), err.code().as_str()),
+            (400, "unknown_cluster")
+        );
     }
     for (name, cluster, host) in [
         (
@@ -388,7 +400,7 @@ async fn custom_rpc_refused_when_not_allow_listed() {
             }
         );
         assert_eq!(
-            (err.http_status(), err.code()),
+            (err.code().status(), err.code().as_str()),
             (403, "custom_rpc_not_allowed")
         );
     }
@@ -413,7 +425,7 @@ async fn custom_rpc_private_ip_refused_when_a_different_host_is_listed() {
         "http://[::1]:8899".to_owned(),
     ] {
         let err = rpc.endpoint(None, Some(&url)).await.unwrap_err();
-        assert_eq!(err.http_status(), 403, "{url}: {err:?}");
+        assert_eq!(err.code().status(), 403, "{url}: {err:?}");
     }
     assert_eq!(fake.count(), 0);
 }
@@ -432,7 +444,7 @@ async fn allow_listed_name_resolving_to_loopback_needs_the_ip_listed() {
         other => panic!("expected PrivateAddress, got {other:?}"),
     }
     assert_eq!(
-        (err.http_status(), err.code()),
+        (err.code().status(), err.code().as_str()),
         (403, "rpc_private_address")
     );
 
@@ -484,7 +496,10 @@ async fn custom_rpc_url_must_be_well_formed() {
     ] {
         let err = rpc.endpoint(None, Some(url)).await.unwrap_err();
         assert!(matches!(err, RpcError::InvalidUrl { .. }), "{url}: {err:?}");
-        assert_eq!((err.http_status(), err.code()), (400, "invalid_rpc_url"));
+        assert_eq!(
+            (err.code().status(), err.code().as_str()),
+            (400, "invalid_rpc_url")
+        );
     }
     // Blank rpcUrl = none.
     let ep = rpc.endpoint(Some("testnet"), Some("  ")).await.unwrap();
@@ -524,7 +539,7 @@ fn is_refusal(err: &RpcError) -> bool {
     matches!(
         err,
         RpcError::CustomRpcNotAllowed { .. } | RpcError::PrivateAddress { .. }
-    ) && err.http_status() == 403
+    ) && err.code().status() == 403
 }
 
 #[tokio::test]

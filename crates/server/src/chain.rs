@@ -1,18 +1,11 @@
 //! What the routes that touch the chain share: RPC endpoint choice from a request, RPC errors in
 //! the API's shape, and decoding a simulation failure with the program's IDL.
 
-use axum::http::StatusCode;
 use orquestra_idl::Program;
-use orquestra_rpc::{Endpoint, RpcError, SimulateResult};
+use orquestra_rpc::{Endpoint, SimulateResult};
 use serde_json::{json, Value};
 
 use crate::{ApiError, AppState};
-
-/// RPC failures: 400/403 for the caller's choice of endpoint, 502/504 for the upstream.
-pub fn rpc_error(error: RpcError) -> ApiError {
-    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_GATEWAY);
-    ApiError::new(status, error.code(), error.to_string())
-}
 
 /// The endpoint a request names (`cluster`, or `network` as its older name, and `rpcUrl`).
 pub async fn endpoint(
@@ -21,7 +14,7 @@ pub async fn endpoint(
     rpc_url: Option<&str>,
 ) -> Result<Endpoint, ApiError> {
     state.rpc.endpoint(cluster, rpc_url).await.map_err(|e| {
-        let mut api = rpc_error(e);
+        let mut api = ApiError::from(e);
         let pointer = if rpc_url.is_some_and(|u| !u.trim().is_empty()) {
             "/rpcUrl"
         } else {

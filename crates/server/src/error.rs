@@ -3,6 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use orquestra_api::ErrorCode;
 use orquestra_store::StoreError;
 use serde::Serialize;
 
@@ -22,19 +23,28 @@ pub struct ErrorDetail {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub details: Vec<ErrorDetail>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// An error answered with the status that goes with `code`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            status,
+            status: StatusCode::from_u16(code.status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             code,
             message: message.into(),
             details: Vec::new(),
         }
+    }
+
+    /// The same error answered with another status: only for shaping error responses that
+    /// something else (axum, hyper) already gave a status.
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
     }
 
     /// Adds one field-level detail.
@@ -47,7 +57,7 @@ impl ApiError {
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+        Self::new(ErrorCode::NotFound, message)
     }
 
     /// Absent, or private to someone else: the two are indistinguishable on purpose.
@@ -56,40 +66,31 @@ impl ApiError {
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+        Self::new(ErrorCode::Unauthorized, message)
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+        Self::new(ErrorCode::Forbidden, message)
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+        Self::new(ErrorCode::BadRequest, message)
     }
 
     /// Valid JSON whose content is wrong: one detail per field at fault.
     pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
         let message = message.into();
-        Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            message.clone(),
-        )
-        .with_detail(path, message)
+        Self::new(ErrorCode::ValidationFailed, message.clone()).with_detail(path, message)
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, "conflict", message)
+        Self::new(ErrorCode::Conflict, message)
     }
 
     /// Storage failures: logged in full, reported without internals.
     pub fn internal(error: &dyn std::fmt::Display) -> Self {
         tracing::error!(%error, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "internal error",
-        )
+        Self::new(ErrorCode::Internal, "internal error")
     }
 }
 
@@ -100,6 +101,44 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound { what } => ApiError::not_found(format!("{what} not found")),
             other => ApiError::internal(&other),
         }
+    }
+}
+
+/// Engine errors carry their own code (and with it the status); details point at the field.
+impl From<orquestra_tx::TxError> for ApiError {
+    fn from(error: orquestra_tx::TxError) -> Self {
+        let mut api = ApiError::new(error.code(), error.to_string());
+        if let Some(path) = error.path() {
+            api = api.with_detail(path, error.to_string());
+        }
+        api
+    }
+}
+
+impl From<orquestra_tx::pda::PdaError> for ApiError {
+    fn from(error: orquestra_tx::pda::PdaError) -> Self {
+        let mut api = ApiError::new(error.code(), error.to_string());
+        if let Some(path) = error.path() {
+            api = api.with_detail(path, error.to_string());
+        }
+        api
+    }
+}
+
+impl From<orquestra_tx::resolve::ResolveError> for ApiError {
+    fn from(error: orquestra_tx::resolve::ResolveError) -> Self {
+        let mut api = ApiError::new(error.code(), error.to_string());
+        for (path, message) in error.details() {
+            api = api.with_detail(path, message);
+        }
+        api
+    }
+}
+
+/// RPC failures: bad input for the caller's choice of endpoint, 502/504 for the upstream.
+impl From<orquestra_rpc::RpcError> for ApiError {
+    fn from(error: orquestra_rpc::RpcError) -> Self {
+        ApiError::new(error.code(), error.to_string())
     }
 }
 
@@ -117,8 +156,7 @@ pub(crate) struct Body<'a> {
 #[schema(as = ErrorObject)]
 pub(crate) struct Inner<'a> {
     /// Stable `snake_case` code, e.g. `not_found`, `validation_failed`.
-    #[schema(example = "validation_failed")]
-    code: &'a str,
+    code: ErrorCode,
     /// Human-readable explanation; never a stack trace or SQL.
     message: &'a str,
     /// One entry per field at fault; absent when there are none.

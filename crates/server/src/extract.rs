@@ -4,6 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
+use orquestra_api::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
@@ -30,18 +31,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .unwrap_or(false);
         if !is_json {
             return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "expected Content-Type: application/json",
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    "request body is too large",
-                )
+                ApiError::new(ErrorCode::PayloadTooLarge, "request body is too large")
             } else {
                 ApiError::bad_request(rejection.body_text())
             }
@@ -57,22 +53,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let pointer = pointer_of(error.path());
         let inner = error.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
-                format!("malformed JSON: {inner}"),
-            )
+            ApiError::new(ErrorCode::MalformedJson, format!("malformed JSON: {inner}"))
         } else {
             ApiError::invalid(pointer, strip_position(&inner.to_string()))
         }
     })?;
-    deserializer.end().map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            format!("malformed JSON: {e}"),
-        )
-    })?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::new(ErrorCode::MalformedJson, format!("malformed JSON: {e}")))?;
     Ok(value)
 }
 
@@ -116,8 +104,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
             .map_err(|error| {
                 let path = error.path().to_string();
                 ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_query",
+                    ErrorCode::BadQuery,
                     format!("invalid query parameter {path}: {}", error.into_inner()),
                 )
                 .with_detail(format!("?{path}"), "invalid value")

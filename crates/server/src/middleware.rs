@@ -6,6 +6,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use orquestra_api::ErrorCode;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -137,7 +138,9 @@ async fn json_errors(method: Method, response: Response) -> Response {
     } else {
         text.unwrap_or(reason)
     };
-    let shaped = ApiError::new(status, status_code_name(status), message).into_response();
+    let shaped = ApiError::new(ErrorCode::for_status(status.as_u16()), message)
+        .with_status(status)
+        .into_response();
     // Keep the original headers (`Allow`, `Retry-After`, …) but not those of the old body.
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::TRANSFER_ENCODING);
@@ -161,34 +164,6 @@ fn is_json(headers: &HeaderMap) -> bool {
                 .to_ascii_lowercase()
         })
         .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"))
-}
-
-/// The error code for an error status without a more specific one.
-pub(crate) fn status_code_name(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400 => "bad_request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        406 => "not_acceptable",
-        408 => "request_timeout",
-        409 => "conflict",
-        411 => "length_required",
-        413 => "payload_too_large",
-        414 => "uri_too_long",
-        415 => "unsupported_media_type",
-        422 => "validation_failed",
-        429 => "rate_limited",
-        431 => "headers_too_large",
-        500 => "internal",
-        501 => "not_implemented",
-        502 => "bad_gateway",
-        503 => "unavailable",
-        504 => "gateway_timeout",
-        n if n < 500 => "client_error",
-        _ => "server_error",
-    }
 }
 
 #[cfg(test)]

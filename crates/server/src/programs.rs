@@ -2,9 +2,9 @@
 //! programs (by project and version), then KV `IDLS`, then SQL. No request re-parses an IDL that
 //! is already in memory.
 
+use orquestra_api::ErrorCode;
 use std::sync::Arc;
 
-use axum::http::StatusCode;
 use moka::sync::Cache;
 use orquestra_idl::{ItemKind, ParseOptions, Program};
 use orquestra_store::kv::keys;
@@ -151,8 +151,7 @@ pub fn ensure_usable(program: &Program, kind: ItemKind, name: &str) -> Result<()
     match program.defect(kind, name) {
         None => Ok(()),
         Some(defect) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idl_item_unusable",
+            ErrorCode::IdlItemUnusable,
             format!(
                 "{} `{}` cannot be used: {}",
                 kind.label(),

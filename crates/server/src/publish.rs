@@ -1,9 +1,9 @@
 //! The upload data path: IDL → parse/validate → docs → one SQL transaction → search index and KV.
 //! Shared by upload, new version and ingest so the three can never drift apart.
 
+use orquestra_api::ErrorCode;
 use std::sync::Arc;
 
-use axum::http::StatusCode;
 use orquestra_idl::{ParseOptions, Program};
 use orquestra_store::kv::{self, keys};
 use orquestra_store::{NewProject, NewVersion, Project, StoreError, VersionDocs};
@@ -19,11 +19,7 @@ pub fn validate_idl(idl: &Value, program_id: &str, strict: bool) -> Result<Progr
         strict,
     };
     let program = orquestra_idl::parse_value(idl, &options).map_err(|error| {
-        let mut api = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_idl",
-            error.to_string(),
-        );
+        let mut api = ApiError::new(ErrorCode::InvalidIdl, error.to_string());
         for problem in error.problems() {
             api = api.with_detail(format!("/idl{}", problem.pointer), problem.message);
         }

@@ -37,6 +37,7 @@
 //! the limit: `429` with the usual error body (`code: "rate_limited"`) and `Retry-After` (seconds,
 //! rounded up).
 
+use orquestra_api::ErrorCode;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -44,7 +45,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -297,8 +298,7 @@ pub async fn enforce(
         next.run(request).await
     } else {
         ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            ErrorCode::RateLimited,
             format!(
                 "rate limit of {} requests per minute exceeded; retry in {} s",
                 decision.limit, decision.reset

@@ -3,6 +3,7 @@
 
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{header, StatusCode};
+use orquestra_api::ErrorCode;
 use serde_json::Value;
 
 use crate::extract::parse_json;
@@ -39,8 +40,7 @@ pub struct Submission {
 
 fn too_large(pointer: &str, what: &str, max: usize) -> ApiError {
     ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
+        ErrorCode::PayloadTooLarge,
         format!("{what} exceeds {} MB", max / (1024 * 1024)),
     )
     .with_detail(pointer, format!("larger than {max} bytes"))
@@ -119,11 +119,7 @@ async fn from_multipart(mut form: Multipart) -> Result<Submission, ApiError> {
     let mut submission = Submission::default();
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "request body is too large",
-            )
+            ApiError::new(ErrorCode::PayloadTooLarge, "request body is too large")
         } else {
             ApiError::bad_request(format!("malformed multipart body: {}", e.body_text()))
         }
@@ -168,8 +164,7 @@ impl<S: Send + Sync> FromRequest<S> for Submission {
         }
         if content_type.split(';').next().map(str::trim) != Some("application/json") {
             return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "expected application/json or multipart/form-data",
             ));
         }
@@ -177,11 +172,7 @@ impl<S: Send + Sync> FromRequest<S> for Submission {
             .await
             .map_err(|rejection| {
                 if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        "request body is too large",
-                    )
+                    ApiError::new(ErrorCode::PayloadTooLarge, "request body is too large")
                 } else {
                     ApiError::bad_request(rejection.body_text())
                 }

@@ -9,6 +9,7 @@
 //!   [`crate::ServerConfig::request_timeout`]: `408` when the body was still arriving (a client
 //!   trickling bytes), else `503` (`code: "timeout"`). Both close the connection.
 
+use orquestra_api::ErrorCode;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -18,7 +19,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
@@ -47,8 +48,7 @@ pub async fn enforce(State(timeouts): State<Timeouts>, request: Request, next: N
     let response = tokio::time::timeout(timeouts.request, next.run(request)).await;
     match (response, progress.load(Ordering::Acquire)) {
         (_, TIMED_OUT) => closing(ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
+            ErrorCode::RequestTimeout,
             format!(
                 "no request body data arrived for {} s",
                 timeouts.body.as_secs_f64()
@@ -56,8 +56,7 @@ pub async fn enforce(State(timeouts): State<Timeouts>, request: Request, next: N
         )),
         (Ok(response), _) => response,
         (Err(_), READING) => closing(ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
+            ErrorCode::RequestTimeout,
             format!(
                 "the request body was not received within {} s",
                 timeouts.request.as_secs_f64()
@@ -69,8 +68,7 @@ pub async fn enforce(State(timeouts): State<Timeouts>, request: Request, next: N
                 "request timed out"
             );
             closing(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "timeout",
+                ErrorCode::Timeout,
                 format!(
                     "the request took longer than {} s",
                     timeouts.request.as_secs_f64()
@@ -165,6 +163,7 @@ impl http_body::Body for TimedBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
     use http_body::Body as _;
 
     /// A body fed from a channel.

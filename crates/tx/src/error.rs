@@ -1,5 +1,6 @@
 //! Why a transaction could not be built or decoded.
 
+use orquestra_api::ErrorCode;
 /// Why a transaction could not be built, encoded or decoded. Every variant names the input at
 /// fault (instruction index, account index, byte offset).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,19 +49,19 @@ pub enum TxError {
 
 impl TxError {
     /// A stable snake_case code for API error bodies.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            TxError::InvalidFeePayer { .. } => "invalid_fee_payer",
-            TxError::InvalidBlockhash { .. } => "invalid_blockhash",
-            TxError::InvalidProgramId { .. } => "invalid_program_id",
-            TxError::InvalidAccount { .. } => "invalid_address",
-            TxError::NoInstructions => "no_instructions",
-            TxError::DuplicateComputeBudget { .. } => "duplicate_compute_budget",
-            TxError::Compile { .. } => "message_compile_error",
-            TxError::Serialize { .. } => "serialize_error",
-            TxError::InvalidEncoding { .. } => "invalid_encoding",
-            TxError::TooLarge { .. } => "transaction_too_large",
-            TxError::Malformed { .. } => "malformed_transaction",
+            TxError::InvalidFeePayer { .. } => ErrorCode::InvalidFeePayer,
+            TxError::InvalidBlockhash { .. } => ErrorCode::InvalidBlockhash,
+            TxError::InvalidProgramId { .. } => ErrorCode::InvalidProgramId,
+            TxError::InvalidAccount { .. } => ErrorCode::InvalidAddress,
+            TxError::NoInstructions => ErrorCode::NoInstructions,
+            TxError::DuplicateComputeBudget { .. } => ErrorCode::DuplicateComputeBudget,
+            TxError::Compile { .. } => ErrorCode::MessageCompileError,
+            TxError::Serialize { .. } => ErrorCode::SerializeError,
+            TxError::InvalidEncoding { .. } => ErrorCode::InvalidEncoding,
+            TxError::TooLarge { .. } => ErrorCode::TransactionTooLarge,
+            TxError::Malformed { .. } => ErrorCode::MalformedTransaction,
         }
     }
 

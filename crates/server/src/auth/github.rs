@@ -1,7 +1,7 @@
 //! The GitHub side of sign-in: exchange the code for a token, read the profile and, when the
 //! profile email is private, the primary verified email.
 
-use axum::http::StatusCode;
+use orquestra_api::ErrorCode;
 use orquestra_store::GithubProfile;
 use serde::Deserialize;
 
@@ -31,26 +31,12 @@ impl From<GithubError> for ApiError {
     fn from(error: GithubError) -> Self {
         let message = error.to_string();
         match error {
-            GithubError::NotConfigured => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "github_not_configured",
-                message,
-            ),
-            GithubError::Denied(_) => {
-                ApiError::new(StatusCode::FORBIDDEN, "github_denied", message)
-            }
-            GithubError::BadCode(_) => {
-                ApiError::new(StatusCode::BAD_REQUEST, "github_bad_code", message)
-            }
-            GithubError::Upstream(_) => {
-                ApiError::new(StatusCode::BAD_GATEWAY, "github_error", message)
-            }
-            GithubError::Unreachable(_) => {
-                ApiError::new(StatusCode::BAD_GATEWAY, "github_unreachable", message)
-            }
-            GithubError::Timeout => {
-                ApiError::new(StatusCode::GATEWAY_TIMEOUT, "github_timeout", message)
-            }
+            GithubError::NotConfigured => ApiError::new(ErrorCode::GithubNotConfigured, message),
+            GithubError::Denied(_) => ApiError::new(ErrorCode::GithubDenied, message),
+            GithubError::BadCode(_) => ApiError::new(ErrorCode::GithubBadCode, message),
+            GithubError::Upstream(_) => ApiError::new(ErrorCode::GithubError, message),
+            GithubError::Unreachable(_) => ApiError::new(ErrorCode::GithubUnreachable, message),
+            GithubError::Timeout => ApiError::new(ErrorCode::GithubTimeout, message),
         }
     }
 }

@@ -2,7 +2,8 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method};
+use orquestra_api::ErrorCode;
 
 use super::token::{self, Claims};
 use super::{cookie, SESSION_COOKIE};
@@ -102,8 +103,7 @@ fn check_cookie_origin(parts: &Parts, config: &ServerConfig) -> Result<(), ApiEr
         Ok(())
     } else {
         Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "csrf_rejected",
+            ErrorCode::CsrfRejected,
             "cross-origin request with a session cookie refused: call from this site or an \
              allowed origin, or send the token as Authorization: Bearer",
         ))

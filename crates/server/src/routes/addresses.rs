@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use orquestra_api::ErrorCode;
 use orquestra_store::{KnownAddress, NewKnownAddress};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -157,8 +158,7 @@ async fn create(
     validate::pubkey("/address", &input.address)?;
     if state.store.list_known_addresses(&project.id).await?.len() >= MAX_PER_PROJECT {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "limit_reached",
+            ErrorCode::LimitReached,
             format!("a project can have at most {MAX_PER_PROJECT} known addresses"),
         ));
     }

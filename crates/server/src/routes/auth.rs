@@ -4,6 +4,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
+use orquestra_api::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
@@ -124,10 +125,7 @@ async fn complete_sign_in(
 ) -> Result<(String, token::Claims, orquestra_store::User), ApiError> {
     let bound = cookie(headers, STATE_COOKIE).unwrap_or("");
     if !state_cookie::check(&state.config.jwt_secret, bound, oauth_state) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_state",
-            "sign-in state is missing, expired or does not match this browser; start again at /auth/github",
+        return Err(ApiError::new(ErrorCode::InvalidState, "sign-in state is missing, expired or does not match this browser; start again at /auth/github",
         ));
     }
     let profile = github::sign_in(

@@ -2,16 +2,16 @@
 //! transaction, optionally simulated), `…/accounts` (resolved account metas only) and `…/data`
 //! (instruction data + metas, for callers who compose their own transactions).
 
+use orquestra_api::ErrorCode;
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
 use orquestra_idl::ItemKind;
 use orquestra_rpc::{Endpoint, SimulateOptions};
 use orquestra_tx::{
-    build_transaction, resolve_accounts, Encoding, ResolveError, ResolveRequest, Resolved, TxError,
-    TxSpec, TxVersion,
+    build_transaction, resolve_accounts, Encoding, ResolveError, ResolveRequest, Resolved, TxSpec,
+    TxVersion,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Principal;
-use crate::chain::{endpoint, rpc_error, simulation_view};
+use crate::chain::{endpoint, simulation_view};
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::programs::{ensure_usable, load, Loaded};
@@ -69,30 +69,6 @@ impl BuildRequest {
     }
 }
 
-fn tx_error(error: TxError) -> ApiError {
-    let mut api = ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        error.code(),
-        error.to_string(),
-    );
-    if let Some(path) = error.path() {
-        api = api.with_detail(path, error.to_string());
-    }
-    api
-}
-
-fn resolve_error(error: ResolveError) -> ApiError {
-    let status = match &error {
-        ResolveError::InstructionNotFound { .. } => StatusCode::NOT_FOUND,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    let mut api = ApiError::new(status, error.code(), error.to_string());
-    for (path, message) in error.details() {
-        api = api.with_detail(path, message);
-    }
-    api
-}
-
 /// Lazily chosen RPC endpoint: only requests that need the chain pay for resolving it.
 struct Chain<'a> {
     state: &'a AppState,
@@ -129,8 +105,7 @@ async fn prepare(
     ensure_usable(&loaded.program, ItemKind::Instruction, name)?;
     let instruction = loaded.program.find_instruction(name).ok_or_else(|| {
         ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_instruction",
+            ErrorCode::UnknownInstruction,
             format!("instruction {name:?} not found"),
         )
     })?;
@@ -139,12 +114,8 @@ async fn prepare(
         .encode_instruction(&instruction.name, &args)
         .map_err(|e| {
             let e = e.prefixed("/args");
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_args",
-                format!("{}: {}", e.path, e.message),
-            )
-            .with_detail(e.path, e.message)
+            ApiError::new(ErrorCode::InvalidArgs, format!("{}: {}", e.path, e.message))
+                .with_detail(e.path, e.message)
         })?;
     let mut resolve = ResolveRequest {
         program_id: Some(loaded.project.program_id.clone()),
@@ -163,15 +134,11 @@ async fn prepare(
                 let state = chain.state;
                 let endpoint = chain.get().await?;
                 let keys: Vec<&str> = accounts.iter().map(String::as_str).collect();
-                let fetched = state
-                    .rpc
-                    .get_multiple_accounts(endpoint, &keys)
-                    .await
-                    .map_err(rpc_error)?;
+                let fetched = state.rpc.get_multiple_accounts(endpoint, &keys).await?;
                 for (pubkey, account) in accounts.iter().zip(fetched) {
                     let account = account.ok_or_else(|| {
                         let waiting = for_accounts.join(", ");
-                        let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "account_not_found", format!("account {pubkey} does not exist on this cluster; it is needed to resolve {waiting} (pass them explicitly, or null for an optional account)"));
+                        let mut error = ApiError::new(ErrorCode::AccountNotOnChain, format!("account {pubkey} does not exist on this cluster; it is needed to resolve {waiting} (pass them explicitly, or null for an optional account)"));
                         for name in &for_accounts {
                             error = error.with_detail(format!("/accounts/{name}"), "waits for on-chain data that does not exist");
                         }
@@ -180,12 +147,11 @@ async fn prepare(
                     resolve.account_data.insert(pubkey.clone(), account.data);
                 }
             }
-            Err(other) => return Err(resolve_error(other)),
+            Err(other) => return Err(other.into()),
         }
     }
     Err(ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unresolvable_accounts",
+        ErrorCode::UnresolvableAccounts,
         "accounts still depend on on-chain data after several fetches; pass them explicitly",
     ))
 }
@@ -264,11 +230,7 @@ async fn build(
         Some(hash) => (hash.clone(), "client", None),
         None => {
             let endpoint = chain.get().await?.clone();
-            let latest = state
-                .rpc
-                .get_latest_blockhash(&endpoint)
-                .await
-                .map_err(rpc_error)?;
+            let latest = state.rpc.get_latest_blockhash(&endpoint).await?;
             (
                 latest.blockhash,
                 "rpc",
@@ -284,7 +246,7 @@ async fn build(
         compute_unit_limit: request.compute_unit_limit,
         compute_unit_price: request.compute_unit_price,
     };
-    let built = build_transaction(&spec).map_err(tx_error)?;
+    let built = build_transaction(&spec)?;
     let transaction = encoding.encode(&built.bytes);
     let mut body = json!({
         "projectId": loaded.project.id,
@@ -333,8 +295,7 @@ async fn build(
         let result = state
             .rpc
             .simulate_transaction(&endpoint, &built.to_base64(), &options)
-            .await
-            .map_err(rpc_error)?;
+            .await?;
         // Compute-budget instructions come first; the program's instruction is the last one.
         let program = loaded.program.clone();
         let program_index = usize::from(request.compute_unit_limit.is_some())

@@ -6,6 +6,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bytes::Bytes;
+use orquestra_api::ErrorCode;
 use orquestra_store::kv::keys;
 use orquestra_store::ProjectUpdate;
 use serde::Deserialize;
@@ -182,12 +183,10 @@ async fn write(
         ));
     }
     if body.docs.len() > MAX_CUSTOM_DOCS {
-        return Err(ApiError::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "docs exceed 1 MB",
-        )
-        .with_detail("/docs", "too large"));
+        return Err(
+            ApiError::new(ErrorCode::PayloadTooLarge, "docs exceed 1 MB")
+                .with_detail("/docs", "too large"),
+        );
     }
     let update = ProjectUpdate {
         custom_docs: Some(Some(body.docs)),

@@ -6,6 +6,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use orquestra_api::ErrorCode;
 use orquestra_idl::{CodecError, CodecErrorCode, Discriminator, ItemKind, Program};
 use orquestra_rpc::{Account, Filter, ProgramAccountsQuery};
 use serde::Deserialize;
@@ -14,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Principal;
-use crate::chain::{endpoint, rpc_error};
+use crate::chain::endpoint;
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
 use crate::programs::{ensure_usable, load};
@@ -164,8 +165,7 @@ async fn fetch(
     let account = state
         .rpc
         .get_account_info(&endpoint, &address)
-        .await
-        .map_err(rpc_error)?
+        .await?
         .ok_or_else(|| {
             ApiError::not_found(format!(
                 "account {address} does not exist on {}",
@@ -427,8 +427,7 @@ async fn query(
     let mut found = state
         .rpc
         .get_program_accounts(&endpoint, &loaded.project.program_id, &query)
-        .await
-        .map_err(rpc_error)?;
+        .await?;
     found.accounts.sort_by(|a, b| a.0.cmp(&b.0));
     let total = found.accounts.len();
     let accounts: Vec<Value> = found
@@ -494,12 +493,8 @@ fn data_bytes(text: &str, encoding: DataEncoding) -> Result<Vec<u8>, ApiError> {
         }
     };
     decoded.map_err(|message| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_encoding",
-            format!("data: {message}"),
-        )
-        .with_detail("/data", message)
+        ApiError::new(ErrorCode::InvalidEncoding, format!("data: {message}"))
+            .with_detail("/data", message)
     })
 }
 
@@ -517,12 +512,8 @@ fn decode_failure(program: &Program, failure: DecodeFailure) -> ApiError {
                     known.join(", ")
                 )
             };
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_account_type",
-                message.clone(),
-            )
-            .with_detail("/accountType", message)
+            ApiError::new(ErrorCode::UnknownAccountType, message.clone())
+                .with_detail("/accountType", message)
         }
         DecodeFailure::NoMatch => {
             let message = if program.accounts.is_empty() {
@@ -532,21 +523,17 @@ fn decode_failure(program: &Program, failure: DecodeFailure) -> ApiError {
                  give accountType to decode it as one"
                     .to_string()
             };
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "no_matching_account_type",
-                message.clone(),
-            )
-            .with_detail("/data", message)
+            ApiError::new(ErrorCode::NoMatchingAccountType, message.clone())
+                .with_detail("/data", message)
         }
         DecodeFailure::Codec { account, error } => {
             if let Err(unusable) = ensure_usable(program, ItemKind::Account, &account) {
                 return unusable;
             }
             let code = if error.code == CodecErrorCode::NoMatchingDiscriminator {
-                "discriminator_mismatch"
+                ErrorCode::DiscriminatorMismatch
             } else {
-                "undecodable_account_data"
+                ErrorCode::UndecodableAccountData
             };
             let field = if error.path.is_empty() {
                 String::new()
@@ -554,8 +541,7 @@ fn decode_failure(program: &Program, failure: DecodeFailure) -> ApiError {
                 format!(" (field {})", error.path)
             };
             let message = format!("cannot decode as {account}{field}: {}", error.message);
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message.clone())
-                .with_detail("/data", message)
+            ApiError::new(code, message.clone()).with_detail("/data", message)
         }
     }
 }

@@ -2,10 +2,10 @@
 //! inputs each needs) and `POST /api/{projectId}/pda/derive`.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
-use orquestra_tx::pda::{derive, derive_account_pda, list_pdas, named_pda, PdaError, SeedInputs};
+use orquestra_tx::pda::{derive, derive_account_pda, list_pdas, named_pda, SeedInputs};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use utoipa_axum::router::OpenApiRouter;
@@ -22,22 +22,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(derive_one))
-}
-
-/// PDA errors in the API's shape: lookups are 404, bad or missing inputs 422 at their path.
-pub fn pda_error(error: PdaError) -> ApiError {
-    let status = match &error {
-        PdaError::InstructionNotFound { .. }
-        | PdaError::AccountNotFound { .. }
-        | PdaError::NotAPda { .. }
-        | PdaError::PdaNotFound { .. } => StatusCode::NOT_FOUND,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    let mut api = ApiError::new(status, error.code(), error.to_string());
-    if let Some(path) = error.path() {
-        api = api.with_detail(path, error.to_string());
-    }
-    api
 }
 
 /// Every PDA the program's IDL defines, de-duplicated, with the inputs each needs.
@@ -143,8 +127,7 @@ async fn derive_one(
             };
             derive(&loaded.program, found.pda, &inputs)
         }),
-    }
-    .map_err(pda_error)?;
+    }?;
     let mut value = serde_json::to_value(&derived).map_err(|e| ApiError::internal(&e))?;
     value["pda"] = value["address"].clone();
     value["projectId"] = loaded.project.id.clone().into();

@@ -5,6 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use orquestra_api::ErrorCode;
 use orquestra_docs::{views, ProgramContext};
 use orquestra_idl::ItemKind;
 use orquestra_store::kv::keys;
@@ -157,8 +158,7 @@ async fn instruction(
     let Some(ix) = loaded.program.find_instruction(&name) else {
         ensure_usable(&loaded.program, ItemKind::Instruction, &name)?;
         return Err(ApiError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            "unknown_instruction",
+            ErrorCode::UnknownInstruction,
             format!("instruction {name:?} not found"),
         ));
     };

@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use orquestra_api::ErrorCode;
 use orquestra_store::{kv, NewProject, Page, Project, ProjectUpdate, Socials};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -195,8 +196,7 @@ async fn list_public(
     let page = match q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(text) if text.chars().count() > SEARCH_MAX => {
             return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
+                ErrorCode::BadQuery,
                 format!("q: at most {SEARCH_MAX} characters"),
             )
             .with_detail("?q", "too long"))

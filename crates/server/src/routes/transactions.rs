@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::Json;
 use orquestra_idl::Program;
 use orquestra_rpc::SimulateOptions;
@@ -17,7 +16,7 @@ use utoipa_axum::routes;
 
 use crate::access::{project_for_program, ProgramProject};
 use crate::auth::Principal;
-use crate::chain::{custom_error, endpoint, rpc_error, simulation_view};
+use crate::chain::{custom_error, endpoint, simulation_view};
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::programs::program_at;
@@ -54,12 +53,8 @@ fn parse(body: &TransactionBody) -> Result<DecodedTransaction, ApiError> {
         }
     };
     decode_transaction_text(body.transaction.trim(), encoding).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            e.code(),
-            format!("not a valid transaction: {e}"),
-        )
-        .with_detail("/transaction", e.to_string())
+        ApiError::new(e.code(), format!("not a valid transaction: {e}"))
+            .with_detail("/transaction", e.to_string())
     })
 }
 
@@ -190,8 +185,7 @@ async fn simulate(
             &orquestra_tx::encoding::to_base64(&bytes),
             &options,
         )
-        .await
-        .map_err(rpc_error)?;
+        .await?;
     let programs = known_programs(&state, &principal, &decoded).await?;
     let mut view = simulation_view(&result, |index| {
         let program_id = decoded.instructions.get(index)?.program_id.as_ref()?;

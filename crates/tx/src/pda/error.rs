@@ -1,5 +1,6 @@
 //! Why a PDA could not be found or derived. Every variant names the seed, input or item at fault.
 
+use orquestra_api::ErrorCode;
 /// Why a PDA could not be found or derived.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum PdaError {
@@ -81,25 +82,27 @@ fn at_path(path: &str) -> String {
 
 impl PdaError {
     /// A stable snake_case code for API error bodies.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            PdaError::NoProgramId => "no_program_id",
-            PdaError::InvalidProgramId { .. } => "invalid_program_id",
-            PdaError::TooManySeeds { .. } => "too_many_seeds",
-            PdaError::SeedTooLong { .. } => "seed_too_long",
+            PdaError::NoProgramId => ErrorCode::NoProgramId,
+            PdaError::InvalidProgramId { .. } => ErrorCode::InvalidProgramId,
+            PdaError::TooManySeeds { .. } => ErrorCode::TooManySeeds,
+            PdaError::SeedTooLong { .. } => ErrorCode::SeedTooLong,
             PdaError::MissingArg { .. }
             | PdaError::MissingAccount { .. }
-            | PdaError::MissingVariable { .. } => "missing_seed_value",
-            PdaError::InvalidAddress { .. } => "invalid_address",
-            PdaError::NeedsAccountData { .. } => "needs_account_data",
-            PdaError::UnknownArgType { .. } => "unknown_arg_type",
-            PdaError::Encode { .. } | PdaError::InvalidRawSeed { .. } => "invalid_seed_value",
-            PdaError::InvalidProgramOverride { .. } => "invalid_pda_program",
-            PdaError::NoViableBump => "no_viable_bump",
-            PdaError::InstructionNotFound { .. } => "instruction_not_found",
-            PdaError::AccountNotFound { .. } => "account_not_found",
-            PdaError::NotAPda { .. } => "not_a_pda",
-            PdaError::PdaNotFound { .. } => "pda_not_found",
+            | PdaError::MissingVariable { .. } => ErrorCode::MissingSeedValue,
+            PdaError::InvalidAddress { .. } => ErrorCode::InvalidAddress,
+            PdaError::NeedsAccountData { .. } => ErrorCode::NeedsAccountData,
+            PdaError::UnknownArgType { .. } => ErrorCode::UnknownArgType,
+            PdaError::Encode { .. } | PdaError::InvalidRawSeed { .. } => {
+                ErrorCode::InvalidSeedValue
+            }
+            PdaError::InvalidProgramOverride { .. } => ErrorCode::InvalidPdaProgram,
+            PdaError::NoViableBump => ErrorCode::NoViableBump,
+            PdaError::InstructionNotFound { .. } => ErrorCode::InstructionNotFound,
+            PdaError::AccountNotFound { .. } => ErrorCode::AccountNotFound,
+            PdaError::NotAPda { .. } => ErrorCode::NotAPda,
+            PdaError::PdaNotFound { .. } => ErrorCode::PdaNotFound,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Why an instruction's accounts could not be resolved.
 
+use orquestra_api::ErrorCode;
 use std::collections::BTreeMap;
 
 use crate::PdaError;
@@ -77,19 +78,19 @@ fn format_hints(hints: &BTreeMap<String, String>) -> String {
 
 impl ResolveError {
     /// A stable snake_case code for API error bodies.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ResolveError::InstructionNotFound { .. } => "instruction_not_found",
-            ResolveError::NoProgramId => "no_program_id",
-            ResolveError::InvalidProgramId { .. } => "invalid_program_id",
-            ResolveError::InvalidFeePayer { .. } => "invalid_fee_payer",
-            ResolveError::InvalidAddress { .. } => "invalid_address",
-            ResolveError::UnknownAccounts { .. } => "unknown_accounts",
-            ResolveError::Missing { .. } => "missing_accounts",
-            ResolveError::NeedsAccountData { .. } => "needs_account_data",
-            ResolveError::AccountData { .. } => "invalid_account_data",
+            ResolveError::InstructionNotFound { .. } => ErrorCode::InstructionNotFound,
+            ResolveError::NoProgramId => ErrorCode::NoProgramId,
+            ResolveError::InvalidProgramId { .. } => ErrorCode::InvalidProgramId,
+            ResolveError::InvalidFeePayer { .. } => ErrorCode::InvalidFeePayer,
+            ResolveError::InvalidAddress { .. } => ErrorCode::InvalidAddress,
+            ResolveError::UnknownAccounts { .. } => ErrorCode::UnknownAccounts,
+            ResolveError::Missing { .. } => ErrorCode::MissingAccounts,
+            ResolveError::NeedsAccountData { .. } => ErrorCode::NeedsAccountData,
+            ResolveError::AccountData { .. } => ErrorCode::InvalidAccountData,
             ResolveError::Pda { source, .. } => source.code(),
-            ResolveError::InvalidFixedAddress { .. } => "invalid_idl_address",
+            ResolveError::InvalidFixedAddress { .. } => ErrorCode::InvalidIdlAddress,
         }
     }
 
