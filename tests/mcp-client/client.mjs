@@ -38,6 +38,10 @@ async function callOk(client, name, args) {
   assert(result.content?.length === 1 && result.content[0].type === "text", `${name}: one text item`);
   assert(result.content[0].text.length > 0, `${name}: empty text`);
   assert(result.structuredContent && typeof result.structuredContent === "object", `${name}: no structuredContent`);
+  if (name !== "read_llms_txt") {
+    const text = JSON.stringify(JSON.parse(result.content[0].text));
+    assert(text === JSON.stringify(result.structuredContent), `${name}: the text is the structuredContent`);
+  }
   return result;
 }
 
@@ -54,7 +58,7 @@ await check("initialize", async () => {
 
 await check("list_tools", async () => {
   const { tools } = await client.listTools();
-  assert(tools.length === 10, `expected 10 tools, got ${tools.length}`);
+  assert(tools.length === 12, `expected 12 tools, got ${tools.length}`);
   for (const tool of tools) {
     assert(tool.inputSchema?.type === "object", `${tool.name}: inputSchema`);
     assert(tool.description?.length > 20, `${tool.name}: description`);
@@ -74,7 +78,14 @@ await check("list_instructions", async () => {
   const result = await callOk(client, "list_instructions", { projectId: input.token });
   const names = result.structuredContent.instructions.map((i) => i.name);
   assert(names.includes(input.golden.instruction), `no ${input.golden.instruction}`);
+  assert(result.structuredContent.detail === "summary", "summary by default");
   return { instructions: names.length };
+});
+
+await check("get_instruction", async () => {
+  const result = await callOk(client, "get_instruction", { projectId: input.token, instruction: input.golden.instruction });
+  assert(result.structuredContent.instruction?.name === input.golden.instruction, JSON.stringify(result.structuredContent).slice(0, 200));
+  return {};
 });
 
 let builtTransfer;
@@ -106,6 +117,13 @@ await check("golden_transaction", async () => {
   assert(message.recentBlockhash === builtTransfer.recentBlockhash, "blockhash");
   assert(tx.signatures.length === message.header.numRequiredSignatures, "signature slots");
   return { hex, accounts: keys.length };
+});
+
+await check("decode_transaction", async () => {
+  assert(builtTransfer, "build_instruction did not succeed");
+  const result = await callOk(client, "decode_transaction", { serializedTransaction: builtTransfer.transaction });
+  assert(JSON.stringify(result.structuredContent).includes(`"${input.golden.instruction}"`), "instruction named");
+  return {};
 });
 
 let systemTransfer;

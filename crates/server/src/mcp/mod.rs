@@ -1,5 +1,5 @@
 //! The MCP server at `/mcp`: rmcp's Streamable HTTP transport in stateless mode (no session
-//! affinity: any node answers any request), with ten tools that call the REST API in-process.
+//! affinity: any node answers any request), with tools that call the REST API in-process.
 //!
 //! * Transport: `POST /mcp` answers JSON (or SSE when a tool streams); `GET /mcp` is 405 (no
 //!   server-initiated stream without sessions); protocol versions are negotiated by rmcp.
@@ -16,6 +16,7 @@
 //!   JSON-RPC message is `400` with `-32600`; a body over the limit is `413`, and rmcp's other
 //!   transport refusals (405, 406, 415) keep their status, all with `-32000`.
 
+mod instructions;
 mod params;
 mod render;
 mod rest;

@@ -76,6 +76,64 @@ pub struct ProjectOnly {
     pub project_id: String,
 }
 
+/// How much of each instruction `list_instructions` returns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Detail {
+    /// Name, first line of docs, argument names and types, signer accounts, counts.
+    #[default]
+    Summary,
+    /// Everything `get_instruction` returns, minus examples: argument details, every account
+    /// with its flags, PDA seeds and defaults, discriminator.
+    Full,
+}
+
+pub(crate) fn default_page_limit() -> u32 {
+    50
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListInstructions {
+    /// The Orquestra project id (from search_programs).
+    pub project_id: String,
+    /// `summary` (default) or `full`.
+    #[serde(default)]
+    pub detail: Detail,
+    /// Only instructions whose name contains this text (case-insensitive).
+    #[schemars(length(max = 100))]
+    pub name_contains: Option<String>,
+    /// Index of the first instruction to return (from the previous page's `nextOffset`).
+    #[serde(default)]
+    pub offset: u32,
+    /// Most instructions returned (1–200, default 50).
+    #[serde(default = "default_page_limit")]
+    #[schemars(range(min = 1, max = 200))]
+    pub limit: u32,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetInstruction {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// Instruction name (either casing: `initializeMint` or `initialize_mint`).
+    pub instruction: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DecodeTransaction {
+    /// The serialized wire transaction (legacy or v0), signed or not.
+    pub serialized_transaction: String,
+    /// Encoding of serializedTransaction (default base64).
+    pub encoding: Option<TxEncoding>,
+}
+
+/// Accounts of an instruction: name → base58 address. Composite groups may be nested objects
+/// (`{"pool": {"vault": "…"}}`, as Anchor clients write them) or dotted names (`"pool.vault"`).
+pub type Accounts = Map<String, Value>;
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct BuildInstruction {
@@ -85,10 +143,12 @@ pub struct BuildInstruction {
     pub instruction: String,
     /// Account name → base58 address. Accounts the IDL can resolve (PDAs, fixed addresses,
     /// well-known programs) may be omitted, optional ones included; `null` leaves an optional
-    /// account out explicitly.
+    /// account out explicitly. Composite groups may be nested objects or dotted names.
     #[serde(default)]
-    pub accounts: BTreeMap<String, Option<String>>,
-    /// Argument name → value in canonical JSON (u64 and wider as decimal strings).
+    pub accounts: Accounts,
+    /// Argument name → value in canonical JSON (u64 and wider as decimal strings; enums as
+    /// `"Variant"`, `{"Variant": {…}}` or Codama's `{"__kind": "Variant", …}`; options as the
+    /// value or `null`, or Codama's `{"__option": "Some", "value": …}`).
     #[serde(default)]
     pub args: Map<String, Value>,
     /// Base58 public key of the fee payer.
@@ -97,7 +157,7 @@ pub struct BuildInstruction {
     pub recent_blockhash: Option<String>,
     /// Cluster for the blockhash and simulation RPC (default mainnet-beta).
     pub cluster: Option<Cluster>,
-    /// The original's name for `cluster`.
+    /// Another name for `cluster`.
     pub network: Option<Cluster>,
     /// Custom RPC URL (only hosts the operator allow-lists).
     pub rpc_url: Option<String>,
@@ -122,9 +182,9 @@ pub struct SimulateInstruction {
     /// Instruction name.
     pub instruction: String,
     /// Account name → base58 address (resolvable accounts may be omitted; `null` leaves an
-    /// optional account out explicitly).
+    /// optional account out explicitly; composite groups nested or dotted).
     #[serde(default)]
-    pub accounts: BTreeMap<String, Option<String>>,
+    pub accounts: Accounts,
     /// Argument name → value in canonical JSON.
     #[serde(default)]
     pub args: Map<String, Value>,
@@ -132,7 +192,7 @@ pub struct SimulateInstruction {
     pub fee_payer: String,
     /// Cluster to simulate on (default mainnet-beta).
     pub cluster: Option<Cluster>,
-    /// The original's name for `cluster`.
+    /// Another name for `cluster`.
     pub network: Option<Cluster>,
     /// Custom RPC URL (only hosts the operator allow-lists).
     pub rpc_url: Option<String>,
@@ -170,7 +230,7 @@ pub struct FetchPdaData {
     pub address: String,
     /// Cluster to read from (default mainnet-beta).
     pub cluster: Option<Cluster>,
-    /// The original's REST name for `cluster`.
+    /// Another name for `cluster`.
     pub network: Option<Cluster>,
     /// Custom RPC URL (only hosts the operator allow-lists).
     pub rpc_url: Option<String>,
@@ -209,7 +269,7 @@ pub struct GetProgramData {
     pub account_type: Option<String>,
     /// Cluster to query (default mainnet-beta).
     pub cluster: Option<Cluster>,
-    /// The original's name for `cluster`.
+    /// Another name for `cluster`.
     pub network: Option<Cluster>,
     /// Custom RPC URL (only hosts the operator allow-lists).
     pub rpc_url: Option<String>,
@@ -242,7 +302,7 @@ pub struct SimulateTransaction {
     pub encoding: Option<TxEncoding>,
     /// Cluster to simulate on (default mainnet-beta).
     pub cluster: Option<Cluster>,
-    /// The original's name for `cluster`.
+    /// Another name for `cluster`.
     pub network: Option<Cluster>,
     /// Custom RPC URL (only hosts the operator allow-lists).
     pub rpc_url: Option<String>,

@@ -1,5 +1,6 @@
-//! The ten MCP tools (names and parameters of the original's §8.2, minus `get_ai_analysis`: this
-//! service keeps no AI analyses). Each one is a translation to a REST route; see [`super`].
+//! The MCP tools. Each one is a translation to a REST route (see [`super`]); the result's
+//! `structuredContent` is the route's JSON and its text content is that same JSON serialised,
+//! so clients that only read text lose nothing.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
+use super::instructions;
 use super::params::*;
 use super::render;
 use super::rest::{query, segment, Outcome, Rest};
@@ -40,23 +42,22 @@ struct Shared {
 // Results
 // ---------------------------------------------------------------------------------------------
 
-/// A tool result from a REST outcome: the REST JSON as structuredContent plus `render`'s text,
-/// or an `isError` result with the REST error object and a one-line text.
-fn result(outcome: Outcome, render: impl FnOnce(&Value) -> String) -> CallToolResult {
+/// A tool result from a REST outcome: the REST JSON as structuredContent (and as text), or an
+/// `isError` result with the REST error object and a one-line text.
+fn result(outcome: Outcome) -> CallToolResult {
     match outcome {
-        Outcome::Json(value) => success(render(&value), value),
-        Outcome::Text { content_type, text } => success(
-            text.clone(),
-            json!({ "contentType": content_type, "text": text }),
-        ),
+        Outcome::Json(value) => success(value),
+        Outcome::Text { content_type, text } => {
+            success(json!({ "contentType": content_type, "text": text }))
+        }
         Outcome::Error { status, body } => failure(Some(status.as_u16()), body),
     }
 }
 
-fn success(text: String, value: Value) -> CallToolResult {
-    let mut result = CallToolResult::structured(value);
-    result.content = vec![ContentBlock::text(text)];
-    result
+/// `structuredContent` is `value`; the text content is the same JSON (what the MCP specification
+/// asks of tools with structured results, for clients that read only text).
+fn success(value: Value) -> CallToolResult {
+    CallToolResult::structured(value)
 }
 
 fn failure(status: Option<u16>, body: Value) -> CallToolResult {
@@ -191,23 +192,22 @@ impl Orquestra {
             let path = format!("/api/projects/by-program/{}", segment(&program_id));
             return Ok(match rest.get(&path).await {
                 Outcome::Error { status, .. } if status.as_u16() == 404 => {
-                    let empty = json!({"projects": [], "total": 0});
-                    success(render::projects(&empty), empty)
+                    success(json!({"projects": [], "total": 0}))
                 }
-                outcome => result(outcome, render::projects),
+                outcome => result(outcome),
             });
         }
         let path = format!(
             "/api/projects{}",
             query([("q", query_text), ("limit", Some(p.limit.to_string()))])
         );
-        Ok(result(rest.get(&path).await, render::projects))
+        Ok(result(rest.get(&path).await))
     }
 
     #[tool(
         name = "list_instructions",
-        description = "List every instruction of a program: arguments with their types, accounts with writable/signer/optional flags and how each can be resolved, and discriminators. Use it before build_instruction to know the required inputs.",
-        input_schema = schema::<ProjectOnly>(),
+        description = "List a program's instructions, a page at a time. `detail: \"summary\"` (default) gives each instruction's name, first line of docs, argument names and types, signer accounts and counts; `detail: \"full\"` adds every account with its writable/signer/optional flags, PDA seeds and defaults, argument details and the discriminator. Filter with `nameContains`; page with `offset`/`limit` (follow `nextOffset` until it is null). Use get_instruction for one instruction with an example request, before build_instruction.",
+        input_schema = schema::<ListInstructions>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn list_instructions(
@@ -215,11 +215,57 @@ impl Orquestra {
         args: JsonObject,
         Extension(parts): Extension<Parts>,
     ) -> Result<CallToolResult, ErrorData> {
-        let p: ProjectOnly = args!(args);
+        let p: ListInstructions = args!(args);
+        if !(1..=200).contains(&p.limit) {
+            return Ok(invalid_args("/limit", "must be 1..=200"));
+        }
         let path = format!("/api/{}/instructions", segment(&p.project_id));
+        Ok(match self.rest(&parts).get(&path).await {
+            Outcome::Json(view) => success(instructions::page(view, &p)),
+            other => result(other),
+        })
+    }
+
+    #[tool(
+        name = "get_instruction",
+        description = "Everything about one instruction of a program: documentation, arguments with their types and JSON Schema, accounts with writable/signer/optional flags and how each is resolved (PDA seeds, fixed addresses, relations, defaults), the discriminator and a complete example build request.",
+        input_schema = schema::<GetInstruction>(),
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn get_instruction(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: GetInstruction = args!(args);
+        let path = format!(
+            "/api/{}/instructions/{}",
+            segment(&p.project_id),
+            segment(&p.instruction)
+        );
+        Ok(result(self.rest(&parts).get(&path).await))
+    }
+
+    #[tool(
+        name = "decode_transaction",
+        description = "Decode any serialized Solana transaction (base64 by default, or base58; signed or not): its message, accounts with signer/writable roles, and every instruction. Instructions of programs known here are named and their arguments and accounts decoded with the program's IDL, naming the project used. No projectId needed; no network access.",
+        input_schema = schema::<DecodeTransaction>(),
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn decode_transaction(
+        &self,
+        args: JsonObject,
+        Extension(parts): Extension<Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let p: DecodeTransaction = args!(args);
+        let body = compact(json!({
+            "transaction": p.serialized_transaction,
+            "encoding": p.encoding.map(TxEncoding::as_str),
+        }));
         Ok(result(
-            self.rest(&parts).get(&path).await,
-            render::instructions,
+            self.rest(&parts)
+                .post("/api/transactions/decode", body)
+                .await,
         ))
     }
 
@@ -264,10 +310,7 @@ impl Orquestra {
             segment(&p.project_id),
             segment(&p.instruction)
         );
-        Ok(result(
-            self.rest(&parts).post(&path, body).await,
-            render::build,
-        ))
+        Ok(result(self.rest(&parts).post(&path, body).await))
     }
 
     #[tool(
@@ -295,10 +338,7 @@ impl Orquestra {
             segment(&p.project_id),
             segment(&p.instruction)
         );
-        Ok(result(
-            self.rest(&parts).post(&path, body).await,
-            render::simulate_instruction,
-        ))
+        Ok(result(self.rest(&parts).post(&path, body).await))
     }
 
     #[tool(
@@ -314,7 +354,7 @@ impl Orquestra {
     ) -> Result<CallToolResult, ErrorData> {
         let p: ProjectOnly = args!(args);
         let path = format!("/api/{}/pda", segment(&p.project_id));
-        Ok(result(self.rest(&parts).get(&path).await, render::pdas))
+        Ok(result(self.rest(&parts).get(&path).await))
     }
 
     #[tool(
@@ -329,7 +369,8 @@ impl Orquestra {
         Extension(parts): Extension<Parts>,
     ) -> Result<CallToolResult, ErrorData> {
         let p: DerivePda = args!(args);
-        // `cluster`/`network` are accepted for the original's callers; derivation is offline.
+        // `cluster`/`network` are accepted so callers can pass one context to every tool;
+        // derivation is offline.
         let _ = (p.cluster, p.network);
         let body = compact(json!({
             "instruction": p.instruction,
@@ -339,10 +380,7 @@ impl Orquestra {
             "accounts": p.accounts,
         }));
         let path = format!("/api/{}/pda/derive", segment(&p.project_id));
-        Ok(result(
-            self.rest(&parts).post(&path, body).await,
-            render::derived,
-        ))
+        Ok(result(self.rest(&parts).post(&path, body).await))
     }
 
     #[tool(
@@ -359,11 +397,15 @@ impl Orquestra {
         let p: ProjectOnly = args!(args);
         let path = format!("/project/{}/llms.txt", segment(&p.project_id));
         Ok(match self.rest(&parts).get(&path).await {
-            Outcome::Text { content_type, text } => success(
-                text.clone(),
-                json!({"projectId": p.project_id, "contentType": content_type, "llmsTxt": text}),
-            ),
-            other => result(other, |v| v.to_string()),
+            Outcome::Text { content_type, text } => {
+                let mut llms = success(
+                    json!({"projectId": p.project_id, "contentType": content_type, "llmsTxt": text}),
+                );
+                // The document is the useful text; the JSON around it adds nothing to read.
+                llms.content = vec![ContentBlock::text(text)];
+                llms
+            }
+            other => result(other),
         })
     }
 
@@ -390,7 +432,7 @@ impl Orquestra {
                 ("includeRaw", p.include_raw.map(|b| b.to_string())),
             ])
         );
-        Ok(result(self.rest(&parts).get(&path).await, render::account))
+        Ok(result(self.rest(&parts).get(&path).await))
     }
 
     #[tool(
@@ -419,10 +461,7 @@ impl Orquestra {
             "includeRaw": p.include_raw,
         }));
         let path = format!("/api/{}/program-accounts/query", segment(&p.project_id));
-        Ok(result(
-            self.rest(&parts).post(&path, body).await,
-            render::program_accounts,
-        ))
+        Ok(result(self.rest(&parts).post(&path, body).await))
     }
 
     #[tool(
@@ -447,7 +486,6 @@ impl Orquestra {
             self.rest(&parts)
                 .post("/api/transactions/simulate", body)
                 .await,
-            render::simulation,
         ))
     }
 }
@@ -534,15 +572,14 @@ impl Orquestra {
             };
         let total = chosen.len();
         let projects: Vec<Value> = chosen.into_iter().take(limit as usize).collect();
-        let body = json!({"projects": projects, "total": total, "scoped": true});
-        success(render::projects(&body), body)
+        success(json!({"projects": projects, "total": total, "scoped": true}))
     }
 }
 
 #[tool_handler(
     router = self.0.tools,
     name = "orquestra",
-    instructions = "Orquestra turns Solana program IDLs into docs, REST APIs and unsigned transactions. Start with search_programs to find a projectId, then list_instructions / read_llms_txt to understand the program, list_pda_accounts / derive_pda for addresses, build_instruction or simulate_instruction for transactions, and fetch_pda_data / get_program_data to read accounts. Send X-API-Key to reach a private project of yours; X-Scope-Key narrows search_programs to one program list."
+    instructions = "Orquestra turns Solana program IDLs into docs, REST APIs and unsigned transactions. Start with search_programs to find a projectId, then list_instructions / get_instruction / read_llms_txt to understand the program, list_pda_accounts / derive_pda for addresses, build_instruction or simulate_instruction for transactions, fetch_pda_data / get_program_data to read accounts, and decode_transaction to read any transaction. Send X-API-Key to reach a private project of yours; X-Scope-Key narrows search_programs to one program list."
 )]
 impl ServerHandler for Orquestra {
     /// rmcp hands over requests it could not type: unknown methods (-32601), and standard
