@@ -246,7 +246,8 @@ impl RpcConfig {
 
     /// Replaces one cluster's URL (validated like the environment variable).
     pub fn with_cluster_url(mut self, cluster: Cluster, url: &str) -> Result<Self, ConfigError> {
-        let url = parse_cluster_url(url).map_err(|m| ConfigError::new(cluster_env_var(cluster), m))?;
+        let url =
+            parse_cluster_url(url).map_err(|m| ConfigError::new(cluster_env_var(cluster), m))?;
         self.clusters.insert(cluster, url);
         Ok(self)
     }

@@ -42,8 +42,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use config::{
-    cluster_env_var, default_cluster_url, parse_allow_list, parse_cluster, AllowedHost, Cluster, RpcConfig, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
+    cluster_env_var, default_cluster_url, parse_allow_list, parse_cluster, AllowedHost, Cluster,
+    RpcConfig, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT,
 };
 pub use endpoint::{canonical_ip, is_public, Endpoint, EndpointKind};
 pub use error::{ConfigError, RpcError};

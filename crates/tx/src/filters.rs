@@ -112,7 +112,14 @@ pub fn compile_filters(
             )
         })?;
         for (index, filter) in query.field_filters.iter().enumerate() {
-            field_filter(program, account, index, &filter.field, &filter.value, &mut out)?;
+            field_filter(
+                program,
+                account,
+                index,
+                &filter.field,
+                &filter.value,
+                &mut out,
+            )?;
         }
     }
     if out.filters.is_empty() {
@@ -125,9 +132,16 @@ pub fn compile_filters(
 }
 
 /// The account type's identity: byte discriminators as memcmp, a size discriminator as dataSize.
-fn type_filters(program: &Program, name: &str, out: &mut CompiledFilters) -> Result<(), FilterError> {
+fn type_filters(
+    program: &Program,
+    name: &str,
+    out: &mut CompiledFilters,
+) -> Result<(), FilterError> {
     let def = program.find_account(name).ok_or_else(|| {
-        FilterError::new("/accountType", format!("no account type {name:?} in this IDL"))
+        FilterError::new(
+            "/accountType",
+            format!("no account type {name:?} in this IDL"),
+        )
     })?;
     let before = out.filters.len();
     let source = format!("accountType:{}", def.name);
@@ -171,7 +185,10 @@ fn field_filter(
         .iter()
         .find(|f| f.path == wanted)
         .ok_or_else(|| {
-            FilterError::new(format!("{pointer}/field"), format!("{account} has no field {field}"))
+            FilterError::new(
+                format!("{pointer}/field"),
+                format!("{account} has no field {field}"),
+            )
         })?;
     let offset = entry.offset.ok_or_else(|| {
         FilterError::new(

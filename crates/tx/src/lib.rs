@@ -43,7 +43,8 @@ pub use pda::{
     PdaEntry, PdaError, RawPda, RawSeed, SeedBytes, SeedInputs,
 };
 pub use resolve::{
-    flatten_accounts, resolve_accounts, AccountSource, ResolveError, ResolveRequest, Resolved, ResolvedMeta,
+    flatten_accounts, resolve_accounts, AccountSource, ResolveError, ResolveRequest, Resolved,
+    ResolvedMeta,
 };
 pub use simulation::{custom_error, decode_simulation_error, program_error};
 pub use transaction::{

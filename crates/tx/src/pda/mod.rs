@@ -24,8 +24,8 @@ use serde_json::{Map, Value};
 use solana_address::Address;
 
 pub use error::PdaError;
-pub use orquestra_api::pda::{DerivedPda, SeedBytes, SeedKind};
 pub use list::{find_pda, list_pdas, named_pda, PdaEntry, PdaInput, PdaInputKind, PdaRef, PdaUse};
+pub use orquestra_api::pda::{DerivedPda, SeedBytes, SeedKind};
 pub use raw::{derive_raw, encode_raw_seeds, RawPda, RawSeed};
 
 /// Largest seed, in bytes.

@@ -143,7 +143,9 @@ impl ResolveError {
             }
             ResolveError::AccountData { account: a, .. }
             | ResolveError::ConflictingAccounts { account: a }
-            | ResolveError::TooDeep { account: a, .. } => vec![(account(&a.replace('.', "/")), self.to_string())],
+            | ResolveError::TooDeep { account: a, .. } => {
+                vec![(account(&a.replace('.', "/")), self.to_string())]
+            }
             _ => Vec::new(),
         }
     }

@@ -84,10 +84,13 @@ mod tests {
 
     #[test]
     fn both_spellings_must_agree() {
-        let same = flatten_accounts(&parse(r#"{"pool": {"authority": "A"}, "pool.authority": "A"}"#));
+        let same = flatten_accounts(&parse(
+            r#"{"pool": {"authority": "A"}, "pool.authority": "A"}"#,
+        ));
         assert_eq!(same.map(|f| f.len()).ok(), Some(1));
-        let conflict =
-            flatten_accounts(&parse(r#"{"pool": {"authority": "A"}, "pool.authority": "B"}"#));
+        let conflict = flatten_accounts(&parse(
+            r#"{"pool": {"authority": "A"}, "pool.authority": "B"}"#,
+        ));
         assert!(matches!(
             conflict,
             Err(ResolveError::ConflictingAccounts { account }) if account == "pool.authority"
