@@ -115,6 +115,8 @@ error_codes! {
     InvalidAddress = "invalid_address" => 422,
     InvalidIdlAddress = "invalid_idl_address" => 422,
     UnknownAccounts = "unknown_accounts" => 422,
+    /// An account given twice (a dotted path and a nested group) with different addresses.
+    ConflictingAccounts = "conflicting_accounts" => 422,
     MissingAccounts = "missing_accounts" => 422,
     NeedsAccountData = "needs_account_data" => 422,
     InvalidAccountData = "invalid_account_data" => 422,

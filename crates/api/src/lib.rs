@@ -6,7 +6,10 @@
 //! No logic lives here beyond construction helpers: the engine crates produce values, `docs` and
 //! `server` put them into these types.
 
+pub mod account;
 pub mod error;
+pub mod pda;
+pub mod transaction;
 
 pub use error::ErrorCode;
 

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
-use std::str::FromStr;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -18,76 +17,33 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// Default number of retries after a transport error.
 pub const DEFAULT_RETRIES: u32 = 2;
 
-/// The four clusters a request may name. Parsing is strict: anything else is
-/// [`RpcError::UnknownCluster`] (the original silently fell back to mainnet).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Cluster {
-    MainnetBeta,
-    Devnet,
-    Testnet,
-    Localnet,
+pub use orquestra_api::transaction::Cluster;
+
+/// The cluster of a name a request gives. Strict: anything but the four names (and `mainnet`)
+/// is [`RpcError::UnknownCluster`], never a silent mainnet fallback.
+pub fn parse_cluster(name: &str) -> Result<Cluster, RpcError> {
+    Cluster::from_name(name).ok_or_else(|| RpcError::UnknownCluster {
+        name: truncate(name, 64),
+    })
 }
 
-impl Cluster {
-    /// All clusters, in a stable order.
-    pub const ALL: [Cluster; 4] = [
-        Cluster::MainnetBeta,
-        Cluster::Devnet,
-        Cluster::Testnet,
-        Cluster::Localnet,
-    ];
-
-    /// The canonical name (`mainnet-beta`, `devnet`, `testnet`, `localnet`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Cluster::MainnetBeta => "mainnet-beta",
-            Cluster::Devnet => "devnet",
-            Cluster::Testnet => "testnet",
-            Cluster::Localnet => "localnet",
-        }
-    }
-
-    /// The environment variable that overrides this cluster's URL.
-    pub fn env_var(self) -> &'static str {
-        match self {
-            Cluster::MainnetBeta => "ORQUESTRA_RPC_MAINNET_URL",
-            Cluster::Devnet => "ORQUESTRA_RPC_DEVNET_URL",
-            Cluster::Testnet => "ORQUESTRA_RPC_TESTNET_URL",
-            Cluster::Localnet => "ORQUESTRA_RPC_LOCALNET_URL",
-        }
-    }
-
-    /// The URL used when the operator configured none.
-    pub fn default_url(self) -> &'static str {
-        match self {
-            Cluster::MainnetBeta => "https://api.mainnet-beta.solana.com",
-            Cluster::Devnet => "https://api.devnet.solana.com",
-            Cluster::Testnet => "https://api.testnet.solana.com",
-            Cluster::Localnet => "http://127.0.0.1:8899",
-        }
+/// The environment variable that overrides `cluster`'s URL.
+pub fn cluster_env_var(cluster: Cluster) -> &'static str {
+    match cluster {
+        Cluster::MainnetBeta => "ORQUESTRA_RPC_MAINNET_URL",
+        Cluster::Devnet => "ORQUESTRA_RPC_DEVNET_URL",
+        Cluster::Testnet => "ORQUESTRA_RPC_TESTNET_URL",
+        Cluster::Localnet => "ORQUESTRA_RPC_LOCALNET_URL",
     }
 }
 
-impl fmt::Display for Cluster {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Cluster {
-    type Err = RpcError;
-
-    /// Exact, case-sensitive names; `mainnet` is accepted as an alias of `mainnet-beta`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "mainnet-beta" | "mainnet" => Ok(Cluster::MainnetBeta),
-            "devnet" => Ok(Cluster::Devnet),
-            "testnet" => Ok(Cluster::Testnet),
-            "localnet" => Ok(Cluster::Localnet),
-            other => Err(RpcError::UnknownCluster {
-                name: truncate(other, 64),
-            }),
-        }
+/// The URL of `cluster` when the operator configured none.
+pub fn default_cluster_url(cluster: Cluster) -> &'static str {
+    match cluster {
+        Cluster::MainnetBeta => "https://api.mainnet-beta.solana.com",
+        Cluster::Devnet => "https://api.devnet.solana.com",
+        Cluster::Testnet => "https://api.testnet.solana.com",
+        Cluster::Localnet => "http://127.0.0.1:8899",
     }
 }
 
@@ -223,7 +179,7 @@ impl Default for RpcConfig {
     fn default() -> Self {
         let clusters = Cluster::ALL
             .into_iter()
-            .filter_map(|c| Url::parse(c.default_url()).ok().map(|u| (c, u)))
+            .filter_map(|c| Url::parse(default_cluster_url(c)).ok().map(|u| (c, u)))
             .collect();
         Self {
             clusters,
@@ -275,7 +231,7 @@ impl RpcConfig {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let mut config = Self::default();
         for cluster in Cluster::ALL {
-            let var = cluster.env_var();
+            let var = cluster_env_var(cluster);
             if let Some(value) = lookup(var).filter(|v| !v.trim().is_empty()) {
                 let url = parse_cluster_url(value.trim()).map_err(|m| ConfigError::new(var, m))?;
                 config.clusters.insert(cluster, url);
@@ -290,7 +246,8 @@ impl RpcConfig {
 
     /// Replaces one cluster's URL (validated like the environment variable).
     pub fn with_cluster_url(mut self, cluster: Cluster, url: &str) -> Result<Self, ConfigError> {
-        let url = parse_cluster_url(url).map_err(|m| ConfigError::new(cluster.env_var(), m))?;
+        let url =
+            parse_cluster_url(url).map_err(|m| ConfigError::new(cluster_env_var(cluster), m))?;
         self.clusters.insert(cluster, url);
         Ok(self)
     }

@@ -1,4 +1,4 @@
-//! Typed errors of the RPC client and their HTTP mapping (DESIGN §5).
+//! Typed errors of the RPC client, each with its API error code.
 //!
 //! Messages never contain a full RPC URL: operator URLs often carry an API key in the
 //! query string, so only host names appear here.

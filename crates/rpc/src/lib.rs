@@ -17,8 +17,8 @@
 //! * **Transport**: no redirects, no proxies, a per-attempt deadline, a streamed response-size cap
 //!   (per-call overridable), and retries on transport failures only — never on a timeout, an HTTP
 //!   status or a JSON-RPC error.
-//! * **Errors** are typed ([`RpcError`]) with [`RpcError::http_status`] / [`RpcError::code`] for the
-//!   API's error body; messages carry host names, never full URLs (they may hold API keys).
+//! * **Errors** are typed ([`RpcError`]); [`RpcError::code`] names the API error code (which carries the
+//!   HTTP status: this crate chooses none); messages carry host names, never full URLs (they may hold API keys).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), orquestra_rpc::RpcError> {
@@ -42,8 +42,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use config::{
-    parse_allow_list, AllowedHost, Cluster, RpcConfig, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
+    cluster_env_var, default_cluster_url, parse_allow_list, parse_cluster, AllowedHost, Cluster,
+    RpcConfig, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT,
 };
 pub use endpoint::{canonical_ip, is_public, Endpoint, EndpointKind};
 pub use error::{ConfigError, RpcError};
@@ -89,7 +89,7 @@ impl RpcClient {
         rpc_url: Option<&str>,
     ) -> Result<Endpoint, RpcError> {
         let cluster = match cluster.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(name) => name.parse::<Cluster>()?,
+            Some(name) => config::parse_cluster(name)?,
             None => self.config.default_cluster,
         };
         match rpc_url.map(str::trim).filter(|s| !s.is_empty()) {

@@ -67,8 +67,12 @@ fn web3_check(responses: &[&Value]) {
                 "kind": "tx", "id": id,
                 "tx_base64": tx_base64,
                 "expected": {
-                    "header": r["message"]["header"],
-                    "accounts": r["message"]["accounts"],
+                    "header": [
+                        r["message"]["header"]["numRequiredSignatures"],
+                        r["message"]["header"]["numReadonlySignedAccounts"],
+                        r["message"]["header"]["numReadonlyUnsignedAccounts"],
+                    ],
+                    "accounts": r["message"]["accountKeys"],
                     "program_id": r["instruction"]["programId"],
                     "data_hex": r["instruction"]["data"]["hex"],
                 }
@@ -515,7 +519,11 @@ async fn custom_rpc_urls_are_refused_without_connecting_and_slow_rpcs_are_cut_of
         .await;
     assert_eq!(
         (status, response["error"]["code"].as_str()),
-        (400, Some("unknown_cluster"))
+        (422, Some("validation_failed"))
+    );
+    assert_eq!(
+        response["error"]["details"][0]["path"], "/cluster",
+        "{response}"
     );
 }
 
@@ -574,6 +582,25 @@ async fn building_without_rpc_pdas_and_bad_input() {
         .find(|a| a["name"] == "account")
         .unwrap();
     assert_eq!(pda["source"], "pda");
+    // The typed shape: the message is an object with its keys, signers and fee are present.
+    let keys = built["message"]["accountKeys"].as_array().unwrap();
+    assert_eq!(keys[0]["pubkey"], PAYER, "{built}");
+    assert_eq!(keys[0]["signer"], true);
+    assert_eq!(built["message"]["header"]["numRequiredSignatures"], 1);
+    assert_eq!(built["message"]["recentBlockhash"], blockhash);
+    assert_eq!(built["signersRequired"], json!([PAYER]));
+    assert_eq!(built["fee"]["lamports"], 5000);
+    assert_eq!(built["blockhashSource"], "client");
+    assert_eq!(built["instruction"]["data"]["base64"], "VVe5jfG/1Vg=");
+    assert!(built.get("network").is_none(), "no RPC was used: {built}");
+    // Accounts may be nested the way Anchor clients write groups; a path given twice with
+    // different values is refused with a pointer.
+    let (status, conflict) = server
+        .send(&As::Anonymous, "POST", &format!("/api/{id}/instructions/init_base/build"), Some(json!({"feePayer": PAYER, "recentBlockhash": blockhash, "accounts": {"g": {"a": PAYER}, "g.a": blockhash}})))
+        .await;
+    assert_eq!(status, 422, "{conflict}");
+    assert_eq!(conflict["error"]["code"], "conflicting_accounts");
+    assert_eq!(conflict["error"]["details"][0]["path"], "/accounts/g/a");
     let (status, derived) = server
         .send(
             &As::Anonymous,

@@ -9,35 +9,15 @@
 
 use serde::Serialize;
 
-use crate::encoding::{to_base58, to_hex};
+pub use orquestra_api::transaction::{AddressTableLookup, SignatureSlot};
+
+use crate::encoding::{to_base58, to_hex, TextEncoding};
 use crate::transaction::{MessageAccount, Roles, TxVersion};
 use crate::TxError;
 
 /// Largest input accepted, in bytes (the network limit is 1232; larger inputs are still
 /// decoded for inspection up to this bound).
 pub const MAX_DECODE_SIZE: usize = 64 * 1024;
-
-/// One signature slot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SignatureSlot {
-    /// The key expected to sign this slot (the static key at the same index), if any.
-    pub signer: Option<String>,
-    /// Base58 of the 64 bytes.
-    pub signature: String,
-    /// All 64 bytes are zero (not signed yet).
-    pub empty: bool,
-}
-
-/// A v0 address-table lookup.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddressTableLookup {
-    /// Base58 address of the lookup table.
-    pub account_key: String,
-    pub writable_indexes: Vec<u8>,
-    pub readonly_indexes: Vec<u8>,
-}
 
 /// Where an account loaded from a lookup table comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -17,6 +17,8 @@
 //! * [`decode`]: [`decode_transaction`] parses legacy/v0 wire bytes (bounded, total, never
 //!   panics); [`name`]: [`name_instructions`] names programs, instructions, arguments and
 //!   accounts with IDLs. [`encoding`] converts bytes to and from base58/base64.
+//! * [`simulation`]: a failed simulation's custom error named with the failing program's IDL;
+//!   [`filters`]: `getProgramAccounts` filters from an account type and field values.
 //!
 //! Pure: no I/O, no async. Errors are typed enums ([`PdaError`], [`ResolveError`],
 //! [`TxError`]) that name the seed, account, instruction or byte offset at fault.
@@ -24,22 +26,27 @@
 pub mod decode;
 pub mod encoding;
 mod error;
+pub mod filters;
 pub mod name;
 pub mod pda;
 pub mod resolve;
+pub mod simulation;
 pub mod transaction;
 
 pub use decode::{decode_transaction, decode_transaction_text, DecodedTransaction};
-pub use encoding::Encoding;
+pub use encoding::{Encoding, TextEncoding};
 pub use error::TxError;
+pub use filters::{compile_filters, AccountFilter, CompiledFilters, FilterError};
 pub use name::{name_instructions, NamedAccount, NamedInstruction};
 pub use pda::{
     derive, derive_account_pda, derive_for, derive_raw, find_pda, list_pdas, named_pda, DerivedPda,
     PdaEntry, PdaError, RawPda, RawSeed, SeedBytes, SeedInputs,
 };
 pub use resolve::{
-    resolve_accounts, AccountSource, ResolveError, ResolveRequest, Resolved, ResolvedMeta,
+    flatten_accounts, resolve_accounts, AccountSource, ResolveError, ResolveRequest, Resolved,
+    ResolvedMeta,
 };
+pub use simulation::{custom_error, decode_simulation_error, program_error};
 pub use transaction::{
     build_transaction, BuiltTransaction, MessageAccount, TxAccountMeta, TxInstruction, TxSpec,
     TxVersion,

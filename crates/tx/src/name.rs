@@ -2,40 +2,12 @@
 //! and which IDL account each position is.
 
 use orquestra_idl::{AccountItem, Program};
-use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
+
+pub use orquestra_api::transaction::{NamedAccount, NamedInstruction};
 
 use crate::decode::{CompiledInstructionView, DecodedTransaction};
 use crate::transaction::COMPUTE_BUDGET_PROGRAM_ID;
-
-/// An account of a named instruction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NamedAccount {
-    /// The IDL's name for this position (`group.account` for nested groups); `None` for
-    /// positions beyond the IDL's list (remaining accounts) or unknown programs.
-    pub name: Option<String>,
-    /// Base58; `None` for lookup-table accounts.
-    pub pubkey: Option<String>,
-    pub signer: bool,
-    pub writable: bool,
-}
-
-/// A decoded instruction with the names an IDL gives it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NamedInstruction {
-    /// Base58 (`None` when the program index is invalid).
-    pub program_id: Option<String>,
-    pub program_name: Option<String>,
-    pub instruction_name: Option<String>,
-    /// Canonical JSON of the arguments, when decoded.
-    pub args: Option<Value>,
-    pub accounts: Vec<NamedAccount>,
-    pub data_hex: String,
-    /// Why the data could not be decoded with the program's IDL.
-    pub error: Option<String>,
-}
 
 /// Names every instruction of `decoded` with the IDL `lookup` returns for its program id.
 /// Compute-budget instructions are named without an IDL.

@@ -12,6 +12,7 @@
 //! `5000 × signatures + ceil(price × limit / 1_000_000)` lamports, the limit defaulting to
 //! 200 000 CU per non-compute-budget instruction (capped at 1 400 000) when only a price is given.
 
+pub use orquestra_api::transaction::{MessageAccount, TxVersion};
 use serde::{Deserialize, Serialize};
 use solana_address::Address;
 use solana_hash::Hash;
@@ -32,27 +33,6 @@ pub const DEFAULT_INSTRUCTION_COMPUTE_UNITS: u32 = 200_000;
 pub const MAX_COMPUTE_UNIT_LIMIT: u32 = 1_400_000;
 /// Largest transaction the network accepts (IPv6 MTU minus headers).
 pub const MAX_TRANSACTION_SIZE: usize = 1_232;
-
-/// Message format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TxVersion {
-    /// The original message format.
-    #[default]
-    Legacy,
-    /// Versioned message v0 (address lookup tables; none are used when building).
-    V0,
-}
-
-impl TxVersion {
-    /// `legacy` or `v0`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TxVersion::Legacy => "legacy",
-            TxVersion::V0 => "v0",
-        }
-    }
-}
 
 /// An account of an instruction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,16 +67,6 @@ pub struct TxSpec {
     pub compute_unit_limit: Option<u32>,
     /// `SetComputeUnitPrice` in micro-lamports per compute unit, when wanted.
     pub compute_unit_price: Option<u64>,
-}
-
-/// A key of the compiled message with its role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MessageAccount {
-    /// Base58 address.
-    pub pubkey: String,
-    pub signer: bool,
-    pub writable: bool,
 }
 
 /// An unsigned transaction and what it needs.

@@ -283,6 +283,7 @@ fn more_than_256_keys_is_an_error_not_a_panic() {
 
 #[test]
 fn text_encodings_round_trip() {
+    use orquestra_tx::TextEncoding;
     let built = build_transaction(&spec(vec![meta("a", true, true)], TxVersion::V0)).unwrap();
     for encoding in [Encoding::Base58, Encoding::Base64] {
         let text = encoding.encode(&built.bytes);
@@ -296,7 +297,12 @@ fn text_encodings_round_trip() {
         Encoding::Base64.decode("!!"),
         Err(TxError::InvalidEncoding { .. })
     ));
-    assert_eq!("BASE64".parse::<Encoding>().unwrap(), Encoding::Base64);
+    // The wire default is base64, the same for every route.
+    assert_eq!(Encoding::default(), Encoding::Base64);
+    assert_eq!(
+        serde_json::from_str::<Encoding>("\"base58\"").unwrap(),
+        Encoding::Base58
+    );
 }
 
 #[test]

@@ -3,18 +3,21 @@
 //! (instruction data + metas, for callers who compose their own transactions).
 
 use orquestra_api::ErrorCode;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::Json;
+use orquestra_api::transaction::{
+    BlockhashSource, BuildRequest, BuildTransactionResponse, BuiltInstruction, FeeEstimate,
+    InstructionAccountsResponse, InstructionData, InstructionDataResponse, MessageHeader,
+    TransactionMessage,
+};
 use orquestra_idl::ItemKind;
 use orquestra_rpc::{Endpoint, SimulateOptions};
 use orquestra_tx::{
-    build_transaction, resolve_accounts, Encoding, ResolveError, ResolveRequest, Resolved, TxSpec,
-    TxVersion,
+    build_transaction, flatten_accounts, resolve_accounts, ResolveError, ResolveRequest, Resolved,
+    TextEncoding, TxSpec,
 };
-use serde::Deserialize;
-use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,40 +37,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// How many rounds of "fetch the on-chain data resolution asked for" a build may take.
 const MAX_FETCH_ROUNDS: usize = 3;
-
-#[derive(Deserialize, Default, utoipa::ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct BuildRequest {
-    /// Instruction arguments, canonical JSON keyed by argument name.
-    #[serde(default)]
-    #[schema(value_type = Option<Object>)]
-    pub args: Option<Value>,
-    /// Account addresses by name; the rest is resolved from the IDL, optional accounts included.
-    /// `null` leaves an optional account out explicitly (the program id in its place, or dropped
-    /// under Codama's `omitted` strategy).
-    #[serde(default)]
-    pub accounts: BTreeMap<String, Option<String>>,
-    pub fee_payer: Option<String>,
-    pub recent_blockhash: Option<String>,
-    pub cluster: Option<String>,
-    /// The original's name for `cluster`.
-    pub network: Option<String>,
-    pub rpc_url: Option<String>,
-    #[serde(default)]
-    pub simulate: bool,
-    pub encoding: Option<String>,
-    /// `"legacy"` (default) or `0`.
-    #[schema(value_type = Option<String>)]
-    pub version: Option<Value>,
-    pub compute_unit_limit: Option<u32>,
-    pub compute_unit_price: Option<u64>,
-}
-
-impl BuildRequest {
-    fn cluster(&self) -> Option<&str> {
-        self.cluster.as_deref().or(self.network.as_deref())
-    }
-}
 
 /// Lazily chosen RPC endpoint: only requests that need the chain pay for resolving it.
 struct Chain<'a> {
@@ -101,7 +70,7 @@ async fn prepare(
     request: &BuildRequest,
     chain: &mut Chain<'_>,
 ) -> Result<(String, Vec<u8>, Resolved), ApiError> {
-    let args = request.args.clone().unwrap_or_else(|| json!({}));
+    let args = serde_json::Value::Object(request.args.clone().unwrap_or_default());
     ensure_usable(&loaded.program, ItemKind::Instruction, name)?;
     let instruction = loaded.program.find_instruction(name).ok_or_else(|| {
         ApiError::new(
@@ -120,7 +89,7 @@ async fn prepare(
     let mut resolve = ResolveRequest {
         program_id: Some(loaded.project.program_id.clone()),
         fee_payer: request.fee_payer.clone(),
-        accounts: request.accounts.clone(),
+        accounts: flatten_accounts(&request.accounts)?,
         args,
         account_data: HashMap::new(),
     };
@@ -156,21 +125,10 @@ async fn prepare(
     ))
 }
 
-fn metas_view(resolved: &Resolved) -> Vec<Value> {
-    resolved
-        .metas
-        .iter()
-        .map(|m| json!({ "name": m.name, "pubkey": m.pubkey, "isSigner": m.is_signer, "isWritable": m.is_writable, "source": m.source, "bump": m.bump }))
-        .collect()
-}
-
-fn tx_version(value: Option<&Value>) -> Result<TxVersion, ApiError> {
-    match value {
-        None => Ok(TxVersion::Legacy),
-        Some(Value::String(s)) if s == "legacy" => Ok(TxVersion::Legacy),
-        Some(Value::String(s)) if s == "0" || s == "v0" => Ok(TxVersion::V0),
-        Some(Value::Number(n)) if n.as_u64() == Some(0) => Ok(TxVersion::V0),
-        Some(_) => Err(ApiError::invalid("/version", "expected \"legacy\" or 0")),
+fn instruction_data(data: &[u8]) -> InstructionData {
+    InstructionData {
+        hex: orquestra_tx::encoding::to_hex(data),
+        base64: orquestra_tx::encoding::to_base64(data),
     }
 }
 
@@ -185,7 +143,7 @@ fn tx_version(value: Option<&Value>) -> Result<TxVersion, ApiError> {
     request_body = BuildRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{transaction, encoding, wireFormat, message, instruction, signersRequired, fee, simulation?}`", body = Object),
+        (status = 200, description = "The unsigned transaction, its message, instruction, signers and fee (and simulation when asked)", body = BuildTransactionResponse),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
@@ -201,23 +159,14 @@ async fn build(
     principal: Principal,
     Path((id, name)): Path<(String, String)>,
     JsonBody(request): JsonBody<BuildRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<BuildTransactionResponse>, ApiError> {
     let fee_payer = request
         .fee_payer
         .clone()
         .ok_or_else(|| ApiError::invalid("/feePayer", "is required"))?;
     validate::pubkey("/feePayer", &fee_payer)?;
-    let encoding = match request.encoding.as_deref() {
-        None | Some("base64") => Encoding::Base64,
-        Some("base58") => Encoding::Base58,
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "/encoding",
-                "expected \"base64\" or \"base58\"",
-            ))
-        }
-    };
-    let version = tx_version(request.version.as_ref())?;
+    let encoding = request.encoding.unwrap_or_default();
+    let version = request.version.unwrap_or_default();
     let loaded = load(&state, &principal, &id, None).await?;
     let mut chain = Chain {
         state: &state,
@@ -227,13 +176,13 @@ async fn build(
     let (ix_name, data, resolved) = prepare(&loaded, &name, &request, &mut chain).await?;
 
     let (recent_blockhash, blockhash_source, last_valid) = match &request.recent_blockhash {
-        Some(hash) => (hash.clone(), "client", None),
+        Some(hash) => (hash.clone(), BlockhashSource::Client, None),
         None => {
             let endpoint = chain.get().await?.clone();
             let latest = state.rpc.get_latest_blockhash(&endpoint).await?;
             (
                 latest.blockhash,
-                "rpc",
+                BlockhashSource::Rpc,
                 Some(latest.last_valid_block_height),
             )
         }
@@ -248,48 +197,51 @@ async fn build(
     };
     let built = build_transaction(&spec)?;
     let transaction = encoding.encode(&built.bytes);
-    let mut body = json!({
-        "projectId": loaded.project.id,
-        "programId": resolved.program_id,
-        "programName": loaded.program.name,
-        "version": loaded.version,
-        "transaction": transaction,
-        "serializedTransaction": transaction,
-        "encoding": encoding.as_str(),
-        "wireFormat": built.version.as_str(),
-        "message": {
-            "header": built.header,
-            "accounts": built.message_accounts,
-            "recentBlockhash": recent_blockhash,
-            "lastValidBlockHeight": last_valid,
+    let mut body = BuildTransactionResponse {
+        project_id: loaded.project.id.clone(),
+        program_id: resolved.program_id.clone(),
+        program_name: loaded.program.name.clone(),
+        version: loaded.version,
+        serialized_transaction: transaction.clone(),
+        transaction,
+        encoding,
+        wire_format: built.version,
+        message: TransactionMessage {
+            header: MessageHeader::from_array(built.header),
+            account_keys: built.message_accounts.clone(),
+            recent_blockhash: recent_blockhash.clone(),
+            last_valid_block_height: last_valid,
         },
-        "recentBlockhash": recent_blockhash,
-        "blockhashSource": blockhash_source,
-        "instruction": {
-            "name": ix_name,
-            "programId": resolved.program_id,
-            "data": { "hex": orquestra_tx::encoding::to_hex(&data), "base64": orquestra_tx::encoding::to_base64(&data) },
-            "accounts": metas_view(&resolved),
+        recent_blockhash,
+        blockhash_source,
+        instruction: BuiltInstruction {
+            name: ix_name,
+            program_id: resolved.program_id.clone(),
+            data: instruction_data(&data),
+            accounts: resolved.metas.clone(),
         },
-        "signersRequired": built.signers_required,
-        "fee": {
-            "lamports": built.fee_lamports,
-            "signatures": built.header[0],
-            "computeUnitLimit": built.compute_unit_limit,
-            "computeUnitPrice": request.compute_unit_price,
+        signers_required: built.signers_required.clone(),
+        fee: FeeEstimate {
+            lamports: built.fee_lamports,
+            signatures: built.header[0],
+            compute_unit_limit: built.compute_unit_limit,
+            compute_unit_price: request.compute_unit_price,
         },
-        "estimatedFee": built.fee_lamports,
-        "warnings": built.warnings,
-    });
+        estimated_fee: built.fee_lamports,
+        warnings: built.warnings.clone(),
+        network: None,
+        rpc_url_host: None,
+        simulation: None,
+    };
     if let Some(endpoint) = &chain.endpoint {
-        body["network"] = endpoint.network().into();
-        body["rpcUrlHost"] = endpoint.host().into();
+        body.network = Some(endpoint.network().into());
+        body.rpc_url_host = Some(endpoint.host().into());
     }
     if request.simulate {
         let endpoint = chain.get().await?.clone();
         let options = SimulateOptions {
             sig_verify: false,
-            replace_recent_blockhash: blockhash_source == "client",
+            replace_recent_blockhash: blockhash_source == BlockhashSource::Client,
             ..SimulateOptions::default()
         };
         let result = state
@@ -300,11 +252,11 @@ async fn build(
         let program = loaded.program.clone();
         let program_index = usize::from(request.compute_unit_limit.is_some())
             + usize::from(request.compute_unit_price.is_some());
-        body["simulation"] = simulation_view(&result, |index| {
+        body.simulation = Some(simulation_view(&result, |index| {
             (index == program_index).then(|| program.clone())
-        });
-        body["network"] = endpoint.network().into();
-        body["rpcUrlHost"] = endpoint.host().into();
+        }));
+        body.network = Some(endpoint.network().into());
+        body.rpc_url_host = Some(endpoint.host().into());
     }
     Ok(Json(body))
 }
@@ -319,7 +271,7 @@ async fn build(
     request_body = BuildRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{instruction, programId, accounts: [{name, pubkey, isSigner, isWritable, source}]}`", body = Object),
+        (status = 200, description = "The instruction's accounts, resolved", body = InstructionAccountsResponse),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
@@ -335,12 +287,15 @@ async fn accounts(
     principal: Principal,
     Path((id, name)): Path<(String, String)>,
     JsonBody(request): JsonBody<BuildRequest>,
-) -> Result<Json<Value>, ApiError> {
-    let mut body = encode_and_resolve(&state, &principal, &id, &name, &request).await?;
-    if let Some(object) = body.as_object_mut() {
-        object.remove("data");
-    }
-    Ok(Json(body))
+) -> Result<Json<InstructionAccountsResponse>, ApiError> {
+    let body = encode_and_resolve(&state, &principal, &id, &name, &request).await?;
+    Ok(Json(InstructionAccountsResponse {
+        project_id: body.project_id,
+        program_id: body.program_id,
+        version: body.version,
+        instruction: body.instruction,
+        accounts: body.accounts,
+    }))
 }
 
 /// What `accounts` and `data` share: the encoded data and the resolved metas, without a transaction.
@@ -350,7 +305,7 @@ async fn encode_and_resolve(
     id: &str,
     name: &str,
     request: &BuildRequest,
-) -> Result<Value, ApiError> {
+) -> Result<InstructionDataResponse, ApiError> {
     if let Some(fee_payer) = &request.fee_payer {
         validate::pubkey("/feePayer", fee_payer)?;
     }
@@ -361,15 +316,14 @@ async fn encode_and_resolve(
         endpoint: None,
     };
     let (ix_name, data, resolved) = prepare(&loaded, name, request, &mut chain).await?;
-    let body = json!({
-        "projectId": loaded.project.id,
-        "programId": resolved.program_id,
-        "version": loaded.version,
-        "instruction": ix_name,
-        "data": { "hex": orquestra_tx::encoding::to_hex(&data), "base64": orquestra_tx::encoding::to_base64(&data) },
-        "accounts": metas_view(&resolved),
-    });
-    Ok(body)
+    Ok(InstructionDataResponse {
+        project_id: loaded.project.id.clone(),
+        program_id: resolved.program_id,
+        version: loaded.version,
+        instruction: ix_name,
+        data: instruction_data(&data),
+        accounts: resolved.metas,
+    })
 }
 
 /// The encoded instruction data and resolved metas, for callers who compose their own transactions.
@@ -382,7 +336,7 @@ async fn encode_and_resolve(
     request_body = BuildRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{instruction, programId, data: {hex, base64}, accounts}`", body = Object),
+        (status = 200, description = "The encoded instruction data and its accounts", body = InstructionDataResponse),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
@@ -398,7 +352,7 @@ async fn data(
     principal: Principal,
     Path((id, name)): Path<(String, String)>,
     JsonBody(request): JsonBody<BuildRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<InstructionDataResponse>, ApiError> {
     let body = encode_and_resolve(&state, &principal, &id, &name, &request).await?;
     Ok(Json(body))
 }

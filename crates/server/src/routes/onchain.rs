@@ -6,11 +6,17 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use orquestra_api::account::{
+    DataEncoding, DecodeAccountRequest, DecodeAccountResponse, DecodedAccount, FetchedAccount,
+    ParseError, ProgramAccountsRequest, ProgramAccountsResponse,
+};
+use orquestra_api::transaction::Cluster;
 use orquestra_api::ErrorCode;
-use orquestra_idl::{CodecError, CodecErrorCode, Discriminator, ItemKind, Program};
+use orquestra_idl::{CodecError, CodecErrorCode, ItemKind, Program};
 use orquestra_rpc::{Account, Filter, ProgramAccountsQuery};
+use orquestra_tx::{compile_filters, AccountFilter, TextEncoding};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -44,14 +50,20 @@ enum DecodeFailure {
     Codec { account: String, error: CodecError },
 }
 
+/// Account data decoded with the IDL: the part every route shows the same way.
+struct DecodedData {
+    account_type: String,
+    data: Value,
+    trailing_bytes: usize,
+}
+
 /// Account data decoded with the IDL (as `account_type` when given, else the type its
-/// discriminator identifies): the part every route shows the same way,
-/// `{accountType, data, trailingBytes}`.
+/// discriminator identifies).
 fn decode_data(
     program: &Program,
     data: &[u8],
     account_type: Option<&str>,
-) -> Result<Map<String, Value>, DecodeFailure> {
+) -> Result<DecodedData, DecodeFailure> {
     let def = match account_type {
         Some(name) => program
             .find_account(name)
@@ -67,11 +79,11 @@ fn decode_data(
                 account: def.name.clone(),
                 error,
             })?;
-    let mut out = Map::new();
-    out.insert("accountType".into(), def.name.clone().into());
-    out.insert("data".into(), decoded.value);
-    out.insert("trailingBytes".into(), decoded.trailing_bytes.into());
-    Ok(out)
+    Ok(DecodedData {
+        account_type: def.name.clone(),
+        data: decoded.value,
+        trailing_bytes: decoded.trailing_bytes,
+    })
 }
 
 /// An on-chain account decoded with the program's IDL: by `account_type` when given, else by
@@ -82,33 +94,43 @@ fn decode_account(
     account: &Account,
     account_type: Option<&str>,
     include_raw: bool,
-) -> Value {
-    let mut out = json!({
-        "address": address,
-        "owner": account.owner,
-        "lamports": account.lamports,
-        "executable": account.executable,
-        "rentEpoch": account.rent_epoch,
-        "space": account.space,
-        "accountType": Value::Null,
-        "data": Value::Null,
-    });
+) -> DecodedAccount {
+    let mut out = DecodedAccount {
+        address: address.to_string(),
+        owner: account.owner.clone(),
+        lamports: account.lamports,
+        executable: account.executable,
+        rent_epoch: account.rent_epoch,
+        space: account.space,
+        account_type: None,
+        data: Value::Null,
+        trailing_bytes: None,
+        parse_error: None,
+        raw: None,
+    };
     let mut raw = include_raw;
     match decode_data(program, &account.data, account_type) {
         Ok(decoded) => {
-            if let Value::Object(out) = &mut out {
-                out.extend(decoded);
-            }
+            out.account_type = Some(decoded.account_type);
+            out.data = decoded.data;
+            out.trailing_bytes = Some(decoded.trailing_bytes);
         }
         Err(DecodeFailure::Codec { account, error: e }) => {
-            out["accountType"] = account.into();
-            out["parseError"] = json!({ "code": e.code, "path": e.path, "message": e.message });
+            out.account_type = Some(account);
+            out.parse_error = Some(ParseError {
+                code: serde_json::to_value(e.code)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                path: e.path,
+                message: e.message,
+            });
             raw = true;
         }
         Err(DecodeFailure::UnknownType { .. } | DecodeFailure::NoMatch) => raw = true,
     }
     if raw {
-        out["raw"] = orquestra_tx::encoding::to_base64(&account.data).into();
+        out.raw = Some(orquestra_tx::encoding::to_base64(&account.data));
     }
     out
 }
@@ -117,8 +139,10 @@ fn decode_account(
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 struct FetchQuery {
-    cluster: Option<String>,
-    network: Option<String>,
+    /// The cluster to read (default `mainnet-beta`).
+    cluster: Option<Cluster>,
+    /// The older name of `cluster`.
+    network: Option<Cluster>,
     rpc_url: Option<String>,
     account_type: Option<String>,
     include_raw: Option<bool>,
@@ -133,7 +157,7 @@ struct FetchQuery {
     params(("project_id" = String, Path, description = "Project id"), ("address" = String, Path, description = "Account address (base58)"), FetchQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{address, owner, lamports, accountType, data, raw?, parseError?}`", body = Object),
+        (status = 200, description = "The account, decoded with the IDL when its type is known", body = FetchedAccount),
         (status = 400, description = "Bad address, query or cluster", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
@@ -147,7 +171,7 @@ async fn fetch(
     principal: Principal,
     Path((id, address)): Path<(String, String)>,
     QueryParams(q): QueryParams<FetchQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<FetchedAccount>, ApiError> {
     validate::pubkey("/address", &address).map_err(|e| ApiError {
         status: StatusCode::BAD_REQUEST,
         ..e
@@ -156,12 +180,7 @@ async fn fetch(
     if let Some(name) = q.account_type.as_deref() {
         ensure_usable(&loaded.program, ItemKind::Account, name)?;
     }
-    let endpoint = endpoint(
-        &state,
-        q.cluster.as_deref().or(q.network.as_deref()),
-        q.rpc_url.as_deref(),
-    )
-    .await?;
+    let endpoint = endpoint(&state, q.cluster.or(q.network), q.rpc_url.as_deref()).await?;
     let account = state
         .rpc
         .get_account_info(&endpoint, &address)
@@ -175,159 +194,18 @@ async fn fetch(
     if let Some(def) = loaded.program.identify_account(&account.data) {
         ensure_usable(&loaded.program, ItemKind::Account, &def.name)?;
     }
-    let mut body = decode_account(
+    let decoded = decode_account(
         &loaded.program,
         &address,
         &account,
         q.account_type.as_deref(),
         q.include_raw.unwrap_or(false),
     );
-    body["ownedByProgram"] = (account.owner == loaded.project.program_id).into();
-    body["network"] = endpoint.network().into();
-    Ok(Json(body))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct FieldFilter {
-    /// Field path in the decoded account (`owner`, `/config/authority`, `config.authority`).
-    field: String,
-    /// The value, canonical JSON of the field's type.
-    #[schema(value_type = Object)]
-    value: Value,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct MemcmpFilter {
-    offset: u64,
-    /// Base58 bytes.
-    bytes: String,
-}
-
-#[derive(Deserialize, Default, utoipa::ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct QueryBody {
-    account_type: Option<String>,
-    cluster: Option<String>,
-    network: Option<String>,
-    rpc_url: Option<String>,
-    data_size: Option<u64>,
-    #[serde(default)]
-    memcmp: Vec<MemcmpFilter>,
-    #[serde(default)]
-    field_filters: Vec<FieldFilter>,
-    limit: Option<usize>,
-    #[serde(default)]
-    include_raw: bool,
-}
-
-/// The account type's identity as RPC filters: byte discriminators as memcmp, size as dataSize.
-fn type_filters(
-    program: &Program,
-    name: &str,
-    applied: &mut Vec<Value>,
-) -> Result<Vec<Filter>, ApiError> {
-    let def = program.find_account(name).ok_or_else(|| {
-        ApiError::invalid(
-            "/accountType",
-            format!("no account type {name:?} in this IDL"),
-        )
-    })?;
-    let mut filters = Vec::new();
-    if !def.prefix.is_empty() {
-        filters.push(Filter::memcmp(0, &def.prefix));
-        applied.push(json!({ "type": "memcmp", "offset": 0, "hex": orquestra_tx::encoding::to_hex(&def.prefix), "source": format!("accountType:{}", def.name) }));
-    }
-    for discriminator in &def.discriminators {
-        match discriminator {
-            Discriminator::Bytes { offset, bytes } if !(*offset == 0 && *bytes == def.prefix) => {
-                filters.push(Filter::memcmp(*offset as u64, bytes));
-                applied.push(json!({ "type": "memcmp", "offset": offset, "hex": orquestra_tx::encoding::to_hex(bytes), "source": format!("accountType:{}", def.name) }));
-            }
-            Discriminator::Size { size } => {
-                filters.push(Filter::DataSize(*size as u64));
-                applied.push(json!({ "type": "dataSize", "dataSize": size, "source": format!("accountType:{}", def.name) }));
-            }
-            _ => {}
-        }
-    }
-    if filters.is_empty() {
-        return Err(ApiError::invalid(
-            "/accountType",
-            format!("account type {name:?} has no discriminator to filter on"),
-        ));
-    }
-    Ok(filters)
-}
-
-/// A field filter as a memcmp at the field's fixed offset, with the value encoded by its type.
-fn field_filter(
-    program: &Program,
-    account: &str,
-    index: usize,
-    filter: &FieldFilter,
-    applied: &mut Vec<Value>,
-) -> Result<Filter, ApiError> {
-    let pointer = format!("/fieldFilters/{index}");
-    let layout = program
-        .account_layout(account)
-        .map_err(|e| ApiError::invalid("/accountType", e.message))?;
-    let wanted = format!(
-        "/{}",
-        filter.field.trim_start_matches('/').replace('.', "/")
-    );
-    let field = layout
-        .fields
-        .iter()
-        .find(|f| f.path == wanted)
-        .ok_or_else(|| {
-            ApiError::invalid(
-                format!("{pointer}/field"),
-                format!("{account} has no field {}", filter.field),
-            )
-        })?;
-    let offset = field.offset.ok_or_else(|| {
-        ApiError::invalid(
-            format!("{pointer}/field"),
-            format!(
-                "{} follows a variable-size field: its offset is not fixed",
-                filter.field
-            ),
-        )
-    })?;
-    // Encode the value with the field's own type, found by walking the decoded shape.
-    let ty = field_type(program, account, &wanted)
-        .ok_or_else(|| ApiError::invalid(format!("{pointer}/field"), "cannot type this field"))?;
-    let bytes = program
-        .encode_value(&ty, &filter.value)
-        .map_err(|e| ApiError::invalid(format!("{pointer}/value{}", e.path), e.message))?;
-    if bytes.is_empty() || bytes.len() > orquestra_rpc::MAX_MEMCMP_BYTES {
-        return Err(ApiError::invalid(
-            format!("{pointer}/value"),
-            "the encoded value must be 1..=128 bytes",
-        ));
-    }
-    applied.push(json!({ "type": "memcmp", "offset": offset, "hex": orquestra_tx::encoding::to_hex(&bytes), "source": format!("field:{}", filter.field) }));
-    Ok(Filter::memcmp(offset as u64, &bytes))
-}
-
-/// The type of the field at `pointer` (`/a/b`) inside account `account`.
-fn field_type(program: &Program, account: &str, pointer: &str) -> Option<orquestra_idl::Type> {
-    let mut ty = program.find_account(account)?.ty.clone();
-    for segment in pointer.trim_start_matches('/').split('/') {
-        let resolved = match &ty {
-            orquestra_idl::Type::Defined { name, .. } => {
-                program.find_type(name).map(|t| t.ty.clone())?
-            }
-            other => other.clone(),
-        };
-        let orquestra_idl::Type::Struct { fields } = resolved.unwrapped().clone() else {
-            return None;
-        };
-        ty = fields.into_iter().find(|f| f.name == segment)?.ty;
-    }
-    Some(ty)
+    Ok(Json(FetchedAccount {
+        account: decoded,
+        owned_by_program: account.owner == loaded.project.program_id,
+        network: endpoint.network().into(),
+    }))
 }
 
 /// `getProgramAccounts` with typed filters (account type, field values at their layout offsets),
@@ -338,10 +216,10 @@ fn field_type(program: &Program, account: &str, pointer: &str) -> Option<orquest
     tag = "accounts",
     operation_id = "queryProgramAccounts",
     params(("project_id" = String, Path, description = "Project id")),
-    request_body = QueryBody,
+    request_body = ProgramAccountsRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{filtersApplied, matched, count, accounts: [...]}`", body = Object),
+        (status = 200, description = "The matching accounts, decoded, with the filters sent", body = ProgramAccountsResponse),
         (status = 400, description = "Malformed JSON or unknown cluster", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
@@ -355,8 +233,8 @@ async fn query(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody<QueryBody>,
-) -> Result<Json<Value>, ApiError> {
+    JsonBody(body): JsonBody<ProgramAccountsRequest>,
+) -> Result<Json<ProgramAccountsResponse>, ApiError> {
     let limit = body.limit.unwrap_or(25);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ApiError::invalid(
@@ -364,60 +242,23 @@ async fn query(
             format!("must be 1..={MAX_LIMIT}"),
         ));
     }
-    if body.memcmp.len() + body.field_filters.len() > 8 {
-        return Err(ApiError::invalid(
-            "/memcmp",
-            "at most 8 memcmp and field filters together",
-        ));
-    }
     let loaded = load(&state, &principal, &id, None).await?;
     let program = &loaded.program;
-    let mut applied = Vec::new();
-    let mut filters = Vec::new();
     if let Some(name) = &body.account_type {
         ensure_usable(program, ItemKind::Account, name)?;
-        filters.extend(type_filters(program, name, &mut applied)?);
     }
-    if let Some(size) = body.data_size {
-        filters.push(Filter::DataSize(size));
-        applied.push(json!({ "type": "dataSize", "dataSize": size, "source": "dataSize" }));
-    }
-    for (index, m) in body.memcmp.iter().enumerate() {
-        let bytes = bs58::decode(&m.bytes)
-            .into_vec()
-            .map_err(|_| ApiError::invalid(format!("/memcmp/{index}/bytes"), "expected base58"))?;
-        if bytes.is_empty() || bytes.len() > orquestra_rpc::MAX_MEMCMP_BYTES {
-            return Err(ApiError::invalid(
-                format!("/memcmp/{index}/bytes"),
-                "must be 1..=128 bytes",
-            ));
-        }
-        filters.push(Filter::memcmp(m.offset, &bytes));
-        applied.push(json!({ "type": "memcmp", "offset": m.offset, "hex": orquestra_tx::encoding::to_hex(&bytes), "source": "memcmp" }));
-    }
-    if !body.field_filters.is_empty() {
-        let account = body.account_type.as_deref().ok_or_else(|| {
-            ApiError::invalid(
-                "/accountType",
-                "fieldFilters need accountType to know the field offsets",
-            )
-        })?;
-        for (index, filter) in body.field_filters.iter().enumerate() {
-            filters.push(field_filter(program, account, index, filter, &mut applied)?);
-        }
-    }
-    if filters.is_empty() {
-        return Err(ApiError::invalid(
-            "/accountType",
-            "give accountType, dataSize, memcmp or fieldFilters: unfiltered queries are refused",
-        ));
-    }
-    let endpoint = endpoint(
-        &state,
-        body.cluster.as_deref().or(body.network.as_deref()),
-        body.rpc_url.as_deref(),
-    )
-    .await?;
+    let compiled = compile_filters(program, &body).map_err(|e| {
+        ApiError::new(e.code(), e.message.clone()).with_detail(e.pointer, e.message)
+    })?;
+    let filters = compiled
+        .filters
+        .iter()
+        .map(|filter| match filter {
+            AccountFilter::DataSize(size) => Filter::DataSize(*size),
+            AccountFilter::Memcmp { offset, bytes } => Filter::memcmp(*offset, bytes),
+        })
+        .collect();
+    let endpoint = endpoint(&state, body.cluster(), body.rpc_url.as_deref()).await?;
     let query = ProgramAccountsQuery {
         filters,
         with_context: true,
@@ -430,7 +271,7 @@ async fn query(
         .await?;
     found.accounts.sort_by(|a, b| a.0.cmp(&b.0));
     let total = found.accounts.len();
-    let accounts: Vec<Value> = found
+    let accounts: Vec<DecodedAccount> = found
         .accounts
         .iter()
         .take(limit)
@@ -444,39 +285,17 @@ async fn query(
             )
         })
         .collect();
-    Ok(Json(json!({
-        "projectId": loaded.project.id,
-        "programId": loaded.project.program_id,
-        "version": loaded.version,
-        "network": endpoint.network(),
-        "slot": found.slot,
-        "filtersApplied": applied,
-        "matched": total,
-        "count": accounts.len(),
-        "accounts": accounts,
-    })))
-}
-
-/// How `data` is written in a decode request.
-#[derive(Deserialize, Default, Clone, Copy, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-enum DataEncoding {
-    #[default]
-    Base64,
-    Base58,
-    Hex,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct DecodeBody {
-    /// The account's data (all of it, discriminator included), in `encoding`.
-    data: String,
-    /// Decode as this account type (either casing); by default the type is identified by its
-    /// discriminator.
-    account_type: Option<String>,
-    /// `base64` (default), `base58` or `hex` (optional `0x`).
-    encoding: Option<DataEncoding>,
+    Ok(Json(ProgramAccountsResponse {
+        project_id: loaded.project.id.clone(),
+        program_id: loaded.project.program_id.clone(),
+        version: loaded.version,
+        network: endpoint.network().into(),
+        slot: found.slot,
+        filters_applied: compiled.applied,
+        matched: total,
+        count: accounts.len(),
+        accounts,
+    }))
 }
 
 /// The bytes of `text` in `encoding`, or a 422 pointing at `/data`.
@@ -555,10 +374,10 @@ fn decode_failure(program: &Program, failure: DecodeFailure) -> ApiError {
     tag = "accounts",
     operation_id = "decodeAccount",
     params(("project_id" = String, Path, description = "Project id")),
-    request_body = DecodeBody,
+    request_body = DecodeAccountRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{projectId, programId, version, accountType, data, trailingBytes, space}`", body = Object),
+        (status = 200, description = "The data decoded with the IDL", body = DecodeAccountResponse),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "Project not found, or it has no IDL yet", body = ErrorBody),
@@ -571,18 +390,20 @@ async fn decode(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody<DecodeBody>,
-) -> Result<Json<Value>, ApiError> {
+    JsonBody(body): JsonBody<DecodeAccountRequest>,
+) -> Result<Json<DecodeAccountResponse>, ApiError> {
     let data = data_bytes(&body.data, body.encoding.unwrap_or_default())?;
     let loaded = load(&state, &principal, &id, None).await?;
     let program = &loaded.program;
     let decoded = decode_data(program, &data, body.account_type.as_deref())
         .map_err(|failure| decode_failure(program, failure))?;
-    let mut out = Map::new();
-    out.insert("projectId".into(), loaded.project.id.clone().into());
-    out.insert("programId".into(), loaded.project.program_id.clone().into());
-    out.insert("version".into(), loaded.version.into());
-    out.extend(decoded);
-    out.insert("space".into(), data.len().into());
-    Ok(Json(Value::Object(out)))
+    Ok(Json(DecodeAccountResponse {
+        project_id: loaded.project.id.clone(),
+        program_id: loaded.project.program_id.clone(),
+        version: loaded.version,
+        account_type: decoded.account_type,
+        data: decoded.data,
+        trailing_bytes: decoded.trailing_bytes,
+        space: data.len(),
+    }))
 }

@@ -5,9 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
+use orquestra_api::pda::{DerivePdaRequest, DerivePdaResponse, PdaList};
 use orquestra_tx::pda::{derive, derive_account_pda, list_pdas, named_pda, SeedInputs};
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -33,8 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     params(("project_id" = String, Path, description = "Project id")),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{\"projectId\", \"programName\", \"programId\", \"version\", \"pdaAccounts\"}`, with an `ETag`",
-            body = Object),
+        (status = 200, description = "Every PDA of the program, with an `ETag`", body = PdaList),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
@@ -47,36 +45,18 @@ async fn list(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let loaded = load(&state, &principal, &id, None).await?;
-    let entries = list_pdas(&loaded.program);
-    let body = json!({
-        "projectId": loaded.project.id,
-        "programName": loaded.program.name,
-        "programId": loaded.project.program_id,
-        "version": loaded.version,
-        "pdaAccounts": entries,
-    });
+    let body = PdaList {
+        project_id: loaded.project.id.clone(),
+        program_name: loaded.program.name.clone(),
+        program_id: loaded.project.program_id.clone(),
+        version: loaded.version,
+        pda_accounts: list_pdas(&loaded.program)
+            .iter()
+            .map(|entry| entry.to_wire())
+            .collect(),
+    };
+    let body = serde_json::to_value(&body).map_err(|e| ApiError::internal(&e))?;
     Ok(json_with_etag(&headers, &body))
-}
-
-/// Which PDA to derive, and the values its seeds need.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct DeriveRequest {
-    /// The instruction whose account is the PDA; omit for a named PDA (Codama `pdas`).
-    instruction: Option<String>,
-    /// The account (or named PDA) to derive.
-    account: String,
-    /// Free values by name (and fallback for args/accounts).
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    seed_values: Map<String, Value>,
-    /// Instruction arguments (canonical JSON) for `arg` seeds.
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    args: Map<String, Value>,
-    /// Account addresses for `account` seeds.
-    #[serde(default)]
-    accounts: std::collections::BTreeMap<String, String>,
 }
 
 /// Derives one PDA (an instruction's account, or a named PDA) from the given seed values.
@@ -87,10 +67,9 @@ struct DeriveRequest {
     operation_id = "derivePda",
     params(("project_id" = String, Path, description = "Project id")),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
-    request_body = DeriveRequest,
+    request_body = DerivePdaRequest,
     responses(
-        (status = 200, description = "The derived address (`pda`, `address`), its bump and seeds, with `projectId` and `version`",
-            body = Object),
+        (status = 200, description = "The derived address (`pda`, `address`), its bump and seeds", body = DerivePdaResponse),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "Absent or private project, no IDL yet, or no such instruction, account or PDA",
@@ -104,8 +83,8 @@ async fn derive_one(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody<DeriveRequest>,
-) -> Result<Json<Value>, ApiError> {
+    JsonBody(body): JsonBody<DerivePdaRequest>,
+) -> Result<Json<DerivePdaResponse>, ApiError> {
     if body.account.trim().is_empty() {
         return Err(ApiError::invalid("/account", "must not be empty"));
     }
@@ -128,9 +107,10 @@ async fn derive_one(
             derive(&loaded.program, found.pda, &inputs)
         }),
     }?;
-    let mut value = serde_json::to_value(&derived).map_err(|e| ApiError::internal(&e))?;
-    value["pda"] = value["address"].clone();
-    value["projectId"] = loaded.project.id.clone().into();
-    value["version"] = loaded.version.into();
-    Ok(Json(value))
+    Ok(Json(DerivePdaResponse {
+        pda: derived.address.clone(),
+        derived,
+        project_id: loaded.project.id.clone(),
+        version: loaded.version,
+    }))
 }

@@ -6,17 +6,21 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::Json;
+use orquestra_api::transaction::{
+    DecodedInstruction, DecodedTransactionResponse, MessageHeader, TransactionRequest,
+    TransactionSimulation,
+};
 use orquestra_idl::Program;
 use orquestra_rpc::SimulateOptions;
-use orquestra_tx::{decode_transaction_text, name_instructions, DecodedTransaction, Encoding};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use orquestra_tx::{
+    custom_error, decode_transaction_text, name_instructions, DecodedTransaction, TextEncoding,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::access::{project_for_program, ProgramProject};
 use crate::auth::Principal;
-use crate::chain::{custom_error, endpoint, simulation_view};
+use crate::chain::{endpoint, program_source, simulation_view};
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::programs::program_at;
@@ -29,29 +33,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(simulate_legacy_path))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct TransactionBody {
-    /// The serialized transaction (`serializedTransaction` in the original).
-    #[serde(alias = "serializedTransaction")]
-    transaction: String,
-    encoding: Option<String>,
-    cluster: Option<String>,
-    network: Option<String>,
-    rpc_url: Option<String>,
-}
-
-fn parse(body: &TransactionBody) -> Result<DecodedTransaction, ApiError> {
-    let encoding = match body.encoding.as_deref() {
-        None | Some("base64") => Encoding::Base64,
-        Some("base58") => Encoding::Base58,
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "/encoding",
-                "expected \"base64\" or \"base58\"",
-            ))
-        }
-    };
+fn parse(body: &TransactionRequest) -> Result<DecodedTransaction, ApiError> {
+    let encoding = body.encoding.unwrap_or_default();
     decode_transaction_text(body.transaction.trim(), encoding).map_err(|e| {
         ApiError::new(e.code(), format!("not a valid transaction: {e}"))
             .with_detail("/transaction", e.to_string())
@@ -97,10 +80,10 @@ async fn known_programs(
     path = "/api/transactions/decode",
     tag = "transactions",
     operation_id = "decodeTransaction",
-    request_body = TransactionBody,
+    request_body = TransactionRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{version, header, accounts, recentBlockhash, instructions: [{programId, programName?, instructionName?, args?, accounts}]}`", body = Object),
+        (status = 200, description = "The transaction decoded; instructions of known programs named with their IDL", body = DecodedTransactionResponse),
         (status = 400, description = "Malformed JSON or unknown cluster", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
@@ -110,30 +93,36 @@ async fn known_programs(
 async fn decode(
     State(state): State<AppState>,
     principal: Principal,
-    JsonBody(body): JsonBody<TransactionBody>,
-) -> Result<Json<Value>, ApiError> {
+    JsonBody(body): JsonBody<TransactionRequest>,
+) -> Result<Json<DecodedTransactionResponse>, ApiError> {
     let decoded = parse(&body)?;
     let programs = known_programs(&state, &principal, &decoded).await?;
     let named = name_instructions(&decoded, |id| programs.get(id).map(|(p, _)| p.as_ref()));
     // Every instruction decoded with an IDL names the project it came from and its trust.
-    let mut named = serde_json::to_value(named).map_err(|e| ApiError::internal(&e))?;
-    for ix in named.as_array_mut().into_iter().flatten() {
-        let source = ix["programId"]
-            .as_str()
-            .and_then(|id| programs.get(id))
-            .map(|(_, chosen)| chosen.summary());
-        ix["project"] = source.unwrap_or(Value::Null);
-    }
-    Ok(Json(json!({
-        "version": decoded.version,
-        "signatures": decoded.signatures,
-        "header": decoded.header,
-        "accounts": decoded.account_keys,
-        "recentBlockhash": decoded.recent_blockhash,
-        "addressTableLookups": decoded.address_table_lookups,
-        "instructions": named,
-        "warnings": decoded.warnings,
-    })))
+    let instructions = named
+        .into_iter()
+        .map(|instruction| {
+            let project = instruction
+                .program_id
+                .as_deref()
+                .and_then(|id| programs.get(id))
+                .map(|(_, chosen)| program_source(chosen));
+            DecodedInstruction {
+                instruction,
+                project,
+            }
+        })
+        .collect();
+    Ok(Json(DecodedTransactionResponse {
+        version: decoded.version,
+        signatures: decoded.signatures,
+        header: MessageHeader::from_array(decoded.header),
+        accounts: decoded.account_keys,
+        recent_blockhash: decoded.recent_blockhash,
+        address_table_lookups: decoded.address_table_lookups,
+        instructions,
+        warnings: decoded.warnings,
+    }))
 }
 
 /// Simulates a raw transaction (signature verification off, blockhash replaced) and decodes a
@@ -143,10 +132,10 @@ async fn decode(
     path = "/api/transactions/simulate",
     tag = "transactions",
     operation_id = "simulateTransaction",
-    request_body = TransactionBody,
+    request_body = TransactionRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{success, err, decodedError, logs, unitsConsumed}`", body = Object),
+        (status = 200, description = "The simulation; a custom program error decoded with the failing program's IDL", body = TransactionSimulation),
         (status = 400, description = "Malformed JSON or unknown cluster", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
@@ -159,20 +148,15 @@ async fn decode(
 async fn simulate(
     State(state): State<AppState>,
     principal: Principal,
-    JsonBody(body): JsonBody<TransactionBody>,
-) -> Result<Json<Value>, ApiError> {
+    JsonBody(body): JsonBody<TransactionRequest>,
+) -> Result<Json<TransactionSimulation>, ApiError> {
     let decoded = parse(&body)?;
-    let endpoint = endpoint(
-        &state,
-        body.cluster.as_deref().or(body.network.as_deref()),
-        body.rpc_url.as_deref(),
-    )
-    .await?;
-    let bytes = match body.encoding.as_deref() {
-        Some("base58") => Encoding::Base58.decode(body.transaction.trim()),
-        _ => Encoding::Base64.decode(body.transaction.trim()),
-    }
-    .map_err(|e| ApiError::invalid("/transaction", e.to_string()))?;
+    let endpoint = endpoint(&state, body.cluster(), body.rpc_url.as_deref()).await?;
+    let bytes = body
+        .encoding
+        .unwrap_or_default()
+        .decode(body.transaction.trim())
+        .map_err(|e| ApiError::invalid("/transaction", e.to_string()))?;
     let options = SimulateOptions {
         sig_verify: false,
         replace_recent_blockhash: true,
@@ -187,7 +171,7 @@ async fn simulate(
         )
         .await?;
     let programs = known_programs(&state, &principal, &decoded).await?;
-    let mut view = simulation_view(&result, |index| {
+    let simulation = simulation_view(&result, |index| {
         let program_id = decoded.instructions.get(index)?.program_id.as_ref()?;
         programs.get(program_id).map(|(program, _)| program.clone())
     });
@@ -197,12 +181,12 @@ async fn simulate(
         .and_then(custom_error)
         .and_then(|(index, _)| decoded.instructions.get(index)?.program_id.as_ref())
         .and_then(|id| programs.get(id));
-    if let Some((_, chosen)) = failing {
-        view["project"] = chosen.summary();
-    }
-    view["network"] = endpoint.network().into();
-    view["rpcUrlHost"] = endpoint.host().into();
-    Ok(Json(view))
+    Ok(Json(TransactionSimulation {
+        simulation,
+        project: failing.map(|(_, chosen)| program_source(chosen)),
+        network: endpoint.network().into(),
+        rpc_url_host: endpoint.host().into(),
+    }))
 }
 
 /// The original's path for [`simulate`].
@@ -211,10 +195,10 @@ async fn simulate(
     path = "/api/tx/simulate",
     tag = "transactions",
     operation_id = "simulateTransactionLegacyPath",
-    request_body = TransactionBody,
+    request_body = TransactionRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "Same as `POST /api/transactions/simulate`", body = Object),
+        (status = 200, description = "Same as `POST /api/transactions/simulate`", body = TransactionSimulation),
         (status = 400, description = "Malformed JSON or unknown cluster", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
@@ -225,7 +209,7 @@ async fn simulate(
 async fn simulate_legacy_path(
     state: State<AppState>,
     principal: Principal,
-    body: JsonBody<TransactionBody>,
-) -> Result<Json<Value>, ApiError> {
+    body: JsonBody<TransactionRequest>,
+) -> Result<Json<TransactionSimulation>, ApiError> {
     simulate(state, principal, body).await
 }

@@ -220,3 +220,42 @@ fn inputs_of(program: &Program, instruction: Option<&Instruction>, pda: &Pda) ->
     }
     inputs
 }
+
+impl PdaEntry {
+    /// The entry as the API shows it (the IDL's seed model and types as their JSON).
+    pub fn to_wire(&self) -> orquestra_api::pda::PdaEntry {
+        use orquestra_api::pda as wire;
+        wire::PdaEntry {
+            name: self.name.clone(),
+            named: self.named,
+            pda: serde_json::to_value(&self.pda).unwrap_or_default(),
+            used_by: self
+                .used_by
+                .iter()
+                .map(|u| wire::PdaUse {
+                    instruction: u.instruction.clone(),
+                    account: u.account.clone(),
+                })
+                .collect(),
+            inputs: self
+                .inputs
+                .iter()
+                .map(|input| wire::PdaInput {
+                    kind: match input.kind {
+                        PdaInputKind::Arg => wire::PdaInputKind::Arg,
+                        PdaInputKind::Account => wire::PdaInputKind::Account,
+                        PdaInputKind::AccountData => wire::PdaInputKind::AccountData,
+                        PdaInputKind::Variable => wire::PdaInputKind::Variable,
+                    },
+                    name: input.name.clone(),
+                    field: input.field.clone(),
+                    ty: input
+                        .ty
+                        .as_ref()
+                        .and_then(|ty| serde_json::to_value(ty).ok()),
+                    has_default: input.has_default,
+                })
+                .collect(),
+        }
+    }
+}

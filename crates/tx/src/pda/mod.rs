@@ -19,12 +19,13 @@ mod seeds;
 use std::collections::BTreeMap;
 
 use orquestra_idl::{Pda, Program, Seed};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use solana_address::Address;
 
 pub use error::PdaError;
 pub use list::{find_pda, list_pdas, named_pda, PdaEntry, PdaInput, PdaInputKind, PdaRef, PdaUse};
+pub use orquestra_api::pda::{DerivedPda, SeedBytes, SeedKind};
 pub use raw::{derive_raw, encode_raw_seeds, RawPda, RawSeed};
 
 /// Largest seed, in bytes.
@@ -78,48 +79,6 @@ impl SeedInputs {
         self.variables.insert(name.into(), value);
         self
     }
-}
-
-/// Where a seed's bytes came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum SeedKind {
-    Const,
-    Arg,
-    Account,
-    Variable,
-    ProgramId,
-}
-
-/// One seed of a derivation, as bytes, with what produced them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeedBytes {
-    pub kind: SeedKind,
-    /// The argument path, account name or variable name (not for constants).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// For constants: the UTF-8 text when printable, else `0x…`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The input value the bytes were encoded from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<Value>,
-    /// The seed bytes, lowercase hex.
-    pub hex: String,
-}
-
-/// A derived PDA.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DerivedPda {
-    /// Base58 address.
-    pub address: String,
-    pub bump: u8,
-    /// The program it was derived under (base58).
-    pub program_id: String,
-    /// Every seed except the bump, in order.
-    pub seeds: Vec<SeedBytes>,
 }
 
 /// Derives `pda` of `program` from `inputs`.

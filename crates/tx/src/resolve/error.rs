@@ -66,6 +66,12 @@ pub enum ResolveError {
     /// The IDL's fixed address or default for an account is not an address.
     #[error("account `{account}`: the IDL's address `{value}` is not valid")]
     InvalidFixedAddress { account: String, value: String },
+    /// The same account given twice (a dotted path and a nested group) with different values.
+    #[error("account `{account}` is given twice with different values (as a dotted path and nested in its group)")]
+    ConflictingAccounts { account: String },
+    /// An account group nested deeper than any IDL nests them.
+    #[error("account `{account}`: groups nest at most {max} levels deep")]
+    TooDeep { account: String, max: usize },
 }
 
 fn format_hints(hints: &BTreeMap<String, String>) -> String {
@@ -91,6 +97,8 @@ impl ResolveError {
             ResolveError::AccountData { .. } => ErrorCode::InvalidAccountData,
             ResolveError::Pda { source, .. } => source.code(),
             ResolveError::InvalidFixedAddress { .. } => ErrorCode::InvalidIdlAddress,
+            ResolveError::ConflictingAccounts { .. } => ErrorCode::ConflictingAccounts,
+            ResolveError::TooDeep { .. } => ErrorCode::InvalidAddress,
         }
     }
 
@@ -133,7 +141,11 @@ impl ResolveError {
                     source.to_string(),
                 )]
             }
-            ResolveError::AccountData { account: a, .. } => vec![(account(a), self.to_string())],
+            ResolveError::AccountData { account: a, .. }
+            | ResolveError::ConflictingAccounts { account: a }
+            | ResolveError::TooDeep { account: a, .. } => {
+                vec![(account(&a.replace('.', "/")), self.to_string())]
+            }
             _ => Vec::new(),
         }
     }

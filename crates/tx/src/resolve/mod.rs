@@ -35,6 +35,7 @@
 mod data;
 mod derived;
 mod error;
+mod input;
 mod state;
 mod well_known;
 
@@ -46,6 +47,8 @@ use serde_json::Value;
 use solana_address::Address;
 
 pub use error::ResolveError;
+pub use input::flatten_accounts;
+pub use orquestra_api::transaction::{AccountSource, ResolvedMeta};
 pub use well_known::{well_known_address, well_known_addresses};
 
 use crate::pda::same_name;
@@ -67,45 +70,6 @@ pub struct ResolveRequest {
     pub args: Value,
     /// On-chain account data the caller already fetched, by base58 address.
     pub account_data: HashMap<String, Vec<u8>>,
-}
-
-/// Where a resolved address came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum AccountSource {
-    /// Given by the caller.
-    Provided,
-    /// The IDL's fixed address.
-    Fixed,
-    /// Derived from the IDL's PDA seeds.
-    Pda,
-    /// Read from another account's data (Anchor `relations`).
-    Relation,
-    /// A native/SPL program or sysvar by its conventional name, or the program itself.
-    WellKnown,
-    /// A Codama default (program id, another account, an argument).
-    Default,
-    /// The fee payer (Codama `payer`/`identity` defaults).
-    FeePayer,
-    /// An optional account given as `null`, or left out and not resolvable: the program id in
-    /// its place.
-    OptionalPlaceholder,
-}
-
-/// One account of the instruction, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResolvedMeta {
-    /// Flattened name (`group.account` inside groups).
-    pub name: String,
-    /// Base58 address.
-    pub pubkey: String,
-    pub is_signer: bool,
-    pub is_writable: bool,
-    pub source: AccountSource,
-    /// The bump seed when the address was derived as a PDA.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bump: Option<u8>,
 }
 
 /// The resolved account list.
