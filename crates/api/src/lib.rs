@@ -6,7 +6,13 @@
 //! No logic lives here beyond construction helpers: the engine crates produce values, `docs` and
 //! `server` put them into these types.
 
+pub mod auth;
 pub mod error;
+pub mod intake;
+pub mod keys;
+pub mod lists;
+pub mod platform;
+pub mod projects;
 
 pub use error::ErrorCode;
 

@@ -1,0 +1,79 @@
+//! Platform bodies that belong to no one resource: health, public totals, and the serde helper
+//! for partial updates.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Whether the service as a whole is answering normally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum HealthStatus {
+    /// Everything answers.
+    Ok,
+    /// The process answers but the database does not.
+    Degraded,
+}
+
+/// Whether the database answered the health probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum DatabaseStatus {
+    /// The database answered.
+    Ok,
+    /// The database did not answer.
+    Unavailable,
+}
+
+/// Service health (`GET /health`).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    /// `ok`, or `degraded` when the database does not answer.
+    pub status: HealthStatus,
+    /// When the probe ran (RFC 3339).
+    #[schema(format = DateTime)]
+    pub timestamp: String,
+    /// The service's name, always `orquestra-api`.
+    pub service: String,
+    /// The server's version.
+    pub version: String,
+    /// The database probe's outcome.
+    pub database: DatabaseStatus,
+}
+
+/// Public totals (`GET /api/stats`): nothing about private projects is counted.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformStats {
+    /// Registered users.
+    pub total_users: i64,
+    /// Public projects.
+    pub total_projects: i64,
+    /// IDL versions of public projects.
+    pub total_idl_versions: i64,
+    /// Known addresses of public projects.
+    pub total_known_addresses: i64,
+}
+
+/// A confirmation that carries only a human-readable message.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    /// What was done.
+    pub message: String,
+}
+
+/// A confirmation that an operation succeeded.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Success {
+    /// Always `true`.
+    pub success: bool,
+}
+
+/// For `Option<Option<T>>` fields of partial updates: absent → `None` (keep the value), `null` →
+/// `Some(None)` (clear it). Use with `#[serde(default, deserialize_with = "nullable")]`.
+pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
