@@ -70,6 +70,26 @@ pub struct Success {
     pub success: bool,
 }
 
+/// An OpenAPI 3.1 document (the outline a client can rely on; the full structure is the OpenAPI
+/// specification's).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenApiDocument {
+    /// The OpenAPI version, `3.1.x`.
+    #[schema(example = "3.1.0")]
+    pub openapi: String,
+    /// Title, version and description of the API.
+    #[schema(value_type = Object)]
+    pub info: serde_json::Value,
+    /// The operations, by path.
+    #[schema(value_type = Object)]
+    pub paths: serde_json::Value,
+    /// Schemas, security schemes and other reusable parts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub components: Option<serde_json::Value>,
+}
+
 /// For `Option<Option<T>>` fields of partial updates: absent → `None` (keep the value), `null` →
 /// `Some(None)` (clear it). Use with `#[serde(default, deserialize_with = "nullable")]`.
 pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(

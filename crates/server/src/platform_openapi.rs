@@ -15,6 +15,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::tag::TagBuilder;
 use utoipa::openapi::{Components, InfoBuilder, LicenseBuilder, OpenApi, Server};
 
+use orquestra_api::platform::OpenApiDocument;
+
 use crate::http_cache::{etag_of, respond};
 use crate::ApiError;
 
@@ -25,8 +27,12 @@ const DESCRIPTION: &str = "Orquestra turns Solana program IDLs into versioned do
 API, unsigned transactions and decoded accounts.\n\n\
 Authentication: `Authorization: Bearer <session token>` (from GitHub sign-in, `/auth/github`), \
 `X-API-Key` (a project-scoped key, acting for that one project) or `X-Ingest-Key` (the ingest \
-service). Operations listing an empty security requirement also accept anonymous callers; private \
-projects are then invisible (404).\n\n\
+service). Operations listing an empty security requirement (`{}`) next to the schemes also accept \
+anonymous callers, to whom private projects are invisible (404); operations with `security: []` \
+need no credentials.\n\n\
+Paths: the literal segments of `/api/projects/…`, `/api/idl/…`, `/api/lists/…`, \
+`/api/transactions/…`, `/api/tx/…`, `/api/ingest/…`, `/api/discovery/…` and `/api/stats` always win \
+over `/api/{project_id}/…`; project ids are generated UUIDs, so none is ever one of those words.\n\n\
 Errors share one shape (`ErrorBody`): `{\"error\": {\"code\", \"message\", \"details\": [{\"path\", \
 \"message\"}]}}`, where `path` is a JSON pointer into the request.";
 
@@ -55,7 +61,7 @@ const TAGS: &[(&str, &str)] = &[
     tag = "meta",
     operation_id = "platformOpenApi",
     responses(
-        (status = 200, description = "This OpenAPI 3.1 document, with an `ETag`", body = Object),
+        (status = 200, description = "This OpenAPI 3.1 document, with an `ETag`", body = OpenApiDocument),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
     ),
 )]
@@ -81,10 +87,32 @@ fn own_path() -> OpenApi {
     <Own as utoipa::OpenApi>::openapi()
 }
 
-/// Completes the document collected from the routes: info, servers, security schemes, tags and
-/// the `/openapi.json` operation itself.
+/// Marks every operation that declares no security as public with `security: []`. Without a
+/// top-level requirement an absent list already means "no authentication", but saying it
+/// explicitly lets linters and client generators tell a public operation from a forgotten one.
+fn mark_public_operations(doc: &mut OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            operation.security.get_or_insert_with(Vec::new);
+        }
+    }
+}
+
+/// Completes the document collected from the routes: info, servers, security schemes, tags,
+/// explicit `security: []` on public operations and the `/openapi.json` operation itself.
 pub fn finish(mut doc: OpenApi, public_url: &str) -> OpenApi {
     doc.merge(own_path());
+    mark_public_operations(&mut doc);
     doc.info = InfoBuilder::new()
         .title("Orquestra API")
         .version(env!("CARGO_PKG_VERSION"))
