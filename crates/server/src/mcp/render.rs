@@ -77,7 +77,7 @@ pub fn projects(body: &Value) -> String {
             "- **{}** (projectId: `{}`) — program `{}`",
             str_of(p, "name"),
             str_of(p, "id"),
-            str_of(p, "program_id")
+            str_of(p, "programId")
         );
         if let Some(d) = p.get("description").and_then(Value::as_str) {
             let d: String = d.chars().take(120).collect();

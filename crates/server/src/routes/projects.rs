@@ -247,8 +247,8 @@ async fn by_program(
 ) -> Result<Json<ProjectForProgram>, ApiError> {
     // A path segment, not a body field: a malformed one is a bad request, not a 422.
     validate::pubkey("/programId", &program_id).map_err(|e| ApiError {
-        code: ErrorCode::BadRequest,
-        ..e
+        details: e.details,
+        ..ApiError::new(ErrorCode::BadRequest, e.message)
     })?;
     let chosen = project_for_program(&state, &principal, &program_id)
         .await?
