@@ -48,7 +48,10 @@ pub fn stored_to_rfc3339(stored: &str) -> Option<String> {
     match utc {
         Ok(t) => Some(t.to_rfc3339_opts(SecondsFormat::Millis, true)),
         Err(_) => {
-            tracing::warn!(value = stored, "stored time is not a SQLite or RFC 3339 timestamp");
+            tracing::warn!(
+                value = stored,
+                "stored time is not a SQLite or RFC 3339 timestamp"
+            );
             None
         }
     }

@@ -4,11 +4,11 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use orquestra_api::ErrorCode;
 use orquestra_api::keys::{
     CreateKnownAddress, KnownAddress, KnownAddressDeleted, KnownAddressEnvelope, KnownAddressList,
     UpdateKnownAddress,
 };
+use orquestra_api::ErrorCode;
 use orquestra_store::NewKnownAddress;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

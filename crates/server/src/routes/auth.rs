@@ -4,9 +4,9 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
-use orquestra_api::ErrorCode;
 use orquestra_api::auth::{CurrentUser, GithubCallback, Me, Session, User};
 use orquestra_api::platform::Message;
+use orquestra_api::ErrorCode;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -245,10 +245,7 @@ async fn api_callback(
         (status = 403, description = "A project API key cannot act as a user", body = ErrorBody),
     ),
 )]
-async fn me(
-    State(state): State<AppState>,
-    principal: Principal,
-) -> Result<Json<Me>, ApiError> {
+async fn me(State(state): State<AppState>, principal: Principal) -> Result<Json<Me>, ApiError> {
     let claims = principal.require_user()?;
     let with_projects = state
         .store
@@ -290,7 +287,8 @@ async fn logout(State(state): State<AppState>, principal: Principal) -> Result<R
         .await?;
     let mut response = Json(Message {
         message: "Logged out".into(),
-    }).into_response();
+    })
+    .into_response();
     append_cookies(
         &mut response,
         [set_cookie(

@@ -120,7 +120,8 @@ async fn list(
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner", body = ErrorBody),
         (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
-        (status = 422, description = "Invalid expiry", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Invalid expiry, or an unknown field", body = ErrorBody),
     ),
 )]
 async fn create(

@@ -3,13 +3,13 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use orquestra_api::ErrorCode;
 use orquestra_api::platform::PlatformStats;
 use orquestra_api::projects::{
     CreateProject, OwnProject, OwnProjects, Project as ProjectView, ProjectDeleted,
     ProjectEnvelope, ProjectForProgram, PublicProject, PublicProjectPage, Socials as SocialsView,
     UpdateProject,
 };
+use orquestra_api::ErrorCode;
 use orquestra_store::{kv, NewProject, Page, Project, ProjectUpdate, Socials};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
