@@ -462,12 +462,17 @@ async fn platform_responses_match_the_document() {
             )
         }
     };
-    for _ in 0..2 {
+    for expected in [201, 200] {
         let (status, body) = ingest(json!({"programId": program_id, "idl": pump()})).await;
+        assert_eq!(status, expected, "{body}");
         assert_documented(&doc, "post", "/api/ingest/idl", status, &body);
         checked
             .borrow_mut()
             .insert(("post".into(), "/api/ingest/idl".into(), status));
+        // Without a `name`, the project is named as the IDL names its program.
+        let ingested = format!("/api/projects/{}", body["projectId"].as_str().unwrap());
+        let shown = call(&As::Anonymous, "get", "/api/projects/{id}", &ingested, None).await;
+        assert_eq!(shown["project"]["name"], pump()["metadata"]["name"]);
     }
 
     // Lists: create, update, items, default list, scope key, removal.

@@ -25,7 +25,7 @@ use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
 use crate::http_cache::json_with_etag;
 use crate::programs::{idl_json, program_at};
-use crate::publish::{add_version, create_project};
+use crate::publish::{add_version, create_project, validate_idl};
 use crate::submission::{Submission, MAX_BODY_BYTES};
 use crate::{time, validate};
 use crate::{ApiError, AppState};
@@ -147,7 +147,9 @@ async fn upload(
     let program_id = required(submission.program_id, "/programId")?
         .trim()
         .to_string();
+    validate::pubkey("/programId", &program_id)?;
     let idl = required(submission.idl, "/idl")?;
+    let program = validate_idl(&idl, &program_id, intake.strict())?;
     let new = NewProject {
         user_id: claims.sub.clone(),
         name,
@@ -155,7 +157,7 @@ async fn upload(
         program_id,
         is_public: submission.is_public.unwrap_or(true),
     };
-    let created = create_project(&state, new, &idl, submission.cpi_md, intake.strict()).await?;
+    let created = create_project(&state, new, &idl, program, submission.cpi_md).await?;
     let idl = summary(&created.program, created.version);
     let p = created.project;
     Ok((
@@ -442,16 +444,11 @@ async fn ingest(
             }),
         ));
     }
-    let name_from_idl = idl
-        .get("metadata")
-        .and_then(|m| m.get("name"))
-        .or_else(|| idl.get("name"))
-        .or_else(|| idl.get("program").and_then(|p| p.get("name")))
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    // The parser knows where each format keeps the program's name.
+    let program = validate_idl(&idl, &program_id, intake.strict())?;
     let name = submission
         .name
-        .or(name_from_idl)
+        .or_else(|| Some(program.name.clone()).filter(|n| !n.trim().is_empty()))
         .unwrap_or_else(|| program_id.clone());
     let new = NewProject {
         user_id: owner.id,
@@ -464,7 +461,7 @@ async fn ingest(
         program_id,
         is_public: submission.is_public.unwrap_or(true),
     };
-    let created = create_project(&state, new, &idl, submission.cpi_md, intake.strict()).await?;
+    let created = create_project(&state, new, &idl, program, submission.cpi_md).await?;
     Ok((
         StatusCode::CREATED,
         Json(IdlIngested {
