@@ -164,9 +164,11 @@ pub struct ListItemAdded {
     pub added_at: Option<String>,
     /// The default list's scope key, present only when that list was created by this request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub scope_key: Option<String>,
     /// A reminder that the key is not shown again, with `scopeKey`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub message: Option<String>,
 }
 
@@ -180,4 +182,51 @@ pub struct ScopeKeyIssued {
     pub scope_key_prefix: String,
     /// A reminder that the key is not shown again.
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_list_is_one_flat_object() {
+        let list = ProgramList {
+            id: "l".into(),
+            user_id: "u".into(),
+            name: "n".into(),
+            description: None,
+            is_default: true,
+            scope_key_prefix: "sk_0000".into(),
+            item_count: 0,
+            created_at: None,
+            updated_at: None,
+        };
+        let value = serde_json::to_value(NewProgramList {
+            list,
+            scope_key: "sk_00".into(),
+        })
+        .ok();
+        let value = value.as_ref().and_then(|v| v.as_object());
+        assert_eq!(value.and_then(|v| v.get("scopeKey")), Some(&"sk_00".into()));
+        assert_eq!(value.and_then(|v| v.get("isDefault")), Some(&true.into()));
+        assert!(value.is_some_and(|v| !v.contains_key("list")));
+    }
+
+    #[test]
+    fn an_added_item_leaves_out_the_key_it_does_not_have() {
+        let added = ListItemAdded {
+            success: true,
+            item_id: "i".into(),
+            list_id: "l".into(),
+            added_at: None,
+            scope_key: None,
+            message: None,
+        };
+        let value = serde_json::to_value(added).unwrap_or_default();
+        assert!(value.get("scopeKey").is_none() && value.get("message").is_none());
+        // Absent, never null: the schema says a string.
+        let schema = crate::component_schemas::<ListItemAdded>();
+        let (_, schema) = &schema[0];
+        assert_eq!(schema["properties"]["scopeKey"]["type"], "string");
+    }
 }

@@ -240,3 +240,25 @@ pub struct ProjectSocials {
     /// The links.
     pub socials: Socials,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_update_tells_absent_from_null() {
+        let absent: Result<UpdateProject, _> = serde_json::from_str(r#"{"name": "x"}"#);
+        assert!(absent.is_ok_and(|u| u.description.is_none()));
+        let cleared: Result<UpdateProject, _> = serde_json::from_str(r#"{"description": null}"#);
+        assert!(cleared.is_ok_and(|u| u.description == Some(None)));
+        let unknown: Result<UpdateProject, _> = serde_json::from_str(r#"{"is_public": true}"#);
+        assert!(unknown.is_err(), "snake_case names are refused, not ignored");
+    }
+
+    #[test]
+    fn a_new_project_is_public_unless_said_otherwise() {
+        let created: Result<CreateProject, _> =
+            serde_json::from_str(r#"{"name": "x", "programId": "p"}"#);
+        assert!(created.is_ok_and(|c| c.is_public));
+    }
+}
