@@ -2,6 +2,27 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Everything an IDL upload can carry, as a JSON object or as `multipart/form-data` fields.
+/// Which fields are required depends on the route; unknown fields are refused.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IdlSubmission {
+    /// Project name, 1–100 characters (new projects).
+    pub name: Option<String>,
+    /// Project description, up to 2,000 characters (new projects).
+    pub description: Option<String>,
+    /// Base58 program address (new projects).
+    pub program_id: Option<String>,
+    /// Visibility of a new project; defaults to `true`.
+    pub is_public: Option<bool>,
+    /// The IDL (Anchor ≥0.30, legacy Anchor, Shank or Codama) as a JSON object, or a string
+    /// holding one; at most 10 MB.
+    pub idl: Option<serde_json::Value>,
+    /// Hand-written `CPI.md` to publish instead of the generated one; at most 5 MB (multipart
+    /// also accepts the field names `cpi_md` and `CPI.md`).
+    pub cpi_md: Option<String>,
+}
+
 /// Which dialect an IDL was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]

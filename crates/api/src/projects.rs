@@ -252,7 +252,10 @@ mod tests {
         let cleared: Result<UpdateProject, _> = serde_json::from_str(r#"{"description": null}"#);
         assert!(cleared.is_ok_and(|u| u.description == Some(None)));
         let unknown: Result<UpdateProject, _> = serde_json::from_str(r#"{"is_public": true}"#);
-        assert!(unknown.is_err(), "snake_case names are refused, not ignored");
+        assert!(
+            unknown.is_err(),
+            "snake_case names are refused, not ignored"
+        );
     }
 
     #[test]

@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use orquestra_api::intake::{
-    ConfirmDelete, IdlDocument, IdlFormat, IdlIngested, IdlItemKind, IdlSummary, IdlUploaded,
-    IdlVersionInfo, IdlVersionList, IdlVersionPublished, IdlWarning, IdlWarningCode,
+    ConfirmDelete, IdlDocument, IdlFormat, IdlIngested, IdlItemKind, IdlSubmission, IdlSummary,
+    IdlUploaded, IdlVersionInfo, IdlVersionList, IdlVersionPublished, IdlWarning, IdlWarningCode,
     UploadedProject,
 };
 use orquestra_api::projects::ProjectDeleted;
@@ -119,7 +119,7 @@ fn required<T>(value: Option<T>, pointer: &str) -> Result<T, ApiError> {
     security(("bearerAuth" = [])),
     request_body(
         description = "`name`, `programId` and `idl` are required; `description`, `isPublic`, `cpiMd` optional",
-        content((Submission = "application/json"), (Submission = "multipart/form-data")),
+        content((IdlSubmission = "application/json"), (IdlSubmission = "multipart/form-data")),
     ),
     responses(
         (status = 201, description = "Created: the project and what was understood of its IDL",
@@ -138,7 +138,7 @@ async fn upload(
     State(state): State<AppState>,
     principal: Principal,
     QueryParams(intake): QueryParams<IntakeQuery>,
-    submission: Submission,
+    Submission(submission): Submission,
 ) -> Result<(StatusCode, Json<IdlUploaded>), ApiError> {
     let claims = principal.require_user()?;
     let name = validate::required_text("/name", &required(submission.name, "/name")?, 100)?;
@@ -185,7 +185,7 @@ async fn upload(
     security(("bearerAuth" = []), ("apiKeyAuth" = [])),
     request_body(
         description = "Only `idl` (required) and `cpiMd`",
-        content((Submission = "application/json"), (Submission = "multipart/form-data")),
+        content((IdlSubmission = "application/json"), (IdlSubmission = "multipart/form-data")),
     ),
     responses(
         (status = 201, description = "A new version (`created: true`)", body = IdlVersionPublished),
@@ -206,7 +206,7 @@ async fn new_version(
     principal: Principal,
     Path(project_id): Path<String>,
     QueryParams(intake): QueryParams<IntakeQuery>,
-    submission: Submission,
+    Submission(submission): Submission,
 ) -> Result<(StatusCode, Json<IdlVersionPublished>), ApiError> {
     let project = project_for(&state, &principal, &project_id, Access::Write).await?;
     if submission.name.is_some()
@@ -386,7 +386,7 @@ fn ingest_owner() -> GithubProfile {
     security(("ingestKeyAuth" = [])),
     request_body(
         description = "`programId` and `idl` are required; `name` defaults to the IDL's name",
-        content((Submission = "application/json"), (Submission = "multipart/form-data")),
+        content((IdlSubmission = "application/json"), (IdlSubmission = "multipart/form-data")),
     ),
     responses(
         (status = 201, description = "Project created (`created: true`)", body = IdlIngested),
@@ -406,7 +406,7 @@ async fn ingest(
     State(state): State<AppState>,
     headers: HeaderMap,
     QueryParams(intake): QueryParams<IntakeQuery>,
-    submission: Submission,
+    Submission(submission): Submission,
 ) -> Result<(StatusCode, Json<IdlIngested>), ApiError> {
     let Some(expected) = state.config.ingest_key.as_deref() else {
         return Err(ApiError::not_found("ingest is disabled on this server"));
