@@ -7,8 +7,14 @@
 //! `server` put them into these types.
 
 pub mod account;
+pub mod auth;
 pub mod error;
+pub mod intake;
+pub mod keys;
+pub mod lists;
 pub mod pda;
+pub mod platform;
+pub mod projects;
 pub mod transaction;
 
 pub use error::ErrorCode;

@@ -511,31 +511,6 @@ impl TransactionRequest {
     }
 }
 
-/// The project whose IDL named a program in a response, and how far to trust it: anyone can
-/// register any program id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ProgramSource {
-    /// The project id.
-    pub project_id: String,
-    /// The project's name.
-    pub project_name: String,
-    /// `unverified` until IDLs are checked against the chain.
-    pub trust: String,
-    /// Why this project was chosen.
-    pub basis: ProgramBasis,
-}
-
-/// Why a project was chosen to stand for a program id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ProgramBasis {
-    /// The caller's own project (their user's, or the project of their API key).
-    Own,
-    /// The first public project registered for the program id.
-    OldestPublic,
-}
-
 /// The answer of `/api/transactions/simulate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -545,7 +520,7 @@ pub struct TransactionSimulation {
     pub simulation: Simulation,
     /// The project whose IDL decoded the program error, when one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project: Option<ProgramSource>,
+    pub project: Option<crate::projects::ProjectSource>,
     /// The cluster used (`custom` for an `rpcUrl`).
     pub network: String,
     /// The host of the RPC used.
@@ -619,7 +594,7 @@ pub struct DecodedInstruction {
     #[serde(flatten)]
     pub instruction: NamedInstruction,
     /// The project whose IDL decoded it (`null` when no IDL was used).
-    pub project: Option<ProgramSource>,
+    pub project: Option<crate::projects::ProjectSource>,
 }
 
 /// The answer of `/api/transactions/decode`.

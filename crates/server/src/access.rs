@@ -2,6 +2,7 @@
 //! [`project_for`], so a private project is invisible (404) to everyone but its owner and its keys,
 //! on every route, present and future.
 
+use orquestra_api::projects::{ProjectSource, Trust};
 use orquestra_store::Project;
 
 use crate::auth::Principal;
@@ -76,15 +77,7 @@ fn check(principal: &Principal, project: Project, access: Access) -> Result<Proj
     })
 }
 
-/// Why a project was chosen to stand for a program id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProgramBasis {
-    /// The caller's own project (their user's, or the project of their API key).
-    Own,
-    /// The first public project registered for the program id.
-    OldestPublic,
-}
+pub use orquestra_api::projects::ProgramBasis;
 
 /// The project that stands for a program id, and why.
 #[derive(Debug, Clone)]
@@ -94,20 +87,20 @@ pub struct ProgramProject {
 }
 
 impl ProgramProject {
-    /// How far the project's IDL can be trusted to describe the deployed program: `unverified`
+    /// How far the project's IDL can be trusted to describe the deployed program: unverified
     /// until it is checked against the program's on-chain IDL.
-    pub fn trust(&self) -> &'static str {
-        "unverified"
+    pub fn trust(&self) -> Trust {
+        Trust::Unverified
     }
 
-    /// `{projectId, projectName, trust, basis}` for responses that used this project.
-    pub fn summary(&self) -> serde_json::Value {
-        serde_json::json!({
-            "projectId": self.project.id,
-            "projectName": self.project.name,
-            "trust": self.trust(),
-            "basis": self.basis,
-        })
+    /// The project used and why, for responses that used it.
+    pub fn source(&self) -> ProjectSource {
+        ProjectSource {
+            project_id: self.project.id.clone(),
+            project_name: self.project.name.clone(),
+            trust: self.trust(),
+            basis: self.basis,
+        }
     }
 }
 

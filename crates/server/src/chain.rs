@@ -4,11 +4,10 @@
 
 use std::sync::Arc;
 
-use orquestra_api::transaction::{Cluster, ProgramBasis, ProgramSource, ReturnData, Simulation};
+use orquestra_api::transaction::{Cluster, ReturnData, Simulation};
 use orquestra_idl::Program;
 use orquestra_rpc::{Endpoint, SimulateResult};
 
-use crate::access::{self, ProgramProject};
 use crate::{ApiError, AppState};
 
 /// The endpoint a request names (`cluster`, and `rpcUrl` which wins).
@@ -47,18 +46,5 @@ pub fn simulation_view(
             program_id: r.program_id.clone(),
             data: orquestra_tx::encoding::to_base64(&r.data),
         }),
-    }
-}
-
-/// The project a response used for a program id, as the response shows it.
-pub fn program_source(chosen: &ProgramProject) -> ProgramSource {
-    ProgramSource {
-        project_id: chosen.project.id.clone(),
-        project_name: chosen.project.name.clone(),
-        trust: chosen.trust().to_string(),
-        basis: match chosen.basis {
-            access::ProgramBasis::Own => ProgramBasis::Own,
-            access::ProgramBasis::OldestPublic => ProgramBasis::OldestPublic,
-        },
     }
 }

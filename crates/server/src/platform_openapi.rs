@@ -11,9 +11,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::schema::{Object, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::tag::TagBuilder;
-use utoipa::openapi::{Components, InfoBuilder, LicenseBuilder, OpenApi, Server};
+use utoipa::openapi::{
+    self as oas, Components, Content, InfoBuilder, LicenseBuilder, OpenApi, Ref, RefOr,
+    ResponseBuilder, Server,
+};
+
+use orquestra_api::platform::OpenApiDocument;
 
 use crate::http_cache::{etag_of, respond};
 use crate::ApiError;
@@ -25,8 +33,14 @@ const DESCRIPTION: &str = "Orquestra turns Solana program IDLs into versioned do
 API, unsigned transactions and decoded accounts.\n\n\
 Authentication: `Authorization: Bearer <session token>` (from GitHub sign-in, `/auth/github`), \
 `X-API-Key` (a project-scoped key, acting for that one project) or `X-Ingest-Key` (the ingest \
-service). Operations listing an empty security requirement also accept anonymous callers; private \
-projects are then invisible (404).\n\n\
+service). Operations listing an empty security requirement (`{}`) next to the schemes also accept \
+anonymous callers, to whom private projects are invisible (404); operations with `security: []` \
+need no credentials.\n\n\
+Paths: the literal segments of `/api/projects/…`, `/api/idl/…`, `/api/lists/…`, \
+`/api/transactions/…`, `/api/tx/…`, `/api/ingest/…`, `/api/discovery/…` and `/api/stats` always win \
+over `/api/{project_id}/…`; project ids are generated UUIDs, so none is ever one of those words.\n\n\
+Besides the responses listed, any operation may answer `500` (`internal`), `408` \
+(`request_timeout`, a body arriving too slowly) or `503` (`timeout`, the whole-request limit).\n\n\
 Errors share one shape (`ErrorBody`): `{\"error\": {\"code\", \"message\", \"details\": [{\"path\", \
 \"message\"}]}}`, where `path` is a JSON pointer into the request.";
 
@@ -55,7 +69,7 @@ const TAGS: &[(&str, &str)] = &[
     tag = "meta",
     operation_id = "platformOpenApi",
     responses(
-        (status = 200, description = "This OpenAPI 3.1 document, with an `ETag`", body = Object),
+        (status = 200, description = "This OpenAPI 3.1 document, with an `ETag`", body = OpenApiDocument),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
     ),
 )]
@@ -81,10 +95,78 @@ fn own_path() -> OpenApi {
     <Own as utoipa::OpenApi>::openapi()
 }
 
-/// Completes the document collected from the routes: info, servers, security schemes, tags and
-/// the `/openapi.json` operation itself.
+/// The `429` every `/api/*` operation can answer: the rate limiter stands before every handler
+/// there (only `/health`, `/auth/*`, `/openapi.json` and `llms.txt` are outside it).
+fn rate_limited() -> oas::Response {
+    ResponseBuilder::new()
+        .description(
+            "Too many requests from this client for this route class (`rate_limited`); \
+             `Retry-After` says when to try again",
+        )
+        .header(
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(Some(Object::with_type(Type::Integer)))
+                .description(Some("Seconds to wait"))
+                .build(),
+        )
+        .content(
+            "application/json",
+            Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+        )
+        .build()
+}
+
+/// Adds [`rate_limited`] to every `/api/*` operation that does not document a `429` itself.
+fn document_rate_limits(doc: &mut OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        for operation in operations(item) {
+            operation
+                .responses
+                .responses
+                .entry("429".into())
+                .or_insert_with(|| RefOr::T(rate_limited()));
+        }
+    }
+}
+
+/// The operations of a path item, whatever their method.
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Marks every operation that declares no security as public with `security: []`. Without a
+/// top-level requirement an absent list already means "no authentication", but saying it
+/// explicitly lets linters and client generators tell a public operation from a forgotten one.
+fn mark_public_operations(doc: &mut OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        for operation in operations(item) {
+            operation.security.get_or_insert_with(Vec::new);
+        }
+    }
+}
+
+/// Completes the document collected from the routes: info, servers, security schemes, tags,
+/// explicit `security: []` on public operations, the rate limiter's `429` and the `/openapi.json`
+/// operation itself.
 pub fn finish(mut doc: OpenApi, public_url: &str) -> OpenApi {
     doc.merge(own_path());
+    mark_public_operations(&mut doc);
+    document_rate_limits(&mut doc);
     doc.info = InfoBuilder::new()
         .title("Orquestra API")
         .version(env!("CARGO_PKG_VERSION"))

@@ -9,7 +9,7 @@ use orquestra_store::kv::{self, keys};
 use orquestra_store::{NewProject, NewVersion, Project, StoreError, VersionDocs};
 use serde_json::Value;
 
-use crate::{validate, ApiError, AppState};
+use crate::{ApiError, AppState};
 
 /// Parses and validates an IDL for `program_id`; refusals list every problem with its pointer.
 /// Defects confined to single items are kept as the program's warnings unless `strict`.
@@ -116,16 +116,15 @@ pub struct Created {
     pub program: Arc<Program>,
 }
 
-/// Creates a project with version 1.
+/// Creates a project with version 1 from `idl`, which [`validate_idl`] read as `program` for
+/// `new.program_id` (callers need the parsed program first, e.g. for a default name).
 pub async fn create_project(
     state: &AppState,
     new: NewProject,
     idl: &Value,
+    program: Program,
     cpi_md: Option<String>,
-    strict: bool,
 ) -> Result<Created, ApiError> {
-    validate::pubkey("/programId", &new.program_id)?;
-    let program = validate_idl(idl, &new.program_id, strict)?;
     let idl_json = serde_json::to_string(idl).map_err(|e| ApiError::internal(&e))?;
     let project_id = orquestra_store::ids::new_id();
     let reference = ProjectRef {

@@ -3,6 +3,7 @@
 
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{header, StatusCode};
+use orquestra_api::intake::IdlSubmission;
 use orquestra_api::ErrorCode;
 use serde_json::Value;
 
@@ -16,27 +17,11 @@ pub const MAX_CPI_MD_BYTES: usize = 5 * 1024 * 1024;
 /// Body limit of the routes that take a submission (IDL + CPI.md + envelope).
 pub const MAX_BODY_BYTES: usize = MAX_IDL_BYTES + MAX_CPI_MD_BYTES + 64 * 1024;
 
-// Its OpenAPI schema (`IdlSubmission`) documents both the JSON object and the multipart form.
-/// Everything an upload can carry, as a JSON object or as `multipart/form-data` fields. Which
-/// fields are required depends on the route; unknown fields are refused.
-#[derive(Debug, Default, utoipa::ToSchema)]
-#[schema(as = IdlSubmission, rename_all = "camelCase")]
-pub struct Submission {
-    /// Project name, 1–100 characters (new projects).
-    pub name: Option<String>,
-    /// Project description, up to 2,000 characters (new projects).
-    pub description: Option<String>,
-    /// Base58 program address (new projects).
-    pub program_id: Option<String>,
-    /// Visibility of a new project; defaults to `true`.
-    pub is_public: Option<bool>,
-    /// The IDL (Anchor ≥0.30, legacy Anchor, Shank or Codama) as a JSON object, or a string
-    /// holding one; at most 10 MB.
-    pub idl: Option<Value>,
-    /// Hand-written `CPI.md` to publish instead of the generated one; at most 5 MB (multipart
-    /// also accepts the field names `cpi_md` and `CPI.md`).
-    pub cpi_md: Option<String>,
-}
+/// An [`IdlSubmission`] read from a JSON body or a multipart form, limits applied. Hand-read
+/// rather than derived so every refusal names the field's JSON pointer and the IDL's size is
+/// checked before it is kept.
+#[derive(Debug, Default)]
+pub struct Submission(pub IdlSubmission);
 
 fn too_large(pointer: &str, what: &str, max: usize) -> ApiError {
     ApiError::new(
@@ -61,7 +46,7 @@ fn check_cpi_md(text: String) -> Result<String, ApiError> {
     Ok(text)
 }
 
-fn from_json(bytes: &[u8]) -> Result<Submission, ApiError> {
+fn from_json(bytes: &[u8]) -> Result<IdlSubmission, ApiError> {
     let body: Value = parse_json(bytes)?;
     let Value::Object(mut map) = body else {
         return Err(ApiError::invalid("", "expected a JSON object"));
@@ -74,12 +59,12 @@ fn from_json(bytes: &[u8]) -> Result<Submission, ApiError> {
                 Some(_) => Err(ApiError::invalid(format!("/{key}"), "expected a string")),
             }
         };
-    let mut submission = Submission {
+    let mut submission = IdlSubmission {
         name: text(&mut map, "name")?,
         description: text(&mut map, "description")?,
         program_id: text(&mut map, "programId")?,
         cpi_md: text(&mut map, "cpiMd")?.map(check_cpi_md).transpose()?,
-        ..Submission::default()
+        ..IdlSubmission::default()
     };
     submission.is_public = match map.remove("isPublic") {
         None | Some(Value::Null) => None,
@@ -115,8 +100,8 @@ fn from_json(bytes: &[u8]) -> Result<Submission, ApiError> {
     Ok(submission)
 }
 
-async fn from_multipart(mut form: Multipart) -> Result<Submission, ApiError> {
-    let mut submission = Submission::default();
+async fn from_multipart(mut form: Multipart) -> Result<IdlSubmission, ApiError> {
+    let mut submission = IdlSubmission::default();
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(ErrorCode::PayloadTooLarge, "request body is too large")
@@ -160,7 +145,7 @@ impl<S: Send + Sync> FromRequest<S> for Submission {
             let form = Multipart::from_request(req, state)
                 .await
                 .map_err(|e| ApiError::bad_request(e.body_text()))?;
-            return from_multipart(form).await;
+            return from_multipart(form).await.map(Submission);
         }
         if content_type.split(';').next().map(str::trim) != Some("application/json") {
             return Err(ApiError::new(
@@ -177,6 +162,6 @@ impl<S: Send + Sync> FromRequest<S> for Submission {
                     ApiError::bad_request(rejection.body_text())
                 }
             })?;
-        from_json(&bytes)
+        from_json(&bytes).map(Submission)
     }
 }

@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 
 /// Seconds since the epoch now (0 if the clock is before 1970).
 pub fn now_secs() -> i64 {
@@ -37,9 +37,53 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
         .map(|t| t.timestamp())
 }
 
+/// A time as the store keeps it (SQLite's `CURRENT_TIMESTAMP` form `YYYY-MM-DD HH:MM:SS[.fff]`,
+/// which is UTC) as RFC 3339 UTC with milliseconds (`2026-11-28T00:31:58.000Z`). A value already
+/// in RFC 3339 is normalised the same way. Anything else (only a hand-edited database holds
+/// such values) is logged and shown as absent, so no response carries a time that is not RFC 3339.
+pub fn stored_to_rfc3339(stored: &str) -> Option<String> {
+    let utc = NaiveDateTime::parse_from_str(stored, "%Y-%m-%d %H:%M:%S%.f")
+        .map(|naive| naive.and_utc())
+        .or_else(|_| DateTime::parse_from_rfc3339(stored).map(|t| t.with_timezone(&Utc)));
+    match utc {
+        Ok(t) => Some(t.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        Err(_) => {
+            tracing::warn!(
+                value = stored,
+                "stored time is not a SQLite or RFC 3339 timestamp"
+            );
+            None
+        }
+    }
+}
+
+/// [`stored_to_rfc3339`] for an optional column.
+pub fn stored(value: Option<String>) -> Option<String> {
+    value.as_deref().and_then(stored_to_rfc3339)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{parse_rfc3339, rfc3339};
+    use super::{parse_rfc3339, rfc3339, stored_to_rfc3339};
+
+    #[test]
+    fn converts_stored_times() {
+        assert_eq!(
+            stored_to_rfc3339("2026-11-28 00:31:58").as_deref(),
+            Some("2026-11-28T00:31:58.000Z")
+        );
+        assert_eq!(
+            stored_to_rfc3339("2026-11-28 00:31:58.71").as_deref(),
+            Some("2026-11-28T00:31:58.710Z")
+        );
+        assert_eq!(
+            stored_to_rfc3339("2026-11-28T02:31:58+02:00").as_deref(),
+            Some("2026-11-28T00:31:58.000Z")
+        );
+        assert_eq!(stored_to_rfc3339("2026-11-28"), None);
+        assert_eq!(stored_to_rfc3339("yesterday"), None);
+        assert_eq!(stored_to_rfc3339("2026-02-30 00:00:00"), None);
+    }
 
     #[test]
     fn parses_rfc3339() {

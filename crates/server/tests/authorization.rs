@@ -315,7 +315,7 @@ async fn user_routes_and_listings_respect_visibility() {
 
     // Stats count public projects only.
     let (_, stats) = server.send(&As::Anonymous, "GET", "/api/stats", None).await;
-    assert_eq!(stats["total_projects"], 1);
+    assert_eq!(stats["totalProjects"], 1);
 }
 
 #[tokio::test]
@@ -336,6 +336,6 @@ async fn a_project_key_cannot_change_visibility() {
         )
         .await;
     assert_eq!(status, 200);
-    assert_eq!(body["project"]["is_public"], false);
+    assert_eq!(body["project"]["isPublic"], false);
     assert_eq!(server.send(&As::Anonymous, "GET", &path, None).await.0, 404);
 }

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{start, As, PROGRAM_A, PROGRAM_B};
+use orquestra_server::time::parse_rfc3339;
 use serde_json::json;
 
 #[tokio::test]
@@ -25,7 +26,11 @@ async fn key_rotation_revocation_and_expiry() {
     let (_, listed) = server.send(&owner, "GET", &keys_path, None).await;
     let entry = &listed["keys"][0];
     assert!(entry.get("key").is_none() && !listed.to_string().contains(&plain));
-    assert!(entry["last_used"].is_string(), "{listed}");
+    let last_used = entry["lastUsed"].as_str().unwrap_or_default();
+    assert!(
+        last_used.ends_with('Z') && parse_rfc3339(last_used).is_some(),
+        "{listed}"
+    );
 
     // Rotation: the old key stops working, the new one works.
     let rotate = format!("{keys_path}/{}/rotate", created["id"].as_str().unwrap());

@@ -28,16 +28,17 @@ fn pointer(body: &Value) -> &str {
 // ---------------------------------------------------------------------------------------------
 // 4 and 5: key expiry
 
-/// Seconds since the epoch of a stored `YYYY-MM-DD HH:MM:SS` (UTC) value.
-fn sqlite_secs(value: &Value) -> i64 {
+/// Seconds since the epoch of an RFC 3339 UTC time as the API shows it.
+fn response_secs(value: &Value) -> i64 {
     let text = value.as_str().unwrap();
-    parse_rfc3339(&format!("{}T{}Z", &text[..10], &text[11..])).unwrap()
+    assert!(text.ends_with('Z'), "{text}: not UTC");
+    parse_rfc3339(text).unwrap()
 }
 
 /// The stored expiry is the requested instant (to within the second the request took: the store
 /// counts from its own clock).
 fn assert_expires_at(body: &Value, expected: i64) {
-    let got = sqlite_secs(&body["expiresAt"]);
+    let got = response_secs(&body["expiresAt"]);
     assert!((got - expected).abs() <= 1, "{body}: expected {expected}");
 }
 
@@ -541,7 +542,7 @@ async fn anonymous_stats_do_not_count_private_projects() {
     let before = stats().await;
     assert_eq!(
         before,
-        json!({"total_users": 1, "total_projects": 1, "total_idl_versions": 1, "total_known_addresses": 1})
+        json!({"totalUsers": 1, "totalProjects": 1, "totalIdlVersions": 1, "totalKnownAddresses": 1})
     );
 
     // A private project with versions and addresses changes nothing anonymous callers see.

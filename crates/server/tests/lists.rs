@@ -13,7 +13,7 @@ fn ids(items: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["project_id"].as_str().unwrap().to_string())
+        .map(|i| i["projectId"].as_str().unwrap().to_string())
         .collect()
 }
 
@@ -35,11 +35,11 @@ async fn crud_as_owner_and_404_for_everyone_else() {
     let list = &body["list"];
     let id = list["id"].as_str().unwrap().to_string();
     assert_eq!(list["name"], "DeFi");
-    assert_eq!(list["is_default"], true);
-    assert_eq!(list["item_count"], 0);
-    let key = list["scope_key"].as_str().unwrap().to_string();
+    assert_eq!(list["isDefault"], true);
+    assert_eq!(list["itemCount"], 0);
+    let key = list["scopeKey"].as_str().unwrap().to_string();
     assert!(key.starts_with("sk_") && key.len() == 67, "{key}");
-    assert_eq!(list["scope_key_prefix"], &key[..7]);
+    assert_eq!(list["scopeKeyPrefix"], &key[..7]);
 
     let (status, body) = server
         .send(
@@ -50,7 +50,7 @@ async fn crud_as_owner_and_404_for_everyone_else() {
         )
         .await;
     assert_eq!(status, 201, "{body}");
-    assert_eq!(body["list"]["is_default"], false);
+    assert_eq!(body["list"]["isDefault"], false);
 
     // Listing shows only a prefix of each key, default first.
     let (status, body) = server.send(&alice, "GET", "/api/lists", None).await;
@@ -61,7 +61,7 @@ async fn crud_as_owner_and_404_for_everyone_else() {
         !body.to_string().contains(&key),
         "a listing leaks the scope key"
     );
-    assert!(body["lists"][0].get("scope_key").is_none());
+    assert!(body["lists"][0].get("scopeKey").is_none());
 
     // Validation: JSON pointers.
     for (payload, pointer) in [
@@ -163,12 +163,12 @@ async fn items_default_list_and_scope_keys() {
         .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["success"], true);
-    let list_id = body["list_id"].as_str().unwrap().to_string();
-    let first_key = body["scope_key"].as_str().unwrap().to_string();
+    let list_id = body["listId"].as_str().unwrap().to_string();
+    let first_key = body["scopeKey"].as_str().unwrap().to_string();
     let (_, lists) = server.send(&alice, "GET", "/api/lists", None).await;
     assert_eq!(lists["total"], 1);
     assert_eq!(lists["lists"][0]["name"], "Default");
-    assert_eq!(lists["lists"][0]["is_default"], true);
+    assert_eq!(lists["lists"][0]["isDefault"], true);
 
     // Duplicate → 409; someone else's private project → 404 (not revealed); own private → fine.
     let (status, body) = server
@@ -210,7 +210,7 @@ async fn items_default_list_and_scope_keys() {
         .await;
     assert_eq!(status, 201, "{body}");
     assert!(
-        body.get("scope_key").is_none(),
+        body.get("scopeKey").is_none(),
         "the default list already existed"
     );
     let (status, body) = server
@@ -262,13 +262,13 @@ async fn items_default_list_and_scope_keys() {
     );
     assert_eq!(items["total"], 2);
     assert_eq!(items["items"][1]["username"], "user2");
-    assert!(items["items"][0]["item_id"].is_string());
+    assert!(items["items"][0]["itemId"].is_string());
     assert!(
         !items.to_string().contains(&bobs_later.id),
         "another user's private project shown"
     );
     let (_, lists) = server.send(&alice, "GET", "/api/lists", None).await;
-    assert_eq!(lists["lists"][0]["item_count"], 2);
+    assert_eq!(lists["lists"][0]["itemCount"], 2);
     let (_, page) = server
         .send(
             &alice,
@@ -298,10 +298,10 @@ async fn items_default_list_and_scope_keys() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    let new_key = body["scope_key"].as_str().unwrap().to_string();
+    let new_key = body["scopeKey"].as_str().unwrap().to_string();
     assert_ne!(new_key, first_key);
     assert!(new_key.starts_with("sk_") && new_key.len() == 67);
-    assert_eq!(body["scope_key_prefix"], &new_key[..7]);
+    assert_eq!(body["scopeKeyPrefix"], &new_key[..7]);
     assert_eq!(store.scope_project_ids(&first_key).await.unwrap(), None);
     assert_eq!(
         store.scope_project_ids(&new_key).await.unwrap(),

@@ -223,6 +223,19 @@ async fn platform_document_is_valid_openapi_3_1() {
         .map(|v| v.as_str().unwrap())
         .collect();
     assert_eq!(required, BTreeSet::from(["code", "message"]));
+    // `code` is the closed set of wire codes, each one a string a client can match on.
+    let code = resolve(&doc, &error["properties"]["code"]);
+    let codes: BTreeSet<&str> = code["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("code is not an enum: {code}"))
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let wire: BTreeSet<&str> = orquestra_api::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(codes, wire);
     let details = &error["properties"]["details"];
     let detail = resolve(&doc, &details["items"]);
     assert!(detail["properties"]["path"].is_object(), "{detail}");
@@ -341,12 +354,23 @@ async fn every_operation_is_described() {
             }
         }
 
+        // Every operation states its security, `[]` for public ones (Redocly's
+        // `security-defined`: a missing list reads as a forgotten one).
+        let requirements = op["security"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{at}: no security stated"));
+        // The rate limiter answers for every `/api/*` operation.
+        if path.starts_with("/api/") {
+            let limited = resolve(&doc, &op["responses"]["429"]);
+            assert!(
+                limited["headers"]["Retry-After"].is_object(),
+                "{at}: no 429"
+            );
+        }
         // Security requirements name declared schemes only.
-        if let Some(requirements) = op["security"].as_array() {
-            for requirement in requirements {
-                for name in requirement.as_object().unwrap().keys() {
-                    assert!(SCHEMES.contains(&name.as_str()), "{at}: scheme {name}");
-                }
+        for requirement in requirements {
+            for name in requirement.as_object().unwrap().keys() {
+                assert!(SCHEMES.contains(&name.as_str()), "{at}: scheme {name}");
             }
         }
     }

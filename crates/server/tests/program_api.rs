@@ -549,7 +549,7 @@ async fn a_private_projects_program_api_is_invisible_to_others() {
         )
         .await;
     assert_eq!(found["total"], 1, "{found}");
-    assert_eq!(found["projects"][0]["user_id"], alice_user.id.as_str());
+    assert_eq!(found["projects"][0]["userId"], alice_user.id.as_str());
 }
 
 #[tokio::test]

@@ -531,7 +531,7 @@ impl Orquestra {
             if let Some(program_id) = &program_id {
                 members
                     .into_iter()
-                    .filter(|m| m["program_id"].as_str() == Some(program_id.as_str()))
+                    .filter(|m| m["programId"].as_str() == Some(program_id.as_str()))
                     .collect()
             } else if let Some(text) = &query_text {
                 let path = format!(
@@ -551,7 +551,7 @@ impl Orquestra {
                 };
                 let needle = text.to_lowercase();
                 let contains = |m: &Value| {
-                    ["name", "description", "program_id"].iter().any(|k| {
+                    ["name", "description", "programId"].iter().any(|k| {
                         m[*k]
                             .as_str()
                             .is_some_and(|s| s.to_lowercase().contains(&needle))

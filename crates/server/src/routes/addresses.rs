@@ -4,11 +4,12 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use orquestra_api::keys::{
+    CreateKnownAddress, KnownAddress, KnownAddressDeleted, KnownAddressEnvelope, KnownAddressList,
+    UpdateKnownAddress,
+};
 use orquestra_api::ErrorCode;
-use orquestra_store::{KnownAddress, NewKnownAddress};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
-use utoipa::OpenApi;
+use orquestra_store::NewKnownAddress;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,7 +17,7 @@ use crate::access::{project_for, Access};
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
-use crate::validate;
+use crate::{time, validate};
 use crate::{ApiError, AppState};
 
 /// A project keeps at most this many labelled addresses.
@@ -24,13 +25,8 @@ const MAX_PER_PROJECT: usize = 50;
 const LABEL_MAX: usize = 100;
 const DESCRIPTION_MAX: usize = 500;
 
-/// Schemas the responses describe by name.
-#[derive(OpenApi)]
-#[openapi(components(schemas(AddressView)))]
-struct Schemas;
-
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(Schemas::openapi())
+    OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(update, remove))
 }
@@ -40,50 +36,16 @@ async fn forget_docs(state: &AppState, project_id: &str) {
     orquestra_store::kv::forget_docs(state.kv.as_ref(), project_id).await;
 }
 
-/// A labelled address of a project.
-#[derive(Serialize, utoipa::ToSchema)]
-struct AddressView {
-    id: String,
-    label: String,
-    address: String,
-    description: Option<String>,
-    created_at: Option<String>,
-    updated_at: Option<String>,
-}
-
-impl From<KnownAddress> for AddressView {
-    fn from(a: KnownAddress) -> Self {
-        Self {
-            id: a.id,
-            label: a.label,
-            address: a.address,
-            description: a.description,
-            created_at: a.created_at,
-            updated_at: a.updated_at,
-        }
+/// The stored row as the API shows it.
+fn view(a: orquestra_store::KnownAddress) -> KnownAddress {
+    KnownAddress {
+        id: a.id,
+        label: a.label,
+        address: a.address,
+        description: a.description,
+        created_at: time::stored(a.created_at),
+        updated_at: time::stored(a.updated_at),
     }
-}
-
-/// A new labelled address.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct CreateAddress {
-    /// 1–100 characters.
-    label: String,
-    /// Base58 address.
-    address: String,
-    /// Up to 500 characters.
-    description: Option<String>,
-}
-
-/// A partial update: absent fields are kept; `description: null` clears it.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct UpdateAddress {
-    label: Option<String>,
-    address: Option<String>,
-    #[serde(default, deserialize_with = "super::nullable")]
-    description: Option<Option<String>>,
 }
 
 /// The project's known addresses.
@@ -95,7 +57,7 @@ struct UpdateAddress {
     params(("project_id" = String, Path, description = "Project id")),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{\"projectId\", \"addresses\": [AddressView]}`", body = Object),
+        (status = 200, description = "The project's known addresses", body = KnownAddressList),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
     ),
@@ -104,18 +66,19 @@ async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Path(project_id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<KnownAddressList>, ApiError> {
     let project = project_for(&state, &principal, &project_id, Access::Read).await?;
-    let addresses: Vec<AddressView> = state
+    let addresses = state
         .store
         .list_known_addresses(&project.id)
         .await?
         .into_iter()
-        .map(Into::into)
+        .map(view)
         .collect();
-    Ok(Json(
-        json!({ "projectId": project.id, "addresses": addresses }),
-    ))
+    Ok(Json(KnownAddressList {
+        project_id: project.id,
+        addresses,
+    }))
 }
 
 /// Adds a known address (owner or project key; at most 50 per project).
@@ -126,9 +89,9 @@ async fn list(
     operation_id = "createAddress",
     params(("project_id" = String, Path, description = "Project id")),
     security(("bearerAuth" = []), ("apiKeyAuth" = [])),
-    request_body = CreateAddress,
+    request_body = CreateKnownAddress,
     responses(
-        (status = 201, description = "`{\"address\": AddressView}`", body = Object),
+        (status = 201, description = "Created", body = KnownAddressEnvelope),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
@@ -143,8 +106,8 @@ async fn create(
     State(state): State<AppState>,
     principal: Principal,
     Path(project_id): Path<String>,
-    JsonBody(body): JsonBody<CreateAddress>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    JsonBody(body): JsonBody<CreateKnownAddress>,
+) -> Result<(StatusCode, Json<KnownAddressEnvelope>), ApiError> {
     let project = project_for(&state, &principal, &project_id, Access::Write).await?;
     let input = NewKnownAddress {
         label: validate::required_text("/label", &body.label, LABEL_MAX)?,
@@ -169,7 +132,9 @@ async fn create(
     forget_docs(&state, &project.id).await;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "address": AddressView::from(created) })),
+        Json(KnownAddressEnvelope {
+            address: view(created),
+        }),
     ))
 }
 
@@ -181,9 +146,9 @@ async fn create(
     operation_id = "updateAddress",
     params(("project_id" = String, Path, description = "Project id"), ("address_id" = String, Path, description = "Known address id")),
     security(("bearerAuth" = []), ("apiKeyAuth" = [])),
-    request_body = UpdateAddress,
+    request_body = UpdateKnownAddress,
     responses(
-        (status = 200, description = "`{\"address\": AddressView}`", body = Object),
+        (status = 200, description = "Updated", body = KnownAddressEnvelope),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
@@ -197,8 +162,8 @@ async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Path((project_id, address_id)): Path<(String, String)>,
-    JsonBody(body): JsonBody<UpdateAddress>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+    JsonBody(body): JsonBody<UpdateKnownAddress>,
+) -> Result<Json<KnownAddressEnvelope>, ApiError> {
     let project = project_for(&state, &principal, &project_id, Access::Write).await?;
     let current = state
         .store
@@ -227,7 +192,9 @@ async fn update(
         .await?
         .ok_or_else(|| ApiError::not_found("address not found"))?;
     forget_docs(&state, &project.id).await;
-    Ok(Json(json!({ "address": AddressView::from(updated) })))
+    Ok(Json(KnownAddressEnvelope {
+        address: view(updated),
+    }))
 }
 
 /// Deletes a known address (owner or project key).
@@ -239,7 +206,7 @@ async fn update(
     params(("project_id" = String, Path, description = "Project id"), ("address_id" = String, Path, description = "Known address id")),
     security(("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{\"message\", \"addressId\"}`", body = Object),
+        (status = 200, description = "Deleted", body = KnownAddressDeleted),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
         (status = 404, description = "No such project or address", body = ErrorBody),
@@ -249,7 +216,7 @@ async fn remove(
     State(state): State<AppState>,
     principal: Principal,
     Path((project_id, address_id)): Path<(String, String)>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<KnownAddressDeleted>, ApiError> {
     let project = project_for(&state, &principal, &project_id, Access::Write).await?;
     if !state
         .store
@@ -259,7 +226,8 @@ async fn remove(
         return Err(ApiError::not_found("address not found"));
     }
     forget_docs(&state, &project.id).await;
-    Ok(Json(
-        json!({ "message": "Address deleted", "addressId": address_id }),
-    ))
+    Ok(Json(KnownAddressDeleted {
+        message: "Address deleted".into(),
+        address_id,
+    }))
 }

@@ -4,9 +4,10 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
+use orquestra_api::auth::{CurrentUser, GithubCallback, Me, Session, User};
+use orquestra_api::platform::Message;
 use orquestra_api::ErrorCode;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -15,7 +16,7 @@ use crate::auth::{
 };
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
-use crate::{ApiError, AppState};
+use crate::{time, ApiError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -26,24 +27,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The user as the API shows it.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct UserView {
-    pub id: String,
-    pub username: String,
-    pub email: String,
-    pub avatar_url: Option<String>,
-    pub created_at: Option<String>,
-}
-
-impl From<orquestra_store::User> for UserView {
-    fn from(u: orquestra_store::User) -> Self {
-        Self {
-            id: u.id,
-            username: u.username,
-            email: u.email,
-            avatar_url: u.avatar_url,
-            created_at: u.created_at,
-        }
+fn user_view(u: orquestra_store::User) -> User {
+    User {
+        id: u.id,
+        username: u.username,
+        email: u.email,
+        avatar_url: u.avatar_url,
+        created_at: time::stored(u.created_at),
     }
 }
 
@@ -96,24 +86,6 @@ struct CallbackQuery {
     /// Set when the user denied access.
     error: Option<String>,
     error_description: Option<String>,
-}
-
-/// The API-client sign-in: the `code` and `state` GitHub handed to the client.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct CallbackBody {
-    code: String,
-    state: String,
-}
-
-/// A new session.
-#[derive(Serialize, utoipa::ToSchema)]
-struct SessionResponse {
-    /// Session token (JWT): send it as `Authorization: Bearer <token>`.
-    token: String,
-    /// Expiry, Unix seconds.
-    expires_at: u64,
-    user: UserView,
 }
 
 /// Checks `state`, signs in with GitHub, upserts the user, issues a session.
@@ -224,10 +196,10 @@ async fn browser_callback(
     path = "/auth/github/callback",
     tag = "auth",
     operation_id = "githubCallbackApi",
-    request_body = CallbackBody,
+    request_body = GithubCallback,
     responses(
         (status = 200, description = "Signed in; the session token is in the body (and set as the session cookie)",
-            body = SessionResponse),
+            body = Session),
         (status = 400, description = "Malformed JSON, a sign-in state that does not match this client, or a bad code",
             body = ErrorBody),
         (status = 403, description = "The user denied access", body = ErrorBody),
@@ -242,14 +214,18 @@ async fn browser_callback(
 async fn api_callback(
     State(state): State<AppState>,
     headers: HeaderMap,
-    JsonBody(body): JsonBody<CallbackBody>,
+    JsonBody(body): JsonBody<GithubCallback>,
 ) -> Result<Response, ApiError> {
     let (token, claims, user) = complete_sign_in(&state, &headers, &body.code, &body.state).await?;
     let cookies = [session_cookie(&state, &token), clear_state_cookie(&state)];
-    let mut response = Json(SessionResponse {
+    let expires_at = i64::try_from(claims.exp)
+        .ok()
+        .and_then(|secs| time::rfc3339(secs, 0))
+        .ok_or_else(|| ApiError::internal(&"session expiry out of range"))?;
+    let mut response = Json(Session {
         token,
-        expires_at: claims.exp,
-        user: user.into(),
+        expires_at,
+        user: user_view(user),
     })
     .into_response();
     append_cookies(&mut response, cookies);
@@ -264,26 +240,30 @@ async fn api_callback(
     operation_id = "me",
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "`{\"user\": {...UserView, \"projectCount\"}}`", body = Object),
+        (status = 200, description = "The session's user", body = Me),
         (status = 401, description = "Not signed in, or an invalid/revoked session", body = ErrorBody),
         (status = 403, description = "A project API key cannot act as a user", body = ErrorBody),
     ),
 )]
-async fn me(
-    State(state): State<AppState>,
-    principal: Principal,
-) -> Result<Json<serde_json::Value>, ApiError> {
+async fn me(State(state): State<AppState>, principal: Principal) -> Result<Json<Me>, ApiError> {
     let claims = principal.require_user()?;
     let with_projects = state
         .store
         .user_with_projects(&claims.sub)
         .await?
         .ok_or_else(|| ApiError::unauthorized("the session's user no longer exists"))?;
-    let project_count = with_projects.projects.len();
-    let mut user = serde_json::to_value(UserView::from(with_projects.user))
-        .map_err(|e| ApiError::internal(&e))?;
-    user["projectCount"] = project_count.into();
-    Ok(Json(json!({ "user": user })))
+    let project_count = with_projects.projects.len() as u64;
+    let user = user_view(with_projects.user);
+    Ok(Json(Me {
+        user: CurrentUser {
+            id: user.id,
+            username: user.username,
+            email: user.email,
+            avatar_url: user.avatar_url,
+            created_at: user.created_at,
+            project_count,
+        },
+    }))
 }
 
 /// `POST /auth/logout`: revokes this session token server-side and clears the cookie.
@@ -294,7 +274,7 @@ async fn me(
     operation_id = "logout",
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "Session revoked and cookie cleared: `{\"message\"}`", body = Object),
+        (status = 200, description = "Session revoked and cookie cleared", body = Message),
         (status = 401, description = "Not signed in, or an invalid/revoked session", body = ErrorBody),
         (status = 403, description = "A project API key cannot act as a user", body = ErrorBody),
     ),
@@ -305,7 +285,10 @@ async fn logout(State(state): State<AppState>, principal: Principal) -> Result<R
         .store
         .revoke_session(&claims.jti, claims.exp as i64)
         .await?;
-    let mut response = Json(json!({ "message": "Logged out" })).into_response();
+    let mut response = Json(Message {
+        message: "Logged out".into(),
+    })
+    .into_response();
     append_cookies(
         &mut response,
         [set_cookie(

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Serialize;
+use orquestra_api::platform::{DatabaseStatus, Health, HealthStatus};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -13,16 +13,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health))
         .routes(routes!(ping))
-}
-
-/// Service health.
-#[derive(Serialize, utoipa::ToSchema)]
-struct Health {
-    status: &'static str,
-    timestamp: String,
-    service: &'static str,
-    version: &'static str,
-    database: &'static str,
 }
 
 /// Service health, including whether the database answers.
@@ -44,11 +34,19 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let body = Health {
-        status: if database_ok { "ok" } else { "degraded" },
+        status: if database_ok {
+            HealthStatus::Ok
+        } else {
+            HealthStatus::Degraded
+        },
         timestamp: time::now_rfc3339(),
-        service: "orquestra-api",
-        version: env!("CARGO_PKG_VERSION"),
-        database: if database_ok { "ok" } else { "unavailable" },
+        service: "orquestra-api".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        database: if database_ok {
+            DatabaseStatus::Ok
+        } else {
+            DatabaseStatus::Unavailable
+        },
     };
     (status, Json(body))
 }

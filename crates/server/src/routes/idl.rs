@@ -5,10 +5,16 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use orquestra_idl::Program;
+use orquestra_api::intake::{
+    ConfirmDelete, IdlDocument, IdlFormat, IdlIngested, IdlItemKind, IdlSubmission, IdlSummary,
+    IdlUploaded, IdlVersionInfo, IdlVersionList, IdlVersionPublished, IdlWarning, IdlWarningCode,
+    UploadedProject,
+};
+use orquestra_api::projects::ProjectDeleted;
+use orquestra_idl::{DefectCode, ItemKind, Program};
 use orquestra_store::{GithubProfile, NewProject};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -19,9 +25,9 @@ use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
 use crate::http_cache::json_with_etag;
 use crate::programs::{idl_json, program_at};
-use crate::publish::{add_version, create_project};
+use crate::publish::{add_version, create_project, validate_idl};
 use crate::submission::{Submission, MAX_BODY_BYTES};
-use crate::validate;
+use crate::{time, validate};
 use crate::{ApiError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -51,25 +57,52 @@ impl IntakeQuery {
     }
 }
 
-/// Counts that tell the uploader what the engine understood, and the items it cannot use
-/// (`warnings`: JSON pointers into the IDL).
-fn summary(program: &Program, version: i64) -> Value {
-    json!({
-        "version": version,
-        "programName": program.name,
-        "format": program.format,
-        "instructionCount": program.instructions.len(),
-        "accountCount": program.accounts.len(),
-        "typeCount": program.types.len(),
-        "errorCount": program.errors.len(),
-        "eventCount": program.events.len(),
-        "warnings": warnings(program),
-    })
+/// Counts that tell the uploader what the engine understood, and the items it cannot use.
+fn summary(program: &Program, version: i64) -> IdlSummary {
+    let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    IdlSummary {
+        version,
+        program_name: program.name.clone(),
+        format: match program.format {
+            orquestra_idl::IdlFormat::Anchor => IdlFormat::Anchor,
+            orquestra_idl::IdlFormat::AnchorLegacy => IdlFormat::AnchorLegacy,
+            orquestra_idl::IdlFormat::Shank => IdlFormat::Shank,
+            orquestra_idl::IdlFormat::Codama => IdlFormat::Codama,
+        },
+        instruction_count: count(program.instructions.len()),
+        account_count: count(program.accounts.len()),
+        type_count: count(program.types.len()),
+        error_count: count(program.errors.len()),
+        event_count: count(program.events.len()),
+        warnings: warnings(program),
+    }
 }
 
-/// `[{path, code, message, kind, item}]` for every defective item of `program`.
-fn warnings(program: &Program) -> Value {
-    json!(program.defects)
+/// Every defective item of `program`, with its JSON pointer into the IDL.
+fn warnings(program: &Program) -> Vec<IdlWarning> {
+    program
+        .defects
+        .iter()
+        .map(|d| IdlWarning {
+            path: d.path.clone(),
+            code: match d.code {
+                DefectCode::InvalidItem => IdlWarningCode::InvalidItem,
+                DefectCode::UnreadableItem => IdlWarningCode::UnreadableItem,
+                DefectCode::UsesUnusableType => IdlWarningCode::UsesUnusableType,
+            },
+            message: d.message.clone(),
+            kind: match d.kind {
+                ItemKind::Instruction => IdlItemKind::Instruction,
+                ItemKind::Account => IdlItemKind::Account,
+                ItemKind::Type => IdlItemKind::Type,
+                ItemKind::Event => IdlItemKind::Event,
+                ItemKind::Error => IdlItemKind::Error,
+                ItemKind::Constant => IdlItemKind::Constant,
+                ItemKind::Pda => IdlItemKind::Pda,
+            },
+            item: d.item.clone(),
+        })
+        .collect()
 }
 
 fn required<T>(value: Option<T>, pointer: &str) -> Result<T, ApiError> {
@@ -86,12 +119,12 @@ fn required<T>(value: Option<T>, pointer: &str) -> Result<T, ApiError> {
     security(("bearerAuth" = [])),
     request_body(
         description = "`name`, `programId` and `idl` are required; `description`, `isPublic`, `cpiMd` optional",
-        content((Submission = "application/json"), (Submission = "multipart/form-data")),
+        content((IdlSubmission = "application/json"), (IdlSubmission = "multipart/form-data")),
     ),
     responses(
-        (status = 201, description = "`{\"project\": {\"id\", \"name\", \"programId\", \"isPublic\"}, \"idl\": summary}`",
-            body = Object),
-        (status = 400, description = "Malformed JSON or multipart body", body = ErrorBody),
+        (status = 201, description = "Created: the project and what was understood of its IDL",
+            body = IdlUploaded),
+        (status = 400, description = "Malformed JSON or multipart body, or an invalid `strict`", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot create projects", body = ErrorBody),
         (status = 409, description = "You already have a project for this program id", body = ErrorBody),
@@ -105,8 +138,8 @@ async fn upload(
     State(state): State<AppState>,
     principal: Principal,
     QueryParams(intake): QueryParams<IntakeQuery>,
-    submission: Submission,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+    Submission(submission): Submission,
+) -> Result<(StatusCode, Json<IdlUploaded>), ApiError> {
     let claims = principal.require_user()?;
     let name = validate::required_text("/name", &required(submission.name, "/name")?, 100)?;
     let description =
@@ -114,7 +147,9 @@ async fn upload(
     let program_id = required(submission.program_id, "/programId")?
         .trim()
         .to_string();
+    validate::pubkey("/programId", &program_id)?;
     let idl = required(submission.idl, "/idl")?;
+    let program = validate_idl(&idl, &program_id, intake.strict())?;
     let new = NewProject {
         user_id: claims.sub.clone(),
         name,
@@ -122,14 +157,20 @@ async fn upload(
         program_id,
         is_public: submission.is_public.unwrap_or(true),
     };
-    let created = create_project(&state, new, &idl, submission.cpi_md, intake.strict()).await?;
-    let p = &created.project;
+    let created = create_project(&state, new, &idl, program, submission.cpi_md).await?;
+    let idl = summary(&created.program, created.version);
+    let p = created.project;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "project": { "id": p.id, "name": p.name, "programId": p.program_id, "isPublic": p.is_public },
-            "idl": summary(&created.program, created.version),
-        })),
+        Json(IdlUploaded {
+            project: UploadedProject {
+                id: p.id,
+                name: p.name,
+                program_id: p.program_id,
+                is_public: p.is_public,
+            },
+            idl,
+        }),
     ))
 }
 
@@ -144,14 +185,13 @@ async fn upload(
     security(("bearerAuth" = []), ("apiKeyAuth" = [])),
     request_body(
         description = "Only `idl` (required) and `cpiMd`",
-        content((Submission = "application/json"), (Submission = "multipart/form-data")),
+        content((IdlSubmission = "application/json"), (IdlSubmission = "multipart/form-data")),
     ),
     responses(
-        (status = 201, description = "New version: `{\"projectId\", \"created\": true, \"version\", \"idl\": summary}`",
-            body = Object),
-        (status = 200, description = "Same IDL as the latest version: `{\"projectId\", \"created\": false, \"version\", \"idl\"}`",
-            body = Object),
-        (status = 400, description = "Malformed JSON or multipart body", body = ErrorBody),
+        (status = 201, description = "A new version (`created: true`)", body = IdlVersionPublished),
+        (status = 200, description = "Same IDL as the latest version, nothing stored (`created: false`)",
+            body = IdlVersionPublished),
+        (status = 400, description = "Malformed JSON or multipart body, or an invalid `strict`", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
         (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
@@ -166,8 +206,8 @@ async fn new_version(
     principal: Principal,
     Path(project_id): Path<String>,
     QueryParams(intake): QueryParams<IntakeQuery>,
-    submission: Submission,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+    Submission(submission): Submission,
+) -> Result<(StatusCode, Json<IdlVersionPublished>), ApiError> {
     let project = project_for(&state, &principal, &project_id, Access::Write).await?;
     if submission.name.is_some()
         || submission.program_id.is_some()
@@ -182,9 +222,15 @@ async fn new_version(
     } else {
         StatusCode::OK
     };
-    let mut body = json!({ "projectId": project.id, "created": outcome.created, "idl": summary(&outcome.program, outcome.version) });
-    body["version"] = outcome.version.into();
-    Ok((status, Json(body)))
+    Ok((
+        status,
+        Json(IdlVersionPublished {
+            project_id: project.id,
+            created: outcome.created,
+            version: outcome.version,
+            idl: summary(&outcome.program, outcome.version),
+        }),
+    ))
 }
 
 /// Which version to read.
@@ -204,8 +250,7 @@ struct VersionQuery {
     params(("project_id" = String, Path, description = "Project id"), VersionQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{\"projectId\", \"projectName\", \"programId\", \"version\", \"idl\"}`, with an `ETag`",
-            body = Object),
+        (status = 200, description = "The IDL as uploaded, with an `ETag`", body = IdlDocument),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
         (status = 400, description = "Invalid query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
@@ -228,10 +273,16 @@ async fn read(
     let text = idl_json(&state, &project, version).await?;
     let idl: Value = serde_json::from_str(&text).map_err(|e| ApiError::internal(&e))?;
     let program = program_at(&state, &project, version).await?;
-    Ok(json_with_etag(
-        &headers,
-        &json!({ "projectId": project.id, "projectName": project.name, "programId": project.program_id, "version": version, "idl": idl, "warnings": warnings(&program) }),
-    ))
+    let document = serde_json::to_value(IdlDocument {
+        project_id: project.id,
+        project_name: project.name,
+        program_id: project.program_id,
+        version,
+        idl,
+        warnings: warnings(&program),
+    })
+    .map_err(|e| ApiError::internal(&e))?;
+    Ok(json_with_etag(&headers, &document))
 }
 
 /// A project's IDL versions.
@@ -243,7 +294,7 @@ async fn read(
     params(("project_id" = String, Path, description = "Project id")),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{\"projectId\", \"versions\"}`", body = Object),
+        (status = 200, description = "The project's IDL versions", body = IdlVersionList),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
     ),
@@ -252,20 +303,23 @@ async fn versions(
     State(state): State<AppState>,
     principal: Principal,
     Path(project_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<IdlVersionList>, ApiError> {
     let project = project_for(&state, &principal, &project_id, Access::Read).await?;
-    let versions = state.store.list_idl_versions(&project.id).await?;
-    Ok(Json(
-        json!({ "projectId": project.id, "versions": versions }),
-    ))
-}
-
-/// Deleting a project needs its name, repeated.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct ConfirmDelete {
-    #[serde(rename = "confirmName")]
-    confirm_name: String,
+    let versions = state
+        .store
+        .list_idl_versions(&project.id)
+        .await?
+        .into_iter()
+        .map(|v| IdlVersionInfo {
+            id: v.id,
+            version: v.version,
+            created_at: time::stored(v.created_at),
+        })
+        .collect();
+    Ok(Json(IdlVersionList {
+        project_id: project.id,
+        versions,
+    }))
 }
 
 /// Deletes the project with all its versions; the body must repeat the project's name.
@@ -278,7 +332,7 @@ struct ConfirmDelete {
     security(("bearerAuth" = [])),
     request_body = ConfirmDelete,
     responses(
-        (status = 200, description = "`{\"message\", \"projectId\"}`", body = Object),
+        (status = 200, description = "Deleted", body = ProjectDeleted),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner", body = ErrorBody),
@@ -293,7 +347,7 @@ async fn remove(
     principal: Principal,
     Path(project_id): Path<String>,
     JsonBody(body): JsonBody<ConfirmDelete>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ProjectDeleted>, ApiError> {
     let project = project_for(&state, &principal, &project_id, Access::Own).await?;
     if body.confirm_name != project.name {
         return Err(ApiError::invalid(
@@ -304,9 +358,10 @@ async fn remove(
     state.store.delete_project(&project.id).await?;
     orquestra_store::kv::forget_project(state.kv.as_ref(), &project.id).await;
     state.programs.forget_project(&project.id);
-    Ok(Json(
-        json!({ "message": "Project and all associated data deleted", "projectId": project.id }),
-    ))
+    Ok(Json(ProjectDeleted {
+        message: "Project and all associated data deleted".into(),
+        project_id: project.id,
+    }))
 }
 
 /// The account that owns ingested projects. Its username contains `_`, which GitHub usernames
@@ -331,14 +386,13 @@ fn ingest_owner() -> GithubProfile {
     security(("ingestKeyAuth" = [])),
     request_body(
         description = "`programId` and `idl` are required; `name` defaults to the IDL's name",
-        content((Submission = "application/json"), (Submission = "multipart/form-data")),
+        content((IdlSubmission = "application/json"), (IdlSubmission = "multipart/form-data")),
     ),
     responses(
-        (status = 201, description = "Project created: `{\"projectId\", \"created\": true, \"newVersion\": true, \"version\"}`",
-            body = Object),
-        (status = 200, description = "Existing ingest project: `{\"projectId\", \"created\": false, \"newVersion\", \"version\"}`",
-            body = Object),
-        (status = 400, description = "Malformed JSON or multipart body", body = ErrorBody),
+        (status = 201, description = "Project created (`created: true`)", body = IdlIngested),
+        (status = 200, description = "Existing ingest project (`created: false`; `newVersion` says whether the IDL was new)",
+            body = IdlIngested),
+        (status = 400, description = "Malformed JSON or multipart body, or an invalid `strict`", body = ErrorBody),
         (status = 401, description = "Missing or invalid `X-Ingest-Key`", body = ErrorBody),
         (status = 404, description = "Ingest is disabled on this server", body = ErrorBody),
         (status = 409, description = "Conflicting project", body = ErrorBody),
@@ -352,8 +406,8 @@ async fn ingest(
     State(state): State<AppState>,
     headers: HeaderMap,
     QueryParams(intake): QueryParams<IntakeQuery>,
-    submission: Submission,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+    Submission(submission): Submission,
+) -> Result<(StatusCode, Json<IdlIngested>), ApiError> {
     let Some(expected) = state.config.ingest_key.as_deref() else {
         return Err(ApiError::not_found("ingest is disabled on this server"));
     };
@@ -381,21 +435,20 @@ async fn ingest(
             add_version(&state, &project, &idl, submission.cpi_md, intake.strict()).await?;
         return Ok((
             StatusCode::OK,
-            Json(
-                json!({ "projectId": project.id, "created": false, "newVersion": outcome.created, "version": outcome.version, "warnings": warnings(&outcome.program) }),
-            ),
+            Json(IdlIngested {
+                project_id: project.id,
+                created: false,
+                new_version: outcome.created,
+                version: outcome.version,
+                warnings: warnings(&outcome.program),
+            }),
         ));
     }
-    let name_from_idl = idl
-        .get("metadata")
-        .and_then(|m| m.get("name"))
-        .or_else(|| idl.get("name"))
-        .or_else(|| idl.get("program").and_then(|p| p.get("name")))
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    // The parser knows where each format keeps the program's name.
+    let program = validate_idl(&idl, &program_id, intake.strict())?;
     let name = submission
         .name
-        .or(name_from_idl)
+        .or_else(|| Some(program.name.clone()).filter(|n| !n.trim().is_empty()))
         .unwrap_or_else(|| program_id.clone());
     let new = NewProject {
         user_id: owner.id,
@@ -408,11 +461,15 @@ async fn ingest(
         program_id,
         is_public: submission.is_public.unwrap_or(true),
     };
-    let created = create_project(&state, new, &idl, submission.cpi_md, intake.strict()).await?;
+    let created = create_project(&state, new, &idl, program, submission.cpi_md).await?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            json!({ "projectId": created.project.id, "created": true, "newVersion": true, "version": created.version, "warnings": warnings(&created.program) }),
-        ),
+        Json(IdlIngested {
+            warnings: warnings(&created.program),
+            project_id: created.project.id,
+            created: true,
+            new_version: true,
+            version: created.version,
+        }),
     ))
 }

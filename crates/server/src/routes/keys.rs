@@ -4,9 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use orquestra_store::{ApiKey, IssuedApiKey};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use orquestra_api::keys::{ApiKey, ApiKeyList, ApiKeyRevoked, CreateApiKey, IssuedApiKey};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -15,12 +13,12 @@ use crate::access::{project_for, Access};
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::parse_json;
-use crate::time::{now_secs, parse_rfc3339};
+use crate::time::{self, now_secs, parse_rfc3339};
 use crate::{ApiError, AppState};
 
 /// Schemas the responses describe by name.
 #[derive(OpenApi)]
-#[openapi(components(schemas(KeyView, CreateKey)))]
+#[openapi(components(schemas(CreateApiKey)))]
 struct Schemas;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -30,47 +28,23 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rotate))
 }
 
-/// A key as listed: never the key itself (only its hash exists server-side).
-#[derive(Serialize, utoipa::ToSchema)]
-struct KeyView {
-    id: String,
-    last_used: Option<String>,
-    created_at: Option<String>,
-    expires_at: Option<String>,
-}
-
-impl From<ApiKey> for KeyView {
-    fn from(k: ApiKey) -> Self {
-        Self {
-            id: k.id,
-            last_used: k.last_used,
-            created_at: k.created_at,
-            expires_at: k.expires_at,
-        }
+fn listed(k: orquestra_store::ApiKey) -> ApiKey {
+    ApiKey {
+        id: k.id,
+        last_used: time::stored(k.last_used),
+        created_at: time::stored(k.created_at),
+        expires_at: time::stored(k.expires_at),
     }
 }
 
-fn issued(issued: IssuedApiKey) -> Json<serde_json::Value> {
-    Json(json!({
-        "id": issued.key.id,
-        "key": issued.plain,
-        "createdAt": issued.key.created_at,
-        "expiresAt": issued.key.expires_at,
-        "message": "Store this key securely. It will not be shown again.",
-    }))
-}
-
-/// Optional expiry of a new key: at most one of the two fields; neither means it never expires.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct CreateKey {
-    /// RFC 3339 instant in the future, at most 3650 days from now.
-    #[serde(rename = "expiresAt")]
-    expires_at: Option<String>,
-    /// Days from now, 1 to 3650.
-    #[serde(rename = "expiresInDays")]
-    #[schema(minimum = 1, maximum = 3650)]
-    expires_in_days: Option<u32>,
+fn issued(issued: orquestra_store::IssuedApiKey) -> Json<IssuedApiKey> {
+    Json(IssuedApiKey {
+        id: issued.key.id,
+        key: issued.plain,
+        created_at: time::stored(issued.key.created_at),
+        expires_at: time::stored(issued.key.expires_at),
+        message: "Store this key securely. It will not be shown again.".into(),
+    })
 }
 
 /// The longest lifetime a key can be given (about ten years), by either field.
@@ -107,7 +81,7 @@ fn expiry_from_instant(at: &str, now: i64) -> Result<u64, ApiError> {
     params(("id" = String, Path, description = "Project id")),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "`{\"keys\": [KeyView]}`", body = Object),
+        (status = 200, description = "The project's keys, without their secrets", body = ApiKeyList),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner", body = ErrorBody),
         (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
@@ -117,16 +91,16 @@ async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ApiKeyList>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Own).await?;
-    let keys: Vec<KeyView> = state
+    let keys = state
         .store
         .list_api_keys(&project.id)
         .await?
         .into_iter()
-        .map(Into::into)
+        .map(listed)
         .collect();
-    Ok(Json(json!({ "keys": keys })))
+    Ok(Json(ApiKeyList { keys }))
 }
 
 /// Issues a new API key; the plain key is in this response only. Owner only.
@@ -138,15 +112,16 @@ async fn list(
     params(("id" = String, Path, description = "Project id")),
     security(("bearerAuth" = [])),
     // A plain reference keeps the body optional without admitting a JSON `null`.
-    request_body(content = ref("#/components/schemas/CreateKey"), content_type = "application/json",
+    request_body(content = ref("#/components/schemas/CreateApiKey"), content_type = "application/json",
         description = "Optional; an empty body issues a key that never expires"),
     responses(
-        (status = 201, description = "`{\"id\", \"key\", \"createdAt\", \"expiresAt\", \"message\"}`", body = Object),
+        (status = 201, description = "Issued; the plain key is in this response only", body = IssuedApiKey),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner", body = ErrorBody),
         (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
-        (status = 422, description = "Invalid expiry", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Invalid expiry, or an unknown field", body = ErrorBody),
     ),
 )]
 async fn create(
@@ -154,11 +129,11 @@ async fn create(
     principal: Principal,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<IssuedApiKey>), ApiError> {
     let project = project_for(&state, &principal, &id, Access::Own).await?;
     // The body is optional: no body means a key that never expires.
-    let body: CreateKey = if body.iter().all(u8::is_ascii_whitespace) {
-        CreateKey::default()
+    let body: CreateApiKey = if body.iter().all(u8::is_ascii_whitespace) {
+        CreateApiKey::default()
     } else {
         parse_json(&body)?
     };
@@ -195,7 +170,7 @@ async fn create(
     ),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "`{\"message\", \"id\"}`", body = Object),
+        (status = 200, description = "Revoked", body = ApiKeyRevoked),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner", body = ErrorBody),
         (status = 404, description = "No such project or key", body = ErrorBody),
@@ -205,12 +180,15 @@ async fn revoke(
     State(state): State<AppState>,
     principal: Principal,
     Path((id, key_id)): Path<(String, String)>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ApiKeyRevoked>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Own).await?;
     if !state.store.revoke_api_key(&project.id, &key_id).await? {
         return Err(ApiError::not_found("API key not found"));
     }
-    Ok(Json(json!({ "message": "API key revoked", "id": key_id })))
+    Ok(Json(ApiKeyRevoked {
+        message: "API key revoked".into(),
+        id: key_id,
+    }))
 }
 
 /// Replaces an API key with a new one (same expiry policy); the plain key is in this response only.
@@ -225,7 +203,7 @@ async fn revoke(
     ),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "`{\"id\", \"key\", \"createdAt\", \"expiresAt\", \"message\"}`", body = Object),
+        (status = 200, description = "The replacement key, in this response only; the old key no longer works", body = IssuedApiKey),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner", body = ErrorBody),
         (status = 404, description = "No such project or key", body = ErrorBody),
@@ -235,7 +213,7 @@ async fn rotate(
     State(state): State<AppState>,
     principal: Principal,
     Path((id, key_id)): Path<(String, String)>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<IssuedApiKey>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Own).await?;
     let key = state
         .store

@@ -3,17 +3,21 @@
 //! A list is its owner's alone: another user's list is 404 on every route. A scope key
 //! (`sk_` + 64 hex) lets an MCP client narrow search to the list's public programs; it is a
 //! bearer secret, so it is shown in full only when created or regenerated (listings show
-//! `scope_key_prefix`). Deviations from the original, on purpose: listings never show the key;
+//! `scopeKeyPrefix`). Deviations from the original, on purpose: listings never show the key;
 //! items never expose another user's private project (even one added while it was public); adding
 //! needs the project to be visible to the caller, so a user may add their own private project.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use orquestra_store::{NewProgramList, Page, ProgramList, ProgramListItem, ProgramListUpdate};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
-use utoipa::OpenApi;
+use orquestra_api::lists::{
+    AddListItem, CreateProgramList, ListItemAdded, NewProgramList, ProgramList, ProgramListCreated,
+    ProgramListItem, ProgramListItemPage, ProgramListList, ProgramListUpdated, ScopeKeyIssued,
+    UpdateProgramList,
+};
+use orquestra_api::platform::Success;
+use orquestra_store::{Page, ProgramListUpdate};
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -21,16 +25,11 @@ use crate::access::{can_see_parts, project_for, Access};
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
-use crate::validate;
+use crate::{time, validate};
 use crate::{ApiError, AppState};
 
-/// Schemas the responses describe by name.
-#[derive(OpenApi)]
-#[openapi(components(schemas(ListView, ListItemView)))]
-struct Schemas;
-
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(Schemas::openapi())
+    OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(update, remove))
         .routes(routes!(items, add_item))
@@ -43,68 +42,33 @@ const NAME_MAX: usize = 100;
 const DESCRIPTION_MAX: usize = 500;
 const KEY_MESSAGE: &str = "Store this scope key securely. It will not be shown again.";
 
-/// A list as shown to its owner: never the scope key, only its first characters.
-#[derive(Serialize, utoipa::ToSchema)]
-struct ListView {
-    id: String,
-    user_id: String,
-    name: String,
-    description: Option<String>,
-    is_default: bool,
-    /// `sk_` and the key's first 4 hex characters, to tell keys apart.
-    #[schema(example = "sk_3f9a")]
-    scope_key_prefix: String,
-    /// Items the owner may see (public projects and their own).
-    item_count: i64,
-    created_at: Option<String>,
-    updated_at: Option<String>,
-}
-
-impl From<ProgramList> for ListView {
-    fn from(l: ProgramList) -> Self {
-        Self {
-            id: l.id,
-            user_id: l.user_id,
-            name: l.name,
-            description: l.description,
-            is_default: l.is_default,
-            scope_key_prefix: l.scope_key_prefix,
-            item_count: l.item_count,
-            created_at: l.created_at,
-            updated_at: l.updated_at,
-        }
+/// A stored list as its owner sees it: never the scope key, only its first characters.
+fn list_view(l: orquestra_store::ProgramList) -> ProgramList {
+    ProgramList {
+        id: l.id,
+        user_id: l.user_id,
+        name: l.name,
+        description: l.description,
+        is_default: l.is_default,
+        scope_key_prefix: l.scope_key_prefix,
+        item_count: l.item_count,
+        created_at: time::stored(l.created_at),
+        updated_at: time::stored(l.updated_at),
     }
 }
 
-/// A project in a list, with its owner.
-#[derive(Serialize, utoipa::ToSchema)]
-struct ListItemView {
-    item_id: String,
-    added_at: Option<String>,
-    project_id: String,
-    name: String,
-    description: Option<String>,
-    program_id: String,
-    is_public: bool,
-    updated_at: Option<String>,
-    username: String,
-    avatar_url: Option<String>,
-}
-
-impl From<ProgramListItem> for ListItemView {
-    fn from(i: ProgramListItem) -> Self {
-        Self {
-            item_id: i.item_id,
-            added_at: i.added_at,
-            project_id: i.project_id,
-            name: i.name,
-            description: i.description,
-            program_id: i.program_id,
-            is_public: i.is_public,
-            updated_at: i.updated_at,
-            username: i.username,
-            avatar_url: i.avatar_url,
-        }
+fn item_view(i: orquestra_store::ProgramListItem) -> ProgramListItem {
+    ProgramListItem {
+        item_id: i.item_id,
+        added_at: time::stored(i.added_at),
+        project_id: i.project_id,
+        name: i.name,
+        description: i.description,
+        program_id: i.program_id,
+        is_public: i.is_public,
+        updated_at: time::stored(i.updated_at),
+        username: i.username,
+        avatar_url: i.avatar_url,
     }
 }
 
@@ -120,7 +84,7 @@ fn list_not_found() -> ApiError {
     operation_id = "listLists",
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "`{\"lists\": [ListView], \"total\"}`", body = Object),
+        (status = 200, description = "The caller's lists", body = ProgramListList),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot manage lists", body = ErrorBody),
     ),
@@ -128,27 +92,17 @@ fn list_not_found() -> ApiError {
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ProgramListList>, ApiError> {
     let claims = principal.require_user()?;
-    let lists: Vec<ListView> = state
+    let lists: Vec<ProgramList> = state
         .store
         .list_lists(&claims.sub)
         .await?
         .into_iter()
-        .map(Into::into)
+        .map(list_view)
         .collect();
-    let total = lists.len();
-    Ok(Json(json!({ "lists": lists, "total": total })))
-}
-
-/// A new list.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct CreateList {
-    /// 1–100 characters (trimmed).
-    name: String,
-    /// Up to 500 characters; empty means none.
-    description: Option<String>,
+    let total = lists.len() as u64;
+    Ok(Json(ProgramListList { lists, total }))
 }
 
 /// Creates a list with a new scope key, shown in this response only. The caller's first list (or
@@ -159,9 +113,9 @@ struct CreateList {
     tag = "lists",
     operation_id = "createList",
     security(("bearerAuth" = [])),
-    request_body = CreateList,
+    request_body = CreateProgramList,
     responses(
-        (status = 201, description = "`{\"list\": ListView + \"scope_key\", \"message\"}`", body = Object),
+        (status = 201, description = "Created, with its scope key (shown in this response only)", body = ProgramListCreated),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot manage lists", body = ErrorBody),
@@ -173,35 +127,29 @@ struct CreateList {
 async fn create(
     State(state): State<AppState>,
     principal: Principal,
-    JsonBody(body): JsonBody<CreateList>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    JsonBody(body): JsonBody<CreateProgramList>,
+) -> Result<(StatusCode, Json<ProgramListCreated>), ApiError> {
     let claims = principal.require_user()?;
     let name = validate::required_text("/name", &body.name, NAME_MAX)?;
     let description =
         validate::optional_text("/description", body.description.as_deref(), DESCRIPTION_MAX)?;
     let issued = state
         .store
-        .create_list(&claims.sub, &NewProgramList { name, description })
+        .create_list(
+            &claims.sub,
+            &orquestra_store::NewProgramList { name, description },
+        )
         .await?;
-    let mut list = serde_json::to_value(ListView::from(issued.list)).map_err(|e| {
-        ApiError::internal(&e) // a plain struct always serialises
-    })?;
-    list["scope_key"] = json!(issued.scope_key);
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "list": list, "message": KEY_MESSAGE })),
+        Json(ProgramListCreated {
+            list: NewProgramList {
+                list: list_view(issued.list),
+                scope_key: issued.scope_key,
+            },
+            message: KEY_MESSAGE.into(),
+        }),
     ))
-}
-
-/// A partial update: absent fields are kept; `description: null` or `""` clears it.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct UpdateList {
-    /// 1–100 characters (trimmed).
-    name: Option<String>,
-    /// Up to 500 characters.
-    #[serde(default, deserialize_with = "super::nullable")]
-    description: Option<Option<String>>,
 }
 
 /// Renames or re-describes one of the caller's lists.
@@ -212,9 +160,9 @@ struct UpdateList {
     operation_id = "updateList",
     params(("list_id" = String, Path, description = "List id")),
     security(("bearerAuth" = [])),
-    request_body = UpdateList,
+    request_body = UpdateProgramList,
     responses(
-        (status = 200, description = "`{\"success\": true, \"name\", \"description\", \"list\": ListView}`", body = Object),
+        (status = 200, description = "Updated", body = ProgramListUpdated),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot manage lists", body = ErrorBody),
@@ -228,8 +176,8 @@ async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Path(list_id): Path<String>,
-    JsonBody(body): JsonBody<UpdateList>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+    JsonBody(body): JsonBody<UpdateProgramList>,
+) -> Result<Json<ProgramListUpdated>, ApiError> {
     let claims = principal.require_user()?;
     let name = body
         .name
@@ -249,12 +197,12 @@ async fn update(
         )
         .await?
         .ok_or_else(list_not_found)?;
-    Ok(Json(json!({
-        "success": true,
-        "name": list.name,
-        "description": list.description,
-        "list": ListView::from(list),
-    })))
+    Ok(Json(ProgramListUpdated {
+        success: true,
+        name: list.name.clone(),
+        description: list.description.clone(),
+        list: list_view(list),
+    }))
 }
 
 /// Deletes one of the caller's lists and its items (no other list becomes the default).
@@ -266,7 +214,7 @@ async fn update(
     params(("list_id" = String, Path, description = "List id")),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "`{\"success\": true}`", body = Object),
+        (status = 200, description = "Done", body = Success),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot manage lists", body = ErrorBody),
         (status = 404, description = "No such list of the caller's", body = ErrorBody),
@@ -276,12 +224,12 @@ async fn remove(
     State(state): State<AppState>,
     principal: Principal,
     Path(list_id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Success>, ApiError> {
     let claims = principal.require_user()?;
     if !state.store.delete_list(&claims.sub, &list_id).await? {
         return Err(list_not_found());
     }
-    Ok(Json(json!({ "success": true })))
+    Ok(Json(Success { success: true }))
 }
 
 /// Paging (`total` is in the body).
@@ -304,7 +252,7 @@ struct ItemsQuery {
     params(("list_id" = String, Path, description = "List id"), ItemsQuery),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "`{\"items\": [ListItemView], \"total\", \"limit\", \"offset\"}`", body = Object),
+        (status = 200, description = "A page of the list's items", body = ProgramListItemPage),
         (status = 400, description = "Invalid query parameter", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot manage lists", body = ErrorBody),
@@ -316,7 +264,7 @@ async fn items(
     principal: Principal,
     Path(list_id): Path<String>,
     QueryParams(q): QueryParams<ItemsQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ProgramListItemPage>, ApiError> {
     let claims = principal.require_user()?;
     state
         .store
@@ -333,27 +281,18 @@ async fn items(
         .await?;
     // The store already keeps to what the list's owner may see; the guard's rule is applied
     // again so a listing can never show more than the project routes would.
-    let items: Vec<ListItemView> = page
+    let items = page
         .items
         .into_iter()
         .filter(|i| can_see_parts(&principal, &i.project_id, &i.user_id, i.is_public))
-        .map(Into::into)
+        .map(item_view)
         .collect();
-    Ok(Json(json!({
-        "items": items,
-        "total": page.total,
-        "limit": page.limit,
-        "offset": page.offset,
-    })))
-}
-
-/// The project to add.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct AddItem {
-    /// A project the caller may see (public, or their own).
-    #[serde(rename = "projectId", alias = "project_id")]
-    project_id: String,
+    Ok(Json(ProgramListItemPage {
+        items,
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
 }
 
 /// Adds `project_id` to the list; 409 when it is already there.
@@ -362,7 +301,7 @@ async fn add(
     user_id: &str,
     list_id: &str,
     project_id: &str,
-) -> Result<serde_json::Value, ApiError> {
+) -> Result<ListItemAdded, ApiError> {
     let added = state
         .store
         .add_list_item(user_id, list_id, project_id)
@@ -375,12 +314,14 @@ async fn add(
             other => other.into(),
         })?
         .ok_or_else(list_not_found)?;
-    Ok(json!({
-        "success": true,
-        "item_id": added.item_id,
-        "list_id": added.list_id,
-        "added_at": added.added_at,
-    }))
+    Ok(ListItemAdded {
+        success: true,
+        item_id: added.item_id,
+        list_id: added.list_id,
+        added_at: time::stored(added.added_at),
+        scope_key: None,
+        message: None,
+    })
 }
 
 /// Adds a project to one of the caller's lists.
@@ -391,14 +332,15 @@ async fn add(
     operation_id = "addListItem",
     params(("list_id" = String, Path, description = "List id")),
     security(("bearerAuth" = [])),
-    request_body = AddItem,
+    request_body = AddListItem,
     responses(
-        (status = 201, description = "`{\"success\": true, \"item_id\", \"list_id\", \"added_at\"}`", body = Object),
+        (status = 201, description = "Added", body = ListItemAdded),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot manage lists", body = ErrorBody),
         (status = 404, description = "No such list of the caller's, or no project the caller may see", body = ErrorBody),
         (status = 409, description = "The project is already in this list", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ),
@@ -407,8 +349,8 @@ async fn add_item(
     State(state): State<AppState>,
     principal: Principal,
     Path(list_id): Path<String>,
-    JsonBody(body): JsonBody<AddItem>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    JsonBody(body): JsonBody<AddListItem>,
+) -> Result<(StatusCode, Json<ListItemAdded>), ApiError> {
     let claims = principal.require_user()?;
     state
         .store
@@ -428,14 +370,15 @@ async fn add_item(
     tag = "lists",
     operation_id = "addDefaultListItem",
     security(("bearerAuth" = [])),
-    request_body = AddItem,
+    request_body = AddListItem,
     responses(
-        (status = 201, description = "`{\"success\": true, \"item_id\", \"list_id\", \"added_at\"}`, plus `\"scope_key\"` and `\"message\"` when the default list was created now", body = Object),
+        (status = 201, description = "Added; with `scopeKey` and `message` when the default list was created now", body = ListItemAdded),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot manage lists", body = ErrorBody),
         (status = 404, description = "No project the caller may see", body = ErrorBody),
         (status = 409, description = "The project is already in the default list", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ),
@@ -443,16 +386,16 @@ async fn add_item(
 async fn add_default_item(
     State(state): State<AppState>,
     principal: Principal,
-    JsonBody(body): JsonBody<AddItem>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    JsonBody(body): JsonBody<AddListItem>,
+) -> Result<(StatusCode, Json<ListItemAdded>), ApiError> {
     let claims = principal.require_user()?;
     // The project first, so a bad request does not create a list.
     let project = project_for(&state, &principal, &body.project_id, Access::Read).await?;
     let (list, new_key) = state.store.default_list(&claims.sub).await?;
     let mut added = add(&state, &claims.sub, &list.id, &project.id).await?;
     if let Some(key) = new_key {
-        added["scope_key"] = json!(key);
-        added["message"] = json!(KEY_MESSAGE);
+        added.scope_key = Some(key);
+        added.message = Some(KEY_MESSAGE.into());
     }
     Ok((StatusCode::CREATED, Json(added)))
 }
@@ -469,7 +412,7 @@ async fn add_default_item(
     ),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "`{\"success\": true}`", body = Object),
+        (status = 200, description = "Done", body = Success),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot manage lists", body = ErrorBody),
         (status = 404, description = "No such list of the caller's, or the project is not in it", body = ErrorBody),
@@ -479,7 +422,7 @@ async fn remove_item(
     State(state): State<AppState>,
     principal: Principal,
     Path((list_id, project_id)): Path<(String, String)>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Success>, ApiError> {
     let claims = principal.require_user()?;
     state
         .store
@@ -493,7 +436,7 @@ async fn remove_item(
     {
         return Err(ApiError::not_found("item not found in list"));
     }
-    Ok(Json(json!({ "success": true })))
+    Ok(Json(Success { success: true }))
 }
 
 /// Replaces the list's scope key; the old key stops working at once. The new key is in this
@@ -506,7 +449,7 @@ async fn remove_item(
     params(("list_id" = String, Path, description = "List id")),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "`{\"scope_key\", \"scope_key_prefix\", \"message\"}`", body = Object),
+        (status = 200, description = "The new key, in this response only", body = ScopeKeyIssued),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot manage lists", body = ErrorBody),
         (status = 404, description = "No such list of the caller's", body = ErrorBody),
@@ -516,16 +459,16 @@ async fn regenerate_key(
     State(state): State<AppState>,
     principal: Principal,
     Path(list_id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ScopeKeyIssued>, ApiError> {
     let claims = principal.require_user()?;
     let key = state
         .store
         .regenerate_scope_key(&claims.sub, &list_id)
         .await?
         .ok_or_else(list_not_found)?;
-    Ok(Json(json!({
-        "scope_key_prefix": orquestra_store::ids::scope_key_prefix(&key),
-        "scope_key": key,
-        "message": KEY_MESSAGE,
-    })))
+    Ok(Json(ScopeKeyIssued {
+        scope_key_prefix: orquestra_store::ids::scope_key_prefix(&key),
+        scope_key: key,
+        message: KEY_MESSAGE.into(),
+    }))
 }

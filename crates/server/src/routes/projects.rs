@@ -3,29 +3,28 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use orquestra_api::platform::PlatformStats;
+use orquestra_api::projects::{
+    CreateProject, OwnProject, OwnProjects, Project as ProjectView, ProjectDeleted,
+    ProjectEnvelope, ProjectForProgram, PublicProject, PublicProjectPage, Socials as SocialsView,
+    UpdateProject,
+};
 use orquestra_api::ErrorCode;
 use orquestra_store::{kv, NewProject, Page, Project, ProjectUpdate, Socials};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
-use utoipa::OpenApi;
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::socials::{validate_socials, SocialsInput, SocialsView};
+use super::socials::validate_socials;
 use crate::access::{project_for, project_for_program, Access};
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
-use crate::validate;
+use crate::{time, validate};
 use crate::{ApiError, AppState};
 
-/// Schemas the responses describe by name.
-#[derive(OpenApi)]
-#[openapi(components(schemas(ProjectView)))]
-struct Schemas;
-
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(Schemas::openapi())
+    OpenApiRouter::new()
         .routes(routes!(list_public, create))
         .routes(routes!(list_mine))
         .routes(routes!(by_program))
@@ -37,27 +36,6 @@ const NAME_MAX: usize = 100;
 /// Longest search text (`?q=`).
 const SEARCH_MAX: usize = 200;
 const DESCRIPTION_MAX: usize = 2_000;
-
-/// A project as the API shows it: the row (never `custom_docs`) plus owner, latest version and
-/// socials.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ProjectView {
-    pub id: String,
-    pub user_id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub program_id: String,
-    pub is_public: bool,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub username: Option<String>,
-    pub avatar_url: Option<String>,
-    #[serde(rename = "latestVersion")]
-    pub latest_version: i64,
-    pub socials: SocialsView,
-    #[serde(rename = "isOwner")]
-    pub is_owner: bool,
-}
 
 /// Builds the detail view of a project the caller may see.
 async fn view(
@@ -89,29 +67,9 @@ async fn view(
         description: project.description,
         program_id: project.program_id,
         is_public: project.is_public,
-        created_at: project.created_at,
-        updated_at: project.updated_at,
+        created_at: time::stored(project.created_at),
+        updated_at: time::stored(project.updated_at),
     })
-}
-
-/// A new project (metadata only; upload an IDL with `PUT /api/idl/{project_id}`).
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct CreateProject {
-    /// 1–100 characters.
-    name: String,
-    /// Up to 2,000 characters.
-    description: Option<String>,
-    /// Base58 program address.
-    #[serde(rename = "programId")]
-    program_id: String,
-    /// Defaults to `true`.
-    #[serde(rename = "isPublic", default = "default_true")]
-    is_public: bool,
-}
-
-fn default_true() -> bool {
-    true
 }
 
 /// Creates a project owned by the signed-in user.
@@ -123,7 +81,7 @@ fn default_true() -> bool {
     security(("bearerAuth" = [])),
     request_body = CreateProject,
     responses(
-        (status = 201, description = "Created: `{\"project\": ProjectView}`", body = Object),
+        (status = 201, description = "Created", body = ProjectEnvelope),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot create projects", body = ErrorBody),
@@ -137,7 +95,7 @@ async fn create(
     State(state): State<AppState>,
     principal: Principal,
     JsonBody(body): JsonBody<CreateProject>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<ProjectEnvelope>), ApiError> {
     let claims = principal.require_user()?;
     let name = validate::required_text("/name", &body.name, NAME_MAX)?;
     let description =
@@ -160,8 +118,8 @@ async fn create(
             }
             other => other.into(),
         })?;
-    let view = view(&state, &principal, project).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "project": view }))))
+    let project = view(&state, &principal, project).await?;
+    Ok((StatusCode::CREATED, Json(ProjectEnvelope { project })))
 }
 
 /// Paging (`total` is in the body).
@@ -184,14 +142,14 @@ struct ListQuery {
     operation_id = "listPublicProjects",
     params(ListQuery),
     responses(
-        (status = 200, description = "`{\"projects\", \"total\", \"limit\", \"offset\"}`", body = Object),
+        (status = 200, description = "A page of public projects", body = PublicProjectPage),
         (status = 400, description = "Invalid query parameter", body = ErrorBody),
     ),
 )]
 async fn list_public(
     State(state): State<AppState>,
     QueryParams(q): QueryParams<ListQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<PublicProjectPage>, ApiError> {
     let page = Page::new(q.limit.unwrap_or(20), q.offset.unwrap_or(0));
     let page = match q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(text) if text.chars().count() > SEARCH_MAX => {
@@ -204,12 +162,28 @@ async fn list_public(
         Some(text) => state.store.search_public_projects(text, page).await?,
         None => state.store.list_public_projects(page).await?,
     };
-    Ok(Json(json!({
-        "projects": page.items,
-        "total": page.total,
-        "limit": page.limit,
-        "offset": page.offset,
-    })))
+    Ok(Json(PublicProjectPage {
+        projects: page
+            .items
+            .into_iter()
+            .map(|p| PublicProject {
+                id: p.id,
+                user_id: p.user_id,
+                name: p.name,
+                description: p.description,
+                program_id: p.program_id,
+                is_public: p.is_public,
+                created_at: time::stored(p.created_at),
+                updated_at: time::stored(p.updated_at),
+                username: p.username,
+                avatar_url: p.avatar_url,
+                version_count: p.version_count,
+            })
+            .collect(),
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
 }
 
 /// The signed-in user's projects, public and private.
@@ -220,7 +194,7 @@ async fn list_public(
     operation_id = "listMyProjects",
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "`{\"projects\", \"total\"}`", body = Object),
+        (status = 200, description = "The caller's projects", body = OwnProjects),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "A project API key cannot list a user's projects", body = ErrorBody),
     ),
@@ -228,23 +202,26 @@ async fn list_public(
 async fn list_mine(
     State(state): State<AppState>,
     principal: Principal,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<OwnProjects>, ApiError> {
     let claims = principal.require_user()?;
-    let projects: Vec<_> = state
+    let projects: Vec<OwnProject> = state
         .store
         .list_user_projects(&claims.sub)
         .await?
         .into_iter()
-        .map(|p| {
-            json!({
-                "id": p.id, "user_id": p.user_id, "name": p.name, "description": p.description,
-                "program_id": p.program_id, "is_public": p.is_public,
-                "created_at": p.created_at, "updated_at": p.updated_at,
-            })
+        .map(|p| OwnProject {
+            id: p.id,
+            user_id: p.user_id,
+            name: p.name,
+            description: p.description,
+            program_id: p.program_id,
+            is_public: p.is_public,
+            created_at: time::stored(p.created_at),
+            updated_at: time::stored(p.updated_at),
         })
         .collect();
-    let total = projects.len();
-    Ok(Json(json!({ "projects": projects, "total": total })))
+    let total = projects.len() as u64;
+    Ok(Json(OwnProjects { projects, total }))
 }
 
 /// The project standing for a program id: the caller's own if there is one, else the oldest
@@ -257,7 +234,7 @@ async fn list_mine(
     params(("program_id" = String, Path, description = "Base58 program address")),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{\"project\": ProjectView}`", body = Object),
+        (status = 200, description = "The project, how far it is trusted and why it was chosen", body = ProjectForProgram),
         (status = 400, description = "Not a valid program address", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "No project the caller may see for this program", body = ErrorBody),
@@ -267,18 +244,21 @@ async fn by_program(
     State(state): State<AppState>,
     principal: Principal,
     Path(program_id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ProjectForProgram>, ApiError> {
+    // A path segment, not a body field: a malformed one is a bad request, not a 422.
     validate::pubkey("/programId", &program_id).map_err(|e| ApiError {
-        status: StatusCode::BAD_REQUEST,
-        ..e
+        details: e.details,
+        ..ApiError::new(ErrorCode::BadRequest, e.message)
     })?;
     let chosen = project_for_program(&state, &principal, &program_id)
         .await?
         .ok_or_else(|| ApiError::not_found("no project for this program id"))?;
-    let source = chosen.summary();
-    Ok(Json(
-        json!({ "project": view(&state, &principal, chosen.project).await?, "trust": source["trust"], "basis": source["basis"] }),
-    ))
+    let source = chosen.source();
+    Ok(Json(ProjectForProgram {
+        project: view(&state, &principal, chosen.project).await?,
+        trust: source.trust,
+        basis: source.basis,
+    }))
 }
 
 /// One project (private ones only for their owner and keys).
@@ -290,7 +270,7 @@ async fn by_program(
     params(("id" = String, Path, description = "Project id")),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{\"project\": ProjectView}`", body = Object),
+        (status = 200, description = "The project", body = ProjectEnvelope),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
     ),
@@ -299,25 +279,11 @@ async fn read(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ProjectEnvelope>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Read).await?;
-    Ok(Json(
-        json!({ "project": view(&state, &principal, project).await? }),
-    ))
-}
-
-/// A partial update: absent fields are kept; `description: null` clears it.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct UpdateProject {
-    name: Option<String>,
-    #[serde(default, deserialize_with = "super::nullable")]
-    description: Option<Option<String>>,
-    /// Owner only.
-    #[serde(rename = "isPublic")]
-    is_public: Option<bool>,
-    /// Replaces every social link.
-    socials: Option<SocialsInput>,
+    Ok(Json(ProjectEnvelope {
+        project: view(&state, &principal, project).await?,
+    }))
 }
 
 /// Updates a project's metadata (owner or project key; visibility: owner only).
@@ -330,7 +296,7 @@ struct UpdateProject {
     security(("bearerAuth" = []), ("apiKeyAuth" = [])),
     request_body = UpdateProject,
     responses(
-        (status = 200, description = "`{\"project\": ProjectView}`", body = Object),
+        (status = 200, description = "The project", body = ProjectEnvelope),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner (or a key changing visibility)", body = ErrorBody),
@@ -345,7 +311,7 @@ async fn update(
     principal: Principal,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UpdateProject>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ProjectEnvelope>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Write).await?;
     let name = body
         .name
@@ -385,9 +351,9 @@ async fn update(
     }
     // Cached views may embed the old name or visibility.
     kv::forget_project(state.kv.as_ref(), &project.id).await;
-    Ok(Json(
-        json!({ "project": view(&state, &principal, updated).await? }),
-    ))
+    Ok(Json(ProjectEnvelope {
+        project: view(&state, &principal, updated).await?,
+    }))
 }
 
 /// Deletes a project with everything it owns (owner only).
@@ -399,7 +365,7 @@ async fn update(
     params(("id" = String, Path, description = "Project id")),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "`{\"message\", \"projectId\"}`", body = Object),
+        (status = 200, description = "Deleted", body = ProjectDeleted),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner", body = ErrorBody),
         (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
@@ -409,14 +375,15 @@ async fn remove(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ProjectDeleted>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Own).await?;
     state.store.delete_project(&project.id).await?;
     kv::forget_project(state.kv.as_ref(), &project.id).await;
     state.programs.forget_project(&project.id);
-    Ok(Json(
-        json!({ "message": "Project deleted", "projectId": project.id }),
-    ))
+    Ok(Json(ProjectDeleted {
+        message: "Project deleted".into(),
+        project_id: project.id,
+    }))
 }
 
 /// `GET /api/stats`: public totals only: users, and public projects with their versions and known
@@ -427,16 +394,15 @@ async fn remove(
     tag = "projects",
     operation_id = "stats",
     responses(
-        (status = 200, description = "`{\"total_users\", \"total_projects\", \"total_idl_versions\", \"total_known_addresses\"}`",
-            body = Object),
+        (status = 200, description = "Public totals", body = PlatformStats),
     ),
 )]
-async fn stats(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+async fn stats(State(state): State<AppState>) -> Result<Json<PlatformStats>, ApiError> {
     let stats = state.store.public_totals().await?;
-    Ok(Json(json!({
-        "total_users": stats.users,
-        "total_projects": stats.projects,
-        "total_idl_versions": stats.idl_versions,
-        "total_known_addresses": stats.known_addresses,
-    })))
+    Ok(Json(PlatformStats {
+        total_users: stats.users,
+        total_projects: stats.projects,
+        total_idl_versions: stats.idl_versions,
+        total_known_addresses: stats.known_addresses,
+    }))
 }

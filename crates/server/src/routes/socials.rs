@@ -3,9 +3,8 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
+use orquestra_api::projects::{ProjectSocials, Socials as SocialsView};
 use orquestra_store::Socials;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,29 +19,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(read, replace))
 }
 
-/// A project's social links.
-#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
-pub struct SocialsView {
-    pub twitter: Option<String>,
-    pub discord: Option<String>,
-    pub telegram: Option<String>,
-    pub github: Option<String>,
-    pub website: Option<String>,
-}
-
-/// Social links: each an http(s) URL; `null`, `""` or absent clears it.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SocialsInput {
-    twitter: Option<String>,
-    discord: Option<String>,
-    telegram: Option<String>,
-    github: Option<String>,
-    website: Option<String>,
-}
-
 /// Every present value must be an http(s) URL; empty or null clears the field.
-pub fn validate_socials(input: &SocialsInput, pointer: &str) -> Result<Socials, ApiError> {
+pub fn validate_socials(input: &SocialsView, pointer: &str) -> Result<Socials, ApiError> {
     let field = |name: &str, value: &Option<String>| {
         validate::optional_url(&format!("{pointer}/{name}"), value.as_deref())
     };
@@ -64,7 +42,7 @@ pub fn validate_socials(input: &SocialsInput, pointer: &str) -> Result<Socials, 
     params(("id" = String, Path, description = "Project id")),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{\"projectId\", \"socials\": SocialsView}`", body = Object),
+        (status = 200, description = "The project's social links", body = ProjectSocials),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
     ),
@@ -73,19 +51,18 @@ async fn read(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ProjectSocials>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Read).await?;
-    let view = match state.store.get_socials(&project.id).await? {
-        Some(s) => SocialsView {
-            twitter: s.twitter,
-            discord: s.discord,
-            telegram: s.telegram,
-            github: s.github,
-            website: s.website,
-        },
-        None => SocialsView::default(),
-    };
-    Ok(Json(json!({ "projectId": project.id, "socials": view })))
+    let socials = state
+        .store
+        .get_socials(&project.id)
+        .await?
+        .map(socials_view)
+        .unwrap_or_default();
+    Ok(Json(ProjectSocials {
+        project_id: project.id,
+        socials,
+    }))
 }
 
 /// Replaces every social link (owner or project key).
@@ -96,9 +73,9 @@ async fn read(
     operation_id = "replaceSocials",
     params(("id" = String, Path, description = "Project id")),
     security(("bearerAuth" = []), ("apiKeyAuth" = [])),
-    request_body = SocialsInput,
+    request_body = SocialsView,
     responses(
-        (status = 200, description = "`{\"projectId\", \"socials\": SocialsView}`", body = Object),
+        (status = 200, description = "The project's social links", body = ProjectSocials),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
@@ -112,17 +89,24 @@ async fn replace(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody<SocialsInput>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+    JsonBody(body): JsonBody<SocialsView>,
+) -> Result<Json<ProjectSocials>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Write).await?;
     let socials = validate_socials(&body, "")?;
-    let s = state.store.upsert_socials(&project.id, &socials).await?;
-    let view = SocialsView {
+    let stored = state.store.upsert_socials(&project.id, &socials).await?;
+    Ok(Json(ProjectSocials {
+        project_id: project.id,
+        socials: socials_view(stored),
+    }))
+}
+
+/// The stored row as the API shows it.
+fn socials_view(s: orquestra_store::ProjectSocials) -> SocialsView {
+    SocialsView {
         twitter: s.twitter,
         discord: s.discord,
         telegram: s.telegram,
         github: s.github,
         website: s.website,
-    };
-    Ok(Json(json!({ "projectId": project.id, "socials": view })))
+    }
 }

@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 
 use crate::access::{project_for_program, ProgramProject};
 use crate::auth::Principal;
-use crate::chain::{endpoint, program_source, simulation_view};
+use crate::chain::{endpoint, simulation_view};
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::programs::program_at;
@@ -106,7 +106,7 @@ async fn decode(
                 .program_id
                 .as_deref()
                 .and_then(|id| programs.get(id))
-                .map(|(_, chosen)| program_source(chosen));
+                .map(|(_, chosen)| chosen.source());
             DecodedInstruction {
                 instruction,
                 project,
@@ -183,7 +183,7 @@ async fn simulate(
         .and_then(|id| programs.get(id));
     Ok(Json(TransactionSimulation {
         simulation,
-        project: failing.map(|(_, chosen)| program_source(chosen)),
+        project: failing.map(|(_, chosen)| chosen.source()),
         network: endpoint.network().into(),
         rpc_url_host: endpoint.host().into(),
     }))
