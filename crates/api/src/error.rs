@@ -195,6 +195,37 @@ impl PartialEq<&str> for ErrorCode {
     }
 }
 
+/// The body of every error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorObject,
+}
+
+/// The error itself: a stable code, a human message and, when fields are at fault, the details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorObject {
+    /// Stable `snake_case` code, e.g. `not_found`, `validation_failed`; it fixes the status.
+    pub code: ErrorCode,
+    /// Human-readable explanation; never a stack trace or SQL.
+    pub message: String,
+    /// One entry per field at fault; absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<ErrorDetail>,
+}
+
+/// A field-level problem: JSON pointer into the request (or the IDL) and what is wrong there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// JSON pointer to the part of the request at fault (`""` for the whole body, `?name` for a
+    /// query parameter).
+    #[schema(example = "/programId")]
+    pub path: String,
+    /// What is wrong there.
+    #[schema(example = "already used")]
+    pub message: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

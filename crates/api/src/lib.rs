@@ -7,6 +7,7 @@
 //! `server` put them into these types.
 
 pub mod error;
+pub mod views;
 
 pub use error::ErrorCode;
 
