@@ -66,3 +66,8 @@ pub fn ctx(program: &Program) -> ProgramContext<'_> {
         known_addresses: KNOWN,
     }
 }
+
+/// A typed view as the JSON a client receives.
+pub fn to_json<T: serde::Serialize>(view: &T) -> serde_json::Value {
+    serde_json::to_value(view).unwrap()
+}
