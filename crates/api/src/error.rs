@@ -7,6 +7,9 @@ macro_rules! error_codes {
     ($( $(#[doc = $doc:literal])* $variant:ident = $code:literal => $status:literal, )*) => {
         /// A stable `snake_case` error code (`error.code` in every error body).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        // utoipa cannot read the per-variant `rename` through the macro, so the schema takes
+        // its names from this; every code is its variant's snake_case name (a test checks it).
+        #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
             $( $(#[doc = $doc])* #[serde(rename = $code)] $variant, )*
         }
@@ -246,6 +249,14 @@ mod tests {
             );
             assert!((400..600).contains(&code.status()), "{text}");
         }
+    }
+
+    #[test]
+    fn the_schema_lists_exactly_the_codes_on_the_wire() {
+        let schema = crate::component_schemas::<ErrorCode>();
+        let listed = schema.first().map(|(_, s)| s["enum"].clone());
+        let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, Some(serde_json::json!(codes)));
     }
 
     #[test]

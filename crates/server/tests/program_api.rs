@@ -203,6 +203,48 @@ async fn every_corpus_idl_round_trips_through_the_api() {
             .pointer("/components/schemas")
             .cloned()
             .unwrap_or(json!({}));
+        // Every read route's live body validates against the schema the document gives it.
+        let response_validator = |route: &str, status: &str| {
+            let pointer = format!(
+                "/paths/{}/get/responses/{status}/content/application~1json/schema",
+                format!("/api/{id}/{route}").replace('~', "~0").replace('/', "~1")
+            );
+            let schema = openapi
+                .pointer(&pointer)
+                .unwrap_or_else(|| panic!("{name}: no {status} schema for {route}"));
+            jsonschema::draft202012::new(&standalone(schema, &components)).unwrap()
+        };
+        for (route, query) in [
+            ("instructions", ""),
+            ("accounts", ""),
+            ("types", ""),
+            ("errors", ""),
+            ("events", ""),
+            ("constants", ""),
+            ("docs", ""),
+            ("idl", ""),
+            ("idl", "?normalized=1"),
+        ] {
+            let (status, body) = server
+                .send(&As::Anonymous, "GET", &format!("/api/{id}/{route}{query}"), None)
+                .await;
+            assert_eq!(status, 200, "{name} {route}{query}: {body}");
+            let errors: Vec<String> = response_validator(route, "200")
+                .iter_errors(&body)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .take(3)
+                .collect();
+            assert!(errors.is_empty(), "{name} {route}{query}: {errors:?}");
+        }
+        let (status, missing) = server
+            .send(&As::Anonymous, "GET", &format!("/api/{id}/instructions/no_such_ix_"), None)
+            .await;
+        assert_eq!(status, 404);
+        assert!(
+            response_validator("instructions/{name}", "404").is_valid(&missing),
+            "{name}: {missing}"
+        );
+        let detail_validator = response_validator("instructions/{name}", "200");
         for ix in &model.instructions {
             let (status, detail) = server
                 .send(
@@ -213,6 +255,12 @@ async fn every_corpus_idl_round_trips_through_the_api() {
                 )
                 .await;
             assert_eq!(status, 200, "{name}/{}", ix.name);
+            let errors: Vec<String> = detail_validator
+                .iter_errors(&detail)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .take(3)
+                .collect();
+            assert!(errors.is_empty(), "{name}/{}: {errors:?}", ix.name);
             let example = detail
                 .pointer("/instruction/exampleRequest")
                 .or_else(|| detail.get("exampleRequest"))
