@@ -598,6 +598,18 @@ async fn a_private_projects_program_api_is_invisible_to_others() {
         .await;
     assert_eq!(found["total"], 1, "{found}");
     assert_eq!(found["projects"][0]["user_id"], alice_user.id.as_str());
+    // Public, it is in the sitemap, dated in RFC 3339 like every other time of the API.
+    let (_, sitemap) = server
+        .send(&As::Anonymous, "GET", "/api/discovery/sitemap", None)
+        .await;
+    let entry = &sitemap["entries"][0];
+    assert_eq!(entry["projectId"], id.as_str(), "{sitemap}");
+    let lastmod = entry["lastmod"].as_str().unwrap_or_default();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(lastmod).is_ok(),
+        "{sitemap}"
+    );
+    assert!(entry["llmsTxt"].as_str().unwrap().ends_with("/llms.txt"));
 }
 
 #[tokio::test]
