@@ -858,7 +858,8 @@ mod tests {
     }
 
     fn closed<T: ToSchema>() -> Vec<String> {
-        let schemas: BTreeMap<String, Value> = crate::component_schemas::<T>().into_iter().collect();
+        let schemas: BTreeMap<String, Value> =
+            crate::component_schemas::<T>().into_iter().collect();
         let mut found = Vec::new();
         schemas.values().for_each(|s| refs(s, &mut found));
         found

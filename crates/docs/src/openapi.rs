@@ -55,9 +55,9 @@ impl Shared {
     pub(crate) fn add<T: ToSchema>(&mut self, gen: &mut SchemaGen<'_>) -> String {
         let mut added = Vec::new();
         for (name, schema) in orquestra_api::component_schemas::<T>() {
-            if !self.keys.contains_key(&name) {
-                let key = gen.reserve(&name);
-                self.keys.insert(name, key.clone());
+            if let std::collections::hash_map::Entry::Vacant(slot) = self.keys.entry(name) {
+                let key = gen.reserve(slot.key());
+                slot.insert(key.clone());
                 added.push((key, schema));
             }
         }
@@ -66,7 +66,10 @@ impl Shared {
             self.schemas.push((key, schema));
         }
         let name = T::name();
-        self.keys.get(name.as_ref()).cloned().unwrap_or_else(|| name.into_owned())
+        self.keys
+            .get(name.as_ref())
+            .cloned()
+            .unwrap_or_else(|| name.into_owned())
     }
 
     /// A `$ref` to the schema of wire type `T`, added to the document.
@@ -307,7 +310,10 @@ fn read_paths(
         }]),
     );
     if let Some(Value::Object(o)) = docs.pointer_mut("/responses/200/content") {
-        o.insert("text/markdown".into(), json!({"schema": {"type": "string"}}));
+        o.insert(
+            "text/markdown".into(),
+            json!({"schema": {"type": "string"}}),
+        );
     }
     add_bad_query(shared, &mut docs, "Unknown `format`");
     paths.insert(format!("{base}/docs"), json!({ "get": docs }));

@@ -2,12 +2,10 @@
 
 use std::fmt::Write as _;
 
+use orquestra_api::views::{Discriminator as DiscriminatorView, SeedView, SignerRole, VariantKind};
 use orquestra_idl::{
     AccountItem, Count, Discriminator, GenericArg, InstructionAccount, NumberFormat, NumberKind,
     Program, Seed, Signer, StringEncoding, Type, VariantFields,
-};
-use orquestra_api::views::{
-    Discriminator as DiscriminatorView, SeedView, SignerRole, VariantKind,
 };
 
 /// Rust-like name of a number kind.
@@ -49,7 +47,7 @@ fn encoding_name(encoding: StringEncoding) -> &'static str {
     }
 }
 
-/// A short, Rust-like description of a type (upstream §4.4 style): `u64`, `pubkey`, `string`,
+/// A short, Rust-like description of a type: `u64`, `pubkey`, `string`,
 /// `bytes`, `Vec<pubkey>`, `Option<MyStruct>`, `[u8; 32]`, `(u8, bool)`, `Map<string, u64>`,
 /// `MyGeneric<u64, 4>`. Codama wrappers get a short note (`string (u8 length)`, `string (32 bytes)`).
 pub fn render_type(_program: &Program, ty: &Type) -> String {

@@ -1,4 +1,4 @@
-//! JSON Schema (draft 2020-12) of the canonical JSON of a type (DESIGN §4).
+//! JSON Schema (draft 2020-12) of the canonical JSON of a type.
 //!
 //! Named (non-generic) types become `$ref`s: into `#/$defs/…` for a standalone schema
 //! ([`json_schema`]) or into `#/components/schemas/…` inside the OpenAPI document. Generic

@@ -14,8 +14,8 @@ use std::collections::HashSet;
 
 use orquestra_api::views::{
     AccountDefault as AccountDefaultView, AccountFieldView, AccountTypeEntry, AccountTypeView,
-    AccountsView, ArgDetail, FieldView, ArgSummary, ConstantEntry, ConstantView, ConstantsView, ErrorsView,
-    EventEntry, EventView, EventsView, ExpandedField, ExpandedVariant,
+    AccountsView, ArgDetail, ArgSummary, ConstantEntry, ConstantView, ConstantsView, ErrorsView,
+    EventEntry, EventView, EventsView, ExpandedField, ExpandedVariant, FieldView,
     GenericParam as GenericParamView, IdlFormat, IdlView, IdlWarning, InstructionAccountView,
     InstructionDetail, InstructionEntry, InstructionSummary, InstructionView, InstructionsView,
     PdaEntry, PdaView, PdasView, ProgramErrorEntry, ProgramErrorView, SignerRole, TypeEntry,
@@ -427,7 +427,9 @@ pub fn types(program: &Program, ctx: &ProgramContext<'_>) -> TypesView {
                     .generics
                     .iter()
                     .map(|g| match g {
-                        GenericParam::Type { name } => GenericParamView::Type { name: name.clone() },
+                        GenericParam::Type { name } => {
+                            GenericParamView::Type { name: name.clone() }
+                        }
                         GenericParam::Const { name, ty } => GenericParamView::Const {
                             name: name.clone(),
                             ty: ty.clone(),

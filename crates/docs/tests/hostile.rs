@@ -58,8 +58,14 @@ fn hostile_idls_give_bounded_output() {
         let openapi = orquestra_docs::program_openapi(&program, &ctx).to_string();
         check("openapi", openapi.len(), limit);
         for (name, view) in [
-            ("instructions", common::to_json(&views::instructions(&program, &ctx))),
-            ("accounts", common::to_json(&views::accounts(&program, &ctx))),
+            (
+                "instructions",
+                common::to_json(&views::instructions(&program, &ctx)),
+            ),
+            (
+                "accounts",
+                common::to_json(&views::accounts(&program, &ctx)),
+            ),
             ("types", common::to_json(&views::types(&program, &ctx))),
             ("events", common::to_json(&views::events(&program, &ctx))),
             ("pdas", common::to_json(&views::pdas(&program, &ctx))),

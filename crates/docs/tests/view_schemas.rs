@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 
 /// The validator of the `200` JSON body of `GET {path}`; panics when the route has no schema.
 fn response_validator(doc: &Value, path: &str) -> jsonschema::Validator {
-    let schema = &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
-        ["schema"];
+    let schema =
+        &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
     assert!(schema.is_object(), "{path}: no response schema");
     compile(&standalone(doc, schema), path)
 }
@@ -42,7 +42,11 @@ fn check_views(what: &str, program: &Program, ctx: &ProgramContext<'_>) -> usize
     let mut checked = 0;
     for (route, body) in &lists {
         let path = format!("{base}/{route}");
-        assert_valid(&response_validator(&doc, &path), body, &format!("{what} {path}"));
+        assert_valid(
+            &response_validator(&doc, &path),
+            body,
+            &format!("{what} {path}"),
+        );
         checked += 1;
     }
     let detail = response_validator(&doc, &format!("{base}/instructions/{{name}}"));
@@ -140,8 +144,7 @@ fn the_schemas_reject_bodies_that_break_them() {
     let mut bad_signer = good.clone();
     bad_signer["instructions"][0]["accounts"][0]["signer"] = json!("maybe");
     let mut half_unreadable = good;
-    half_unreadable["instructions"][0] =
-        json!({"name": "x", "usable": false, "unusable": {"code": "invalid", "path": "", "message": ""}});
+    half_unreadable["instructions"][0] = json!({"name": "x", "usable": false, "unusable": {"code": "invalid", "path": "", "message": ""}});
     for (what, body) in [
         ("no programName", no_name),
         ("string accountCount", bad_count),
@@ -179,10 +182,10 @@ fn idl_types_named_like_service_schemas_do_not_collide() {
     let doc = program_openapi(&program, &ctx);
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     // The IDL's types keep their names; the service's schemas take others.
-    assert_eq!(schemas["ViewHead"]["properties"]["x"].is_object(), true);
+    assert!(schemas["ViewHead"]["properties"]["x"].is_object());
     assert!(schemas["ErrorBody"].to_string().contains("\"A\""));
-    let error_ref = doc["paths"]["/api/proj123/instructions"]["get"]["responses"]["404"]
-        ["content"]["application/json"]["schema"]["$ref"]
+    let error_ref = doc["paths"]["/api/proj123/instructions"]["get"]["responses"]["404"]["content"]
+        ["application/json"]["schema"]["$ref"]
         .as_str()
         .unwrap();
     assert_ne!(error_ref, "#/components/schemas/ErrorBody");

@@ -207,7 +207,9 @@ async fn every_corpus_idl_round_trips_through_the_api() {
         let response_validator = |route: &str, status: &str| {
             let pointer = format!(
                 "/paths/{}/get/responses/{status}/content/application~1json/schema",
-                format!("/api/{id}/{route}").replace('~', "~0").replace('/', "~1")
+                format!("/api/{id}/{route}")
+                    .replace('~', "~0")
+                    .replace('/', "~1")
             );
             let schema = openapi
                 .pointer(&pointer)
@@ -226,7 +228,12 @@ async fn every_corpus_idl_round_trips_through_the_api() {
             ("idl", "?normalized=1"),
         ] {
             let (status, body) = server
-                .send(&As::Anonymous, "GET", &format!("/api/{id}/{route}{query}"), None)
+                .send(
+                    &As::Anonymous,
+                    "GET",
+                    &format!("/api/{id}/{route}{query}"),
+                    None,
+                )
                 .await;
             assert_eq!(status, 200, "{name} {route}{query}: {body}");
             let errors: Vec<String> = response_validator(route, "200")
@@ -237,7 +244,12 @@ async fn every_corpus_idl_round_trips_through_the_api() {
             assert!(errors.is_empty(), "{name} {route}{query}: {errors:?}");
         }
         let (status, missing) = server
-            .send(&As::Anonymous, "GET", &format!("/api/{id}/instructions/no_such_ix_"), None)
+            .send(
+                &As::Anonymous,
+                "GET",
+                &format!("/api/{id}/instructions/no_such_ix_"),
+                None,
+            )
             .await;
         assert_eq!(status, 404);
         assert!(

@@ -5,14 +5,14 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use orquestra_api::ErrorCode;
-use orquestra_docs::{views, ProgramContext};
-use orquestra_idl::ItemKind;
-use orquestra_store::kv::keys;
 use orquestra_api::views::{
     AccountsView, ConstantsView, ErrorsView, EventsView, IdlView, InstructionView,
     InstructionsView, ProgramOpenApiDocument, TypesView,
 };
+use orquestra_api::ErrorCode;
+use orquestra_docs::{views, ProgramContext};
+use orquestra_idl::ItemKind;
+use orquestra_store::kv::keys;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
