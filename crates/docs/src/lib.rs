@@ -25,6 +25,7 @@
 mod api;
 mod env;
 mod example;
+mod expand;
 mod llms;
 mod markdown;
 mod openapi;

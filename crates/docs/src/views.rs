@@ -15,11 +15,11 @@ use std::collections::HashSet;
 use orquestra_api::views::{
     AccountDefault as AccountDefaultView, AccountFieldView, AccountTypeEntry, AccountTypeView,
     AccountsView, ArgDetail, ArgSummary, ConstantEntry, ConstantView, ConstantsView, ErrorsView,
-    EventEntry, EventView, EventsView, ExpandedField, ExpandedVariant, FieldView,
-    GenericParam as GenericParamView, IdlFormat, IdlView, IdlWarning, InstructionAccountView,
-    InstructionDetail, InstructionEntry, InstructionSummary, InstructionView, InstructionsView,
-    PdaEntry, PdaView, PdasView, ProgramErrorEntry, ProgramErrorView, SignerRole, TypeEntry,
-    TypeKind, TypeView, TypesView, UnreadableItem, VariantView, ViewHead,
+    EventEntry, EventView, EventsView, FieldView, GenericParam as GenericParamView, IdlFormat,
+    IdlView, IdlWarning, InstructionAccountView, InstructionDetail, InstructionEntry,
+    InstructionSummary, InstructionView, InstructionsView, PdaEntry, PdaView, PdasView,
+    ProgramErrorEntry, ProgramErrorView, SignerRole, TypeEntry, TypeKind, TypeView, TypesView,
+    UnreadableItem, VariantView, ViewHead,
 };
 use orquestra_idl::{
     AccountDefault, Field, GenericParam, Instruction, InstructionAccount, ItemKind, Program, Type,
@@ -28,14 +28,13 @@ use orquestra_idl::{
 use serde_json::Value;
 
 use crate::example::{example_request, example_value};
+use crate::expand::expand;
 use crate::render::{
     account_path, discriminator_view, flat_accounts, pda_program_view, render_type, seed_view,
     signer_role, variant_kind,
 };
 use crate::usability::{defect_code, item_kind, unreadable, unusable};
 use crate::ProgramContext;
-
-const MAX_EXPAND_DEPTH: usize = 6;
 
 fn format_of(program: &Program) -> IdlFormat {
     match program.format {
@@ -223,97 +222,6 @@ pub fn instruction(
         head: head(program, ctx),
         instruction,
     })
-}
-
-/// The named type a value type is about, through options, arrays and wrappers.
-fn core_defined(ty: &Type) -> Option<&str> {
-    match ty {
-        Type::Defined { name, .. } => Some(name),
-        other => other.single_inner().and_then(core_defined),
-    }
-}
-
-type Expansion = (Option<Vec<ExpandedField>>, Option<Vec<ExpandedVariant>>);
-
-/// The fields (struct) or variants (enum) of the type `ty` is about, recursively.
-fn expand(program: &Program, ty: &Type, depth: usize, seen: &mut HashSet<String>) -> Expansion {
-    let body = match ty {
-        Type::Struct { .. } | Type::Enum { .. } | Type::TupleStruct { .. } => Some(ty),
-        _ => core_defined(ty)
-            .filter(|n| !seen.contains(*n))
-            .and_then(|n| program.resolve_defined(n).map(|(_, body)| body)),
-    };
-    let (Some(body), true) = (body, depth < MAX_EXPAND_DEPTH) else {
-        return (None, None);
-    };
-    if let Some(n) = core_defined(ty) {
-        seen.insert(n.to_owned());
-    }
-    match body {
-        Type::Struct { fields } => (Some(members(program, fields, depth, seen)), None),
-        Type::TupleStruct { items } => (Some(positional(program, items)), None),
-        Type::Enum { variants, .. } => {
-            let variants = variants
-                .iter()
-                .map(|v| ExpandedVariant {
-                    name: v.name.clone(),
-                    kind: variant_kind(&v.fields),
-                    fields: match &v.fields {
-                        VariantFields::Unit => None,
-                        VariantFields::Named { fields } => {
-                            Some(members(program, fields, depth, seen))
-                        }
-                        VariantFields::Tuple { items } => Some(positional(program, items)),
-                        VariantFields::Nested { ty } => match ty.unwrapped() {
-                            Type::Struct { fields } => Some(members(program, fields, depth, seen)),
-                            Type::Tuple { items } => Some(positional(program, items)),
-                            _ => None,
-                        },
-                    },
-                })
-                .collect();
-            (None, Some(variants))
-        }
-        _ => (None, None),
-    }
-}
-
-/// Struct fields with their own types expanded one level deeper.
-fn members(
-    program: &Program,
-    fields: &[Field],
-    depth: usize,
-    seen: &mut HashSet<String>,
-) -> Vec<ExpandedField> {
-    fields
-        .iter()
-        .filter(|f| f.omitted_default.is_none())
-        .map(|f| {
-            let (nested_fields, variants) = expand(program, &f.ty, depth + 1, seen);
-            ExpandedField {
-                name: f.name.clone(),
-                ty: render_type(program, &f.ty),
-                docs: f.docs.clone(),
-                nested_fields,
-                variants,
-            }
-        })
-        .collect()
-}
-
-/// Positional items, named `0`, `1`, …, not expanded further.
-fn positional(program: &Program, items: &[Type]) -> Vec<ExpandedField> {
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, t)| ExpandedField {
-            name: i.to_string(),
-            ty: render_type(program, t),
-            docs: Vec::new(),
-            nested_fields: None,
-            variants: None,
-        })
-        .collect()
 }
 
 /// `GET /api/{projectId}/accounts`: account types with their byte layout.
