@@ -7,6 +7,9 @@ macro_rules! error_codes {
     ($( $(#[doc = $doc:literal])* $variant:ident = $code:tt => $status:literal, )*) => {
         /// A stable `snake_case` error code (`error.code` in every error body).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        // utoipa cannot read the per-variant `rename` through the macro, so the schema takes
+        // its names from this; every code is its variant's snake_case name (a test checks it).
+        #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
             $( $(#[doc = $doc])* #[serde(rename = $code)] $variant, )*
         }
@@ -197,6 +200,37 @@ impl PartialEq<&str> for ErrorCode {
     }
 }
 
+/// The body of every error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorObject,
+}
+
+/// The error itself: a stable code, a human message and, when fields are at fault, the details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorObject {
+    /// Stable `snake_case` code, e.g. `not_found`, `validation_failed`; it fixes the status.
+    pub code: ErrorCode,
+    /// Human-readable explanation; never a stack trace or SQL.
+    pub message: String,
+    /// One entry per field at fault; absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<ErrorDetail>,
+}
+
+/// A field-level problem: JSON pointer into the request (or the IDL) and what is wrong there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// JSON pointer to the part of the request at fault (`""` for the whole body, `?name` for a
+    /// query parameter).
+    #[schema(example = "/programId")]
+    pub path: String,
+    /// What is wrong there.
+    #[schema(example = "already used")]
+    pub message: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +251,14 @@ mod tests {
             );
             assert!((400..600).contains(&code.status()), "{text}");
         }
+    }
+
+    #[test]
+    fn the_schema_lists_exactly_the_codes_on_the_wire() {
+        let schema = crate::component_schemas::<ErrorCode>();
+        let listed = schema.first().map(|(_, s)| s["enum"].clone());
+        let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, Some(serde_json::json!(codes)));
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub enum IdlWarningCode {
 }
 
 /// An item of the IDL that was kept but cannot be used (encoded, decoded or built), and why.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IdlWarning {
     /// JSON pointer into the IDL document.

@@ -16,6 +16,7 @@ pub mod pda;
 pub mod platform;
 pub mod projects;
 pub mod transaction;
+pub mod views;
 
 pub use error::ErrorCode;
 

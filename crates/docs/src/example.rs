@@ -1,4 +1,4 @@
-//! Canonical-JSON example values (DESIGN §4) that the codec accepts: u64+ as decimal strings,
+//! Canonical-JSON example values that the codec accepts: u64+ as decimal strings,
 //! valid base58 public keys, bytes as arrays, the first enum variant, `null` options, arrays of the
 //! right length, generics resolved, Codama fixed sizes respected.
 

@@ -1,9 +1,9 @@
 //! `orquestra-docs`: everything a reader (person, AI agent or code generator) sees of a program,
 //! generated from the normalised [`orquestra_idl::Program`] model.
 //!
-//! * [`views`]: the JSON bodies of the REST read API (`/api/{projectId}/instructions`, `…/accounts`,
-//!   …), upstream field names kept where sound, `programName` always present.
-//! * [`example_value`] / [`example_args`]: canonical-JSON (DESIGN §4) example values the codec
+//! * [`views`]: the bodies of the REST read API (`/api/{projectId}/instructions`, `…/accounts`,
+//!   …) as the typed `orquestra_api::views` structs, `programName` always present.
+//! * [`example_value`] / [`example_args`]: canonical-JSON example values the codec
 //!   accepts, used in views, docs and the OpenAPI document.
 //! * [`json_schema`]: draft 2020-12 JSON Schema of a type's canonical JSON.
 //! * [`program_openapi`]: an OpenAPI 3.1 document for one program, with a typed `build_<name>`
@@ -25,6 +25,7 @@
 mod api;
 mod env;
 mod example;
+mod expand;
 mod llms;
 mod markdown;
 mod openapi;

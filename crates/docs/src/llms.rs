@@ -1,8 +1,7 @@
 //! `llms.txt` (https://llmstxt.org): `# Title`, a `> summary` blockquote, free text, then `##`
-//! sections of `- [name](url): notes` link lists — laid out after upstream's §5.4 (project and
-//! program facts, API base, endpoints with full URLs, guidance for AI systems, known addresses,
-//! then the documentation), with its bugs fixed: the API base never doubles `/api`, and PDA
-//! derivation is described with `seedValues`.
+//! sections of `- [name](url): notes` link lists: project and program facts, API base (never a
+//! doubled `/api`), endpoints with full URLs, guidance for AI systems (PDA derivation with
+//! `seedValues`), known addresses, then the documentation.
 
 use std::fmt::Write as _;
 

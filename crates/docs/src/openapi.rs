@@ -1,7 +1,20 @@
 //! An OpenAPI 3.1.0 document for one program: the generated read endpoints with the project id
 //! filled in, and a typed `POST …/instructions/{name}/build` operation (`build_<name>`) per
 //! instruction whose request body schema comes from the IDL.
+//!
+//! The responses of the read endpoints and the error body are the service's own wire types
+//! (`orquestra_api`), whose schemas come from the same derive the platform document uses, so the
+//! document describes exactly what is served. They share `components.schemas` with the IDL's
+//! types, under names that never collide with an IDL type's.
 
+use std::collections::HashMap;
+
+use orquestra_api::error::ErrorBody;
+use orquestra_api::utoipa::ToSchema;
+use orquestra_api::views::{
+    AccountsView, ConstantsView, DocsView, ErrorsView, EventsView, IdlView, InstructionView,
+    InstructionsView, TypesView,
+};
 use orquestra_idl::{AccountDefault, Instruction, Program};
 use serde_json::{json, Map, Value};
 
@@ -12,27 +25,93 @@ use crate::schema::UniqueNames;
 use crate::schema::{number_schema, pubkey_schema, SchemaGen};
 use crate::ProgramContext;
 
-/// Keys of the non-IDL component schemas.
-struct Shared {
-    error: String,
-    build_response: String,
+const COMPONENTS: &str = "#/components/schemas/";
+
+/// The service's own component schemas of one document, kept apart from the IDL's types.
+pub(crate) struct Shared {
+    /// Key of the error body every error response has.
+    pub(crate) error: String,
+    pub(crate) build_response: String,
+    /// Wire schema name → key in this document.
+    keys: HashMap<String, String>,
+    /// Schemas to add to `components.schemas`, by key, with their `$ref`s pointing at keys.
+    schemas: Vec<(String, Value)>,
+}
+
+impl Shared {
+    fn new(gen: &mut SchemaGen<'_>) -> Self {
+        let mut shared = Shared {
+            error: String::new(),
+            build_response: gen.reserve("BuildTransactionResponse"),
+            keys: HashMap::new(),
+            schemas: Vec::new(),
+        };
+        shared.error = shared.add::<ErrorBody>(gen);
+        shared
+    }
+
+    /// Adds the schema of wire type `T` (and of every schema it refers to) to the document;
+    /// returns `T`'s key.
+    pub(crate) fn add<T: ToSchema>(&mut self, gen: &mut SchemaGen<'_>) -> String {
+        let mut added = Vec::new();
+        for (name, schema) in orquestra_api::component_schemas::<T>() {
+            if let std::collections::hash_map::Entry::Vacant(slot) = self.keys.entry(name) {
+                let key = gen.reserve(slot.key());
+                slot.insert(key.clone());
+                added.push((key, schema));
+            }
+        }
+        for (key, mut schema) in added {
+            self.point_refs_at_keys(&mut schema);
+            self.schemas.push((key, schema));
+        }
+        let name = T::name();
+        self.keys
+            .get(name.as_ref())
+            .cloned()
+            .unwrap_or_else(|| name.into_owned())
+    }
+
+    /// A `$ref` to the schema of wire type `T`, added to the document.
+    pub(crate) fn reference<T: ToSchema>(&mut self, gen: &mut SchemaGen<'_>) -> Value {
+        json!({ "$ref": format!("{COMPONENTS}{}", self.add::<T>(gen)) })
+    }
+
+    fn point_refs_at_keys(&self, schema: &mut Value) {
+        match schema {
+            Value::Object(o) => {
+                for (k, child) in o.iter_mut() {
+                    match child {
+                        Value::String(target) if k == "$ref" => {
+                            let key = target
+                                .strip_prefix(COMPONENTS)
+                                .and_then(|name| self.keys.get(name));
+                            if let Some(key) = key {
+                                *target = format!("{COMPONENTS}{key}");
+                            }
+                        }
+                        _ => self.point_refs_at_keys(child),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.point_refs_at_keys(v)),
+            _ => {}
+        }
+    }
 }
 
 /// The OpenAPI 3.1.0 document of `program` as served for project `ctx.project_id`.
 pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
-    let mut gen = SchemaGen::new(program, "#/components/schemas/");
+    let mut gen = SchemaGen::new(program, COMPONENTS);
     // Every non-generic IDL type gets its own name first; the service's own schemas come after.
     for t in program.types.iter().filter(|t| t.generics.is_empty()) {
         gen.key(&t.name);
     }
-    let shared = Shared {
-        error: gen.reserve("Error"),
-        build_response: gen.reserve("BuildTransactionResponse"),
-    };
+    let mut shared = Shared::new(&mut gen);
 
     let base = format!("/api/{}", encode_segment(ctx.project_id));
     let mut paths = Map::new();
-    read_paths(program, &base, &shared, &mut paths);
+    read_paths(program, &base, &mut shared, &mut gen, &mut paths);
     let mut op_ids = UniqueNames::default();
     let examples = DocumentExamples::new(program);
     for ix in &program.instructions {
@@ -44,7 +123,7 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
     }
 
     let mut schemas = gen.finish();
-    schemas.insert(shared.error.clone(), error_schema());
+    schemas.extend(shared.schemas);
     schemas.insert(shared.build_response.clone(), build_response_schema());
 
     let title = if ctx.project_name.is_empty() || ctx.project_name == program.name {
@@ -92,7 +171,7 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
 }
 
 /// A path segment with everything but unreserved characters percent-encoded.
-fn encode_segment(s: &str) -> String {
+pub(crate) fn encode_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
@@ -104,50 +183,34 @@ fn encode_segment(s: &str) -> String {
     out
 }
 
-fn error_responses(shared: &Shared, codes: &[(&str, &str)]) -> Map<String, Value> {
+/// Error responses by status, each with the error body schema.
+pub(crate) fn error_responses(shared: &Shared, codes: &[(&str, &str)]) -> Map<String, Value> {
     let mut out = Map::new();
     for (code, what) in codes {
         out.insert(
             (*code).to_string(),
             json!({
                 "description": what,
-                "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", shared.error)}}},
+                "content": {"application/json": {"schema": {"$ref": format!("{COMPONENTS}{}", shared.error)}}},
             }),
         );
     }
     out
 }
 
-fn get_op(
+/// A read operation answering `response` (a schema, usually a `$ref` from [`Shared::reference`])
+/// as JSON, or the error body for an unknown project or item and rate limits.
+pub(crate) fn get_op(
     shared: &Shared,
     op_id: &str,
     summary: &str,
-    list_key: Option<&str>,
+    response: Value,
     parameters: Value,
 ) -> Value {
-    let mut body = Map::new();
-    body.insert("type".into(), json!("object"));
-    let mut props = Map::new();
-    for (k, t) in [
-        ("projectId", "string"),
-        ("programName", "string"),
-        ("programId", "string"),
-        ("version", "integer"),
-    ] {
-        props.insert(k.into(), json!({ "type": t }));
-    }
-    if let Some(key) = list_key {
-        props.insert("total".into(), json!({"type": "integer"}));
-        props.insert(
-            key.into(),
-            json!({"type": "array", "items": {"type": "object"}}),
-        );
-    }
-    body.insert("properties".into(), Value::Object(props));
     let mut responses = Map::new();
     responses.insert(
         "200".into(),
-        json!({"description": summary, "content": {"application/json": {"schema": body}}}),
+        json!({"description": summary, "content": {"application/json": {"schema": response}}}),
     );
     responses.extend(error_responses(
         shared,
@@ -165,22 +228,55 @@ fn get_op(
     })
 }
 
-fn read_paths(program: &Program, base: &str, shared: &Shared, paths: &mut Map<String, Value>) {
+fn read_paths(
+    program: &Program,
+    base: &str,
+    shared: &mut Shared,
+    gen: &mut SchemaGen<'_>,
+    paths: &mut Map<String, Value>,
+) {
     let lists = [
-        ("instructions", "list_instructions", "List the instructions"),
+        (
+            "instructions",
+            "list_instructions",
+            "List the instructions",
+            shared.reference::<InstructionsView>(gen),
+        ),
         (
             "accounts",
             "list_accounts",
             "List the account types with their layouts",
+            shared.reference::<AccountsView>(gen),
         ),
-        ("types", "list_types", "List the custom types"),
-        ("errors", "list_errors", "List the error codes"),
-        ("events", "list_events", "List the events"),
+        (
+            "types",
+            "list_types",
+            "List the custom types",
+            shared.reference::<TypesView>(gen),
+        ),
+        (
+            "errors",
+            "list_errors",
+            "List the error codes",
+            shared.reference::<ErrorsView>(gen),
+        ),
+        (
+            "events",
+            "list_events",
+            "List the events",
+            shared.reference::<EventsView>(gen),
+        ),
+        (
+            "constants",
+            "list_constants",
+            "List the constants",
+            shared.reference::<ConstantsView>(gen),
+        ),
     ];
-    for (key, op, summary) in lists {
+    for (key, op, summary, response) in lists {
         paths.insert(
             format!("{base}/{key}"),
-            json!({ "get": get_op(shared, op, summary, Some(key), json!([])) }),
+            json!({ "get": get_op(shared, op, summary, response, json!([])) }),
         );
     }
     let names: Vec<&str> = program
@@ -195,15 +291,17 @@ fn read_paths(program: &Program, base: &str, shared: &Shared, paths: &mut Map<St
         "description": "Instruction name (snake_case and camelCase both match)",
         "schema": {"type": "string", "examples": names.iter().take(3).collect::<Vec<_>>()},
     }]);
+    let instruction = shared.reference::<InstructionView>(gen);
     paths.insert(
         format!("{base}/instructions/{{name}}"),
-        json!({ "get": get_op(shared, "get_instruction", "One instruction: arguments with types and examples, accounts with PDA seeds, an example build request", None, name_param) }),
+        json!({ "get": get_op(shared, "get_instruction", "One instruction: arguments with types and examples, accounts with PDA seeds, an example build request", instruction, name_param) }),
     );
+    let docs_view = shared.reference::<DocsView>(gen);
     let mut docs = get_op(
         shared,
         "get_docs",
-        "Documentation (CPI.md Markdown or JSON)",
-        None,
+        "Documentation (JSON, or with `format=md` the CPI.md Markdown)",
+        docs_view,
         json!([{
             "name": "format",
             "in": "query",
@@ -212,13 +310,36 @@ fn read_paths(program: &Program, base: &str, shared: &Shared, paths: &mut Map<St
         }]),
     );
     if let Some(Value::Object(o)) = docs.pointer_mut("/responses/200/content") {
-        o.insert("text/plain".into(), json!({"schema": {"type": "string"}}));
+        o.insert(
+            "text/markdown".into(),
+            json!({"schema": {"type": "string"}}),
+        );
     }
+    add_bad_query(shared, &mut docs, "Unknown `format`");
     paths.insert(format!("{base}/docs"), json!({ "get": docs }));
-    paths.insert(
-        format!("{base}/idl"),
-        json!({ "get": get_op(shared, "get_idl", "The IDL the API is generated from", None, json!([])) }),
+    let idl_view = shared.reference::<IdlView>(gen);
+    let mut idl = get_op(
+        shared,
+        "get_idl",
+        "The IDL the API is generated from",
+        idl_view,
+        json!([{
+            "name": "normalized",
+            "in": "query",
+            "required": false,
+            "description": "`1` or `true`: the engine's normalised model instead of the IDL as uploaded",
+            "schema": {"type": "string"},
+        }]),
     );
+    add_bad_query(shared, &mut idl, "Invalid query parameter");
+    paths.insert(format!("{base}/idl"), json!({ "get": idl }));
+}
+
+/// Adds the `400` answer of an operation with query parameters.
+fn add_bad_query(shared: &Shared, op: &mut Value, what: &str) {
+    if let Some(Value::Object(responses)) = op.get_mut("responses") {
+        responses.extend(error_responses(shared, &[("400", what)]));
+    }
 }
 
 fn operation_id(name: &str, taken: &mut UniqueNames) -> String {
@@ -392,30 +513,6 @@ fn build_operation(
     op["requestBody"]["content"]["application/json"] = Value::Object(media);
     op["responses"] = Value::Object(responses);
     op
-}
-
-fn error_schema() -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "error": {
-                "type": "object",
-                "properties": {
-                    "code": {"type": "string"},
-                    "message": {"type": "string"},
-                    "details": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
-                        },
-                    },
-                },
-                "required": ["code", "message"],
-            },
-        },
-        "required": ["error"],
-    })
 }
 
 fn build_response_schema() -> Value {

@@ -2,11 +2,11 @@
 
 use std::fmt::Write as _;
 
+use orquestra_api::views::{Discriminator as DiscriminatorView, SeedView, SignerRole, VariantKind};
 use orquestra_idl::{
     AccountItem, Count, Discriminator, GenericArg, InstructionAccount, NumberFormat, NumberKind,
     Program, Seed, Signer, StringEncoding, Type, VariantFields,
 };
-use serde_json::{json, Value};
 
 /// Rust-like name of a number kind.
 pub(crate) fn number_name(kind: NumberKind) -> &'static str {
@@ -47,7 +47,7 @@ fn encoding_name(encoding: StringEncoding) -> &'static str {
     }
 }
 
-/// A short, Rust-like description of a type (upstream §4.4 style): `u64`, `pubkey`, `string`,
+/// A short, Rust-like description of a type: `u64`, `pubkey`, `string`,
 /// `bytes`, `Vec<pubkey>`, `Option<MyStruct>`, `[u8; 32]`, `(u8, bool)`, `Map<string, u64>`,
 /// `MyGeneric<u64, 4>`. Codama wrappers get a short note (`string (u8 length)`, `string (32 bytes)`).
 pub fn render_type(_program: &Program, ty: &Type) -> String {
@@ -429,87 +429,85 @@ pub(crate) fn seed_summary(program: &Program, seed: &Seed) -> String {
     }
 }
 
-/// The JSON description of a seed used in views.
-pub(crate) fn seed_json(program: &Program, seed: &Seed) -> Value {
+/// The description of a seed used in views.
+pub(crate) fn seed_view(program: &Program, seed: &Seed) -> SeedView {
     let description = seed_summary(program, seed);
     match seed {
-        Seed::Const { bytes } => json!({
-            "kind": "const",
-            "bytes": bytes,
-            "hex": hex(bytes),
-            "text": const_text(bytes),
-            "description": description,
-        }),
-        Seed::Arg { path, ty } => json!({
-            "kind": "arg",
-            "path": path,
-            "type": ty.as_ref().map(|t| render_type(program, t)),
-            "description": description,
-        }),
-        Seed::Account { path, account } => json!({
-            "kind": "account",
-            "path": path,
-            "account": account,
-            "description": description,
-        }),
-        Seed::Variable { name, ty, docs } => json!({
-            "kind": "variable",
-            "name": name,
-            "type": render_type(program, ty),
-            "docs": docs,
-            "description": description,
-        }),
-        Seed::ProgramId => json!({"kind": "programId", "description": description}),
+        Seed::Const { bytes } => SeedView::Const {
+            bytes: bytes.clone(),
+            hex: hex(bytes),
+            text: const_text(bytes),
+            description,
+            address: None,
+        },
+        Seed::Arg { path, ty } => SeedView::Arg {
+            path: path.clone(),
+            ty: ty.as_ref().map(|t| render_type(program, t)),
+            description,
+        },
+        Seed::Account { path, account } => SeedView::Account {
+            path: path.clone(),
+            account: account.clone(),
+            description,
+        },
+        Seed::Variable { name, ty, docs } => SeedView::Variable {
+            name: name.clone(),
+            ty: render_type(program, ty),
+            docs: docs.clone(),
+            description,
+        },
+        Seed::ProgramId => SeedView::ProgramId { description },
     }
 }
 
-/// The program a PDA is derived under, as JSON (`null` = this program).
-pub(crate) fn pda_program_json(program: &Program, seed: Option<&Seed>) -> Value {
-    match seed {
-        None => Value::Null,
-        Some(s) => {
-            let mut v = seed_json(program, s);
-            if let (Seed::Const { bytes }, Value::Object(o)) = (s, &mut v) {
-                if bytes.len() == 32 {
-                    o.insert("address".into(), Value::String(base58(bytes)));
-                }
-            }
-            v
+/// The program a PDA is derived under (`None` = this program); a 32-byte constant also shows
+/// its base58 address.
+pub(crate) fn pda_program_view(program: &Program, seed: Option<&Seed>) -> Option<SeedView> {
+    let seed = seed?;
+    let mut view = seed_view(program, seed);
+    if let (Seed::Const { bytes }, SeedView::Const { address, .. }) = (seed, &mut view) {
+        if bytes.len() == 32 {
+            *address = Some(base58(bytes));
         }
     }
+    Some(view)
 }
 
 /// The instruction/account discriminator shown to readers: the first byte discriminator, else the
 /// first size discriminator.
-pub(crate) fn discriminator_json(discriminators: &[Discriminator], prefix: &[u8]) -> Value {
+pub(crate) fn discriminator_view(
+    discriminators: &[Discriminator],
+    prefix: &[u8],
+) -> Option<DiscriminatorView> {
     let bytes = discriminators.iter().find_map(|d| match d {
         Discriminator::Bytes { offset, bytes } => Some((*offset, bytes.as_slice())),
         Discriminator::Size { .. } => None,
     });
     match bytes {
-        Some((offset, b)) => json!({"kind": "bytes", "offset": offset, "bytes": b, "hex": hex(b)}),
-        None if !prefix.is_empty() => {
-            json!({"kind": "bytes", "offset": 0, "bytes": prefix, "hex": hex(prefix)})
-        }
+        Some((offset, b)) => Some(DiscriminatorView::Bytes {
+            offset,
+            bytes: b.to_vec(),
+            hex: hex(b),
+        }),
+        None if !prefix.is_empty() => Some(DiscriminatorView::Bytes {
+            offset: 0,
+            bytes: prefix.to_vec(),
+            hex: hex(prefix),
+        }),
         None => match discriminators.first() {
-            Some(Discriminator::Size { size }) => json!({"kind": "size", "size": size}),
-            _ => Value::Null,
+            Some(Discriminator::Size { size }) => Some(DiscriminatorView::Size { size: *size }),
+            _ => None,
         },
     }
 }
 
 /// A discriminator for Markdown: `0x…` hex (with offset when not 0), `data size N`, or `none`.
 pub(crate) fn discriminator_text(discriminators: &[Discriminator], prefix: &[u8]) -> String {
-    match discriminator_json(discriminators, prefix) {
-        Value::Object(o) => match (o.get("hex").and_then(Value::as_str), o.get("size")) {
-            (Some(h), _) => match o.get("offset").and_then(Value::as_u64) {
-                Some(off) if off > 0 => format!("0x{h} at offset {off}"),
-                _ => format!("0x{h}"),
-            },
-            (None, Some(size)) => format!("data size {size}"),
-            (None, None) => "none".into(),
-        },
-        _ => "none".into(),
+    match discriminator_view(discriminators, prefix) {
+        Some(DiscriminatorView::Bytes { offset: 0, hex, .. }) => format!("0x{hex}"),
+        Some(DiscriminatorView::Bytes { offset, hex, .. }) => format!("0x{hex} at offset {offset}"),
+        Some(DiscriminatorView::Size { size }) => format!("data size {size}"),
+        None => "none".into(),
     }
 }
 
@@ -546,22 +544,20 @@ pub(crate) fn account_path(group: Option<&str>, account: &InstructionAccount) ->
     }
 }
 
-/// `true` / `false` / `"either"`.
-pub(crate) fn signer_json(signer: Signer) -> Value {
+pub(crate) fn signer_role(signer: Signer) -> SignerRole {
     match signer {
-        Signer::No => Value::Bool(false),
-        Signer::Yes => Value::Bool(true),
-        Signer::Either => Value::String("either".into()),
+        Signer::No => SignerRole::No,
+        Signer::Yes => SignerRole::Yes,
+        Signer::Either => SignerRole::Either,
     }
 }
 
 /// The variant count/kind summary of an enum body, for listings.
-pub(crate) fn variant_kind(fields: &VariantFields) -> &'static str {
-    match fields {
-        VariantFields::Unit => "unit",
-        VariantFields::Named { .. } => "struct",
-        VariantFields::Tuple { .. } => "tuple",
-        VariantFields::Nested { .. } => fields.shape(),
+pub(crate) fn variant_kind(fields: &VariantFields) -> VariantKind {
+    match fields.shape() {
+        "unit" => VariantKind::Unit,
+        "struct" => VariantKind::Struct,
+        _ => VariantKind::Tuple,
     }
 }
 

@@ -1,4 +1,4 @@
-//! JSON Schema (draft 2020-12) of the canonical JSON of a type (DESIGN §4).
+//! JSON Schema (draft 2020-12) of the canonical JSON of a type.
 //!
 //! Named (non-generic) types become `$ref`s: into `#/$defs/…` for a standalone schema
 //! ([`json_schema`]) or into `#/components/schemas/…` inside the OpenAPI document. Generic
@@ -262,6 +262,7 @@ impl<'p> SchemaGen<'p> {
     {
         let mut properties = Map::new();
         let mut required = Vec::new();
+        let mut listed = HashSet::new();
         for f in fields {
             if f.omitted_default.is_some() {
                 continue;
@@ -275,7 +276,9 @@ impl<'p> SchemaGen<'p> {
                     o.insert("default".into(), default.clone());
                 }
             }
-            if f.optional_default.is_none() {
+            // A defective IDL can name a field twice; `required` must list it once to stay
+            // a valid schema (the item itself is refused by the codec anyway).
+            if f.optional_default.is_none() && listed.insert(f.name.as_str()) {
                 required.push(Value::String(f.name.clone()));
             }
             properties.insert(f.name.clone(), s);

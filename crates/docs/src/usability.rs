@@ -4,54 +4,56 @@
 
 use std::collections::HashSet;
 
-use orquestra_idl::{DefectCode, ItemKind, Program};
-use serde_json::{json, Value};
+use orquestra_api::views::{IdlItemKind, IdlWarningCode, UnreadableItem, Unusable};
+use orquestra_idl::{Defect, DefectCode, ItemKind, Program};
 
-/// The item kind a view's list holds (`None`: the list is not of IDL items, e.g. PDAs).
-pub(crate) fn kind_of_list(key: &str) -> Option<ItemKind> {
-    Some(match key {
-        "instructions" => ItemKind::Instruction,
-        "accounts" => ItemKind::Account,
-        "types" => ItemKind::Type,
-        "events" => ItemKind::Event,
-        "errors" => ItemKind::Error,
-        "constants" => ItemKind::Constant,
-        _ => return None,
-    })
+/// Why the item `name` of `kind` cannot be used (`None`: it can).
+pub(crate) fn unusable(program: &Program, kind: ItemKind, name: &str) -> Option<Unusable> {
+    program.defect(kind, name).map(unusable_of)
 }
 
-/// Adds `usable` (and `unusable` when the item is defective) to a view entry named `name`.
-pub(crate) fn mark(program: &Program, kind: ItemKind, item: &mut Value) {
-    let Some(o) = item.as_object_mut() else {
-        return;
-    };
-    let defect = o
-        .get("name")
-        .and_then(Value::as_str)
-        .and_then(|name| program.defect(kind, name));
-    o.insert("usable".into(), json!(defect.is_none()));
-    if let Some(d) = defect {
-        o.insert(
-            "unusable".into(),
-            json!({"code": d.code, "path": d.path, "message": d.message}),
-        );
+fn unusable_of(defect: &Defect) -> Unusable {
+    Unusable {
+        code: defect_code(defect.code),
+        path: defect.path.clone(),
+        message: defect.message.clone(),
+    }
+}
+
+/// The wire form of a defect code.
+pub(crate) fn defect_code(code: DefectCode) -> IdlWarningCode {
+    match code {
+        DefectCode::InvalidItem => IdlWarningCode::InvalidItem,
+        DefectCode::UnreadableItem => IdlWarningCode::UnreadableItem,
+        DefectCode::UsesUnusableType => IdlWarningCode::UsesUnusableType,
+    }
+}
+
+/// The wire form of an item kind.
+pub(crate) fn item_kind(kind: ItemKind) -> IdlItemKind {
+    match kind {
+        ItemKind::Instruction => IdlItemKind::Instruction,
+        ItemKind::Account => IdlItemKind::Account,
+        ItemKind::Type => IdlItemKind::Type,
+        ItemKind::Event => IdlItemKind::Event,
+        ItemKind::Error => IdlItemKind::Error,
+        ItemKind::Constant => IdlItemKind::Constant,
+        ItemKind::Pda => IdlItemKind::Pda,
     }
 }
 
 /// Entries for the items of `kind` the parser could not read (one per name).
-pub(crate) fn unreadable(program: &Program, kind: ItemKind) -> Vec<Value> {
+pub(crate) fn unreadable(program: &Program, kind: ItemKind) -> Vec<UnreadableItem> {
     let mut seen = HashSet::new();
     program
         .defects
         .iter()
         .filter(|d| d.kind == kind && d.code == DefectCode::UnreadableItem)
         .filter(|d| seen.insert(d.item.as_str()))
-        .map(|d| {
-            json!({
-                "name": d.item,
-                "usable": false,
-                "unusable": {"code": d.code, "path": d.path, "message": d.message},
-            })
+        .map(|d| UnreadableItem {
+            name: d.item.clone(),
+            usable: false,
+            unusable: unusable_of(d),
         })
         .collect()
 }

@@ -1,319 +1,238 @@
-//! JSON bodies of the generated REST read API (`/api/{projectId}/…`).
+//! Bodies of the generated REST read API (`/api/{projectId}/…`), as the typed views of
+//! [`orquestra_api::views`].
 //!
-//! Every view starts with `projectId`, `programName` (the program's name for every IDL format,
-//! fixing upstream's missing name for Anchor ≥0.30), `programId`, `version` (the IDL version the
-//! view is built from) and `format`, followed by a `total` and the list. Upstream field names are
-//! kept (`isMut`, `isSigner`, `isOptional`, `accountCount`, `argCount`, `msg`, …) next to clearer
-//! new ones (`writable`, `signer`, `optional`, …).
+//! Every view starts with `projectId`, `programName` (the program's name for every IDL format),
+//! `programId`, `version` (the IDL version the view is built from) and `format`, followed by a
+//! `total` and the list. Field names that existing clients read (`isMut`, `isSigner`,
+//! `isOptional`, `accountCount`, `argCount`, `msg`, …) are kept next to clearer new ones
+//! (`writable`, `signer`, `optional`, …).
 //!
 //! Nested (composite) account groups are flattened: every account entry has `name`, `path` (the
 //! dotted key used in a build request's `accounts`) and `group` (the dotted group path or `null`).
 
 use std::collections::HashSet;
 
-use orquestra_idl::{
-    AccountDefault, Field, Instruction, InstructionAccount, Program, Type, VariantFields,
+use orquestra_api::views::{
+    AccountDefault as AccountDefaultView, AccountFieldView, AccountTypeEntry, AccountTypeView,
+    AccountsView, ArgDetail, ArgSummary, ConstantEntry, ConstantView, ConstantsView, ErrorsView,
+    EventEntry, EventView, EventsView, FieldView, GenericParam as GenericParamView, IdlFormat,
+    IdlView, IdlWarning, InstructionAccountView, InstructionDetail, InstructionEntry,
+    InstructionSummary, InstructionView, InstructionsView, PdaView, ProgramErrorEntry,
+    ProgramErrorView, SignerRole, TypeEntry, TypeKind, TypeView, TypesView, UnreadableItem,
+    VariantView, ViewHead,
 };
-use serde_json::{json, Map, Value};
+use orquestra_idl::{
+    AccountDefault, Field, GenericParam, Instruction, InstructionAccount, ItemKind, Program, Type,
+    VariantFields,
+};
+use serde_json::Value;
 
 use crate::example::{example_request, example_value};
+use crate::expand::expand;
 use crate::render::{
-    account_path, discriminator_json, flat_accounts, pda_program_json, render_type, seed_json,
-    signer_json, variant_kind,
+    account_path, discriminator_view, flat_accounts, pda_program_view, render_type, seed_view,
+    signer_role, variant_kind,
 };
-use crate::{usability, ProgramContext};
+use crate::usability::{defect_code, item_kind, unreadable, unusable};
+use crate::ProgramContext;
 
-const MAX_EXPAND_DEPTH: usize = 6;
-
-fn format_name(program: &Program) -> &'static str {
+fn format_of(program: &Program) -> IdlFormat {
     match program.format {
-        orquestra_idl::IdlFormat::Anchor => "anchor",
-        orquestra_idl::IdlFormat::AnchorLegacy => "anchor-legacy",
-        orquestra_idl::IdlFormat::Shank => "shank",
-        orquestra_idl::IdlFormat::Codama => "codama",
+        orquestra_idl::IdlFormat::Anchor => IdlFormat::Anchor,
+        orquestra_idl::IdlFormat::AnchorLegacy => IdlFormat::AnchorLegacy,
+        orquestra_idl::IdlFormat::Shank => IdlFormat::Shank,
+        orquestra_idl::IdlFormat::Codama => IdlFormat::Codama,
     }
 }
 
 /// The common head of every view.
-fn head(program: &Program, ctx: &ProgramContext<'_>) -> Map<String, Value> {
-    let mut o = Map::new();
-    o.insert("projectId".into(), json!(ctx.project_id));
-    o.insert("programName".into(), json!(program.name));
-    o.insert("programId".into(), json!(ctx.program_id));
-    o.insert("version".into(), json!(ctx.version));
-    o.insert("format".into(), json!(format_name(program)));
-    o
+fn head(program: &Program, ctx: &ProgramContext<'_>) -> ViewHead {
+    ViewHead {
+        project_id: ctx.project_id.to_owned(),
+        program_name: program.name.clone(),
+        program_id: ctx.program_id.to_owned(),
+        version: ctx.version,
+        format: format_of(program),
+    }
 }
 
-/// A list view; lists of IDL items say which items are usable and include the unreadable ones.
-fn list(program: &Program, ctx: &ProgramContext<'_>, key: &str, mut items: Vec<Value>) -> Value {
-    if let Some(kind) = usability::kind_of_list(key) {
-        items
-            .iter_mut()
-            .for_each(|item| usability::mark(program, kind, item));
-        items.extend(usability::unreadable(program, kind));
-    }
-    let mut o = head(program, ctx);
-    o.insert("total".into(), json!(items.len()));
-    o.insert(key.into(), Value::Array(items));
-    Value::Object(o)
+/// The readable items of a list, then an entry for each item of `kind` the parser could not read.
+fn entries<T, E>(
+    program: &Program,
+    kind: ItemKind,
+    items: impl Iterator<Item = T>,
+    item: impl Fn(T) -> E,
+    unreadable_entry: impl Fn(UnreadableItem) -> E,
+) -> Vec<E> {
+    let mut out: Vec<E> = items.map(item).collect();
+    out.extend(unreadable(program, kind).into_iter().map(unreadable_entry));
+    out
 }
 
 /// `GET /api/{projectId}/instructions`.
-pub fn instructions(program: &Program, ctx: &ProgramContext<'_>) -> Value {
-    let items = program
-        .instructions
-        .iter()
-        .map(|ix| instruction_summary(program, ix))
-        .collect();
-    list(program, ctx, "instructions", items)
+pub fn instructions(program: &Program, ctx: &ProgramContext<'_>) -> InstructionsView {
+    let instructions = entries(
+        program,
+        ItemKind::Instruction,
+        program.instructions.iter(),
+        |ix| InstructionEntry::Item(instruction_summary(program, ix)),
+        InstructionEntry::Unreadable,
+    );
+    InstructionsView {
+        head: head(program, ctx),
+        total: instructions.len(),
+        instructions,
+    }
 }
 
 fn user_args(ix: &Instruction) -> impl Iterator<Item = &Field> {
     ix.args.iter().filter(|a| a.omitted_default.is_none())
 }
 
-fn instruction_summary(program: &Program, ix: &Instruction) -> Value {
-    let accounts: Vec<Value> = flat_accounts(&ix.accounts)
+fn instruction_accounts(program: &Program, ix: &Instruction) -> Vec<InstructionAccountView> {
+    flat_accounts(&ix.accounts)
         .into_iter()
-        .map(|(group, a)| account_json(program, group.as_deref(), a))
-        .collect();
-    let args: Vec<Value> = user_args(ix)
-        .map(|f| {
-            let (is_defined, defined) = defined_name(&f.ty);
-            json!({
-                "name": f.name,
-                "type": render_type(program, &f.ty),
-                "docs": f.docs,
-                "optional": f.optional_default.is_some(),
-                "isDefinedType": is_defined,
-                "definedTypeName": defined,
-            })
-        })
-        .collect();
-    json!({
-        "name": ix.name,
-        "docs": ix.docs,
-        "discriminator": discriminator_json(&ix.discriminators, &ix.prefix),
-        "accountCount": accounts.len(),
-        "argCount": args.len(),
-        "args": args,
-        "accounts": accounts,
-    })
+        .map(|(group, a)| account_view(program, group.as_deref(), a))
+        .collect()
 }
 
-fn defined_name(ty: &Type) -> (bool, Option<&str>) {
+fn instruction_summary(program: &Program, ix: &Instruction) -> InstructionSummary {
+    let accounts = instruction_accounts(program, ix);
+    let args: Vec<ArgSummary> = user_args(ix)
+        .map(|f| ArgSummary {
+            name: f.name.clone(),
+            ty: render_type(program, &f.ty),
+            docs: f.docs.clone(),
+            optional: f.optional_default.is_some(),
+            is_defined_type: defined_name(&f.ty).is_some(),
+            defined_type_name: defined_name(&f.ty).map(str::to_owned),
+        })
+        .collect();
+    let unusable = unusable(program, ItemKind::Instruction, &ix.name);
+    InstructionSummary {
+        name: ix.name.clone(),
+        docs: ix.docs.clone(),
+        discriminator: discriminator_view(&ix.discriminators, &ix.prefix),
+        account_count: accounts.len(),
+        arg_count: args.len(),
+        args,
+        accounts,
+        usable: unusable.is_none(),
+        unusable,
+    }
+}
+
+fn defined_name(ty: &Type) -> Option<&str> {
     match ty {
-        Type::Defined { name, .. } => (true, Some(name.as_str())),
-        _ => (false, None),
+        Type::Defined { name, .. } => Some(name.as_str()),
+        _ => None,
     }
 }
 
 /// One (flattened) instruction account.
-fn account_json(program: &Program, group: Option<&str>, a: &InstructionAccount) -> Value {
-    let signer = signer_json(a.signer);
-    let pda = a.pda.as_ref().map(|p| {
-        json!({
-            "seeds": p.seeds.iter().map(|s| seed_json(program, s)).collect::<Vec<_>>(),
-            "program": pda_program_json(program, p.program.as_ref()),
-        })
-    });
-    json!({
-        "name": a.name,
-        "path": account_path(group, a),
-        "group": group,
-        "docs": a.docs,
-        "isMut": a.writable,
-        "isSigner": signer != Value::Bool(false),
-        "isOptional": a.optional,
-        "writable": a.writable,
-        "signer": signer,
-        "optional": a.optional,
-        "address": a.address,
-        "pda": pda,
-        "relations": a.relations,
-        "default": a.default.as_ref().map(default_json),
-    })
+fn account_view(
+    program: &Program,
+    group: Option<&str>,
+    a: &InstructionAccount,
+) -> InstructionAccountView {
+    let signer = signer_role(a.signer);
+    InstructionAccountView {
+        name: a.name.clone(),
+        path: account_path(group, a),
+        group: group.map(str::to_owned),
+        docs: a.docs.clone(),
+        is_mut: a.writable,
+        is_signer: signer != SignerRole::No,
+        is_optional: a.optional,
+        writable: a.writable,
+        signer,
+        optional: a.optional,
+        address: a.address.clone(),
+        pda: a.pda.as_ref().map(|p| PdaView {
+            seeds: p.seeds.iter().map(|s| seed_view(program, s)).collect(),
+            program: pda_program_view(program, p.program.as_ref()),
+        }),
+        relations: a.relations.clone(),
+        default: a.default.as_ref().map(default_view),
+    }
 }
 
-fn default_json(d: &AccountDefault) -> Value {
+fn default_view(d: &AccountDefault) -> AccountDefaultView {
     match d {
-        AccountDefault::ProgramId => json!({"kind": "programId"}),
-        AccountDefault::Account { name } => json!({"kind": "account", "name": name}),
-        AccountDefault::Arg { name } => json!({"kind": "arg", "name": name}),
-        AccountDefault::Payer => json!({"kind": "payer"}),
-        AccountDefault::Identity => json!({"kind": "identity"}),
-        AccountDefault::Other { description } => {
-            json!({"kind": "other", "description": description})
-        }
+        AccountDefault::ProgramId => AccountDefaultView::ProgramId,
+        AccountDefault::Account { name } => AccountDefaultView::Account { name: name.clone() },
+        AccountDefault::Arg { name } => AccountDefaultView::Arg { name: name.clone() },
+        AccountDefault::Payer => AccountDefaultView::Payer,
+        AccountDefault::Identity => AccountDefaultView::Identity,
+        AccountDefault::Other { description } => AccountDefaultView::Other {
+            description: description.clone(),
+        },
     }
 }
 
 /// `GET /api/{projectId}/instructions/{name}` (`None`: no such instruction). The name is looked
 /// up exactly, then ignoring snake/camel casing.
-pub fn instruction(program: &Program, ctx: &ProgramContext<'_>, name: &str) -> Option<Value> {
+pub fn instruction(
+    program: &Program,
+    ctx: &ProgramContext<'_>,
+    name: &str,
+) -> Option<InstructionView> {
     let ix = program.find_instruction(name)?;
-    let mut detail = match instruction_summary(program, ix) {
-        Value::Object(o) => o,
-        _ => Map::new(),
-    };
     // Each named type is expanded once per instruction (later uses show just its name), so the
     // detail stays proportional to the IDL even when types fan out or repeat.
     let mut expanded = HashSet::new();
-    let args: Vec<Value> = user_args(ix)
+    let args: Vec<ArgDetail> = user_args(ix)
         .map(|f| {
-            let (is_defined, defined) = defined_name(&f.ty);
-            let mut o = Map::new();
-            o.insert("name".into(), json!(f.name));
-            o.insert("type".into(), json!(render_type(program, &f.ty)));
-            o.insert("docs".into(), json!(f.docs));
-            o.insert("optional".into(), json!(f.optional_default.is_some()));
-            o.insert(
-                "default".into(),
-                f.optional_default.clone().unwrap_or(Value::Null),
-            );
-            o.insert(
-                "example".into(),
-                f.optional_default
+            let (fields, variants) = expand(program, &f.ty, 0, &mut expanded);
+            ArgDetail {
+                name: f.name.clone(),
+                ty: render_type(program, &f.ty),
+                docs: f.docs.clone(),
+                optional: f.optional_default.is_some(),
+                default: f.optional_default.clone().unwrap_or(Value::Null),
+                example: f
+                    .optional_default
                     .clone()
                     .unwrap_or_else(|| example_value(program, &f.ty)),
-            );
-            o.insert("isDefinedType".into(), json!(is_defined));
-            o.insert("definedTypeName".into(), json!(defined));
-            expand(program, &f.ty, &mut o, 0, &mut expanded);
-            Value::Object(o)
+                is_defined_type: defined_name(&f.ty).is_some(),
+                defined_type_name: defined_name(&f.ty).map(str::to_owned),
+                fields,
+                variants,
+            }
         })
         .collect();
-    detail.insert("args".into(), Value::Array(args));
-    detail.insert(
-        "returns".into(),
-        json!(ix.returns.as_ref().map(|t| render_type(program, t))),
-    );
-    detail.insert("remainingAccounts".into(), json!(ix.remaining_accounts));
-    detail.insert(
-        "buildEndpoint".into(),
-        json!(format!("{}/instructions/{}/build", ctx.api_base(), ix.name)),
-    );
-    detail.insert("exampleRequest".into(), example_request(program, ix));
-    let mut detail = Value::Object(detail);
-    usability::mark(program, orquestra_idl::ItemKind::Instruction, &mut detail);
-    let mut o = head(program, ctx);
-    o.insert("instruction".into(), detail);
-    Some(Value::Object(o))
-}
-
-/// The named type a value type is about, through options, arrays and wrappers.
-fn core_defined(ty: &Type) -> Option<&str> {
-    match ty {
-        Type::Defined { name, .. } => Some(name),
-        other => other.single_inner().and_then(core_defined),
-    }
-}
-
-/// Adds `fields` (struct) or `variants` (enum) of the type `ty` is about, recursively, to `o`.
-fn expand(
-    program: &Program,
-    ty: &Type,
-    o: &mut Map<String, Value>,
-    depth: usize,
-    seen: &mut HashSet<String>,
-) {
-    let body = match ty {
-        Type::Struct { .. } | Type::Enum { .. } | Type::TupleStruct { .. } => Some(ty),
-        _ => core_defined(ty)
-            .filter(|n| !seen.contains(*n))
-            .and_then(|n| program.resolve_defined(n).map(|(_, body)| body)),
+    let accounts = instruction_accounts(program, ix);
+    let unusable = unusable(program, ItemKind::Instruction, &ix.name);
+    let instruction = InstructionDetail {
+        name: ix.name.clone(),
+        docs: ix.docs.clone(),
+        discriminator: discriminator_view(&ix.discriminators, &ix.prefix),
+        account_count: accounts.len(),
+        arg_count: args.len(),
+        args,
+        accounts,
+        returns: ix.returns.as_ref().map(|t| render_type(program, t)),
+        remaining_accounts: ix.remaining_accounts,
+        build_endpoint: format!("{}/instructions/{}/build", ctx.api_base(), ix.name),
+        example_request: example_request(program, ix),
+        usable: unusable.is_none(),
+        unusable,
     };
-    let (Some(body), true) = (body, depth < MAX_EXPAND_DEPTH) else {
-        o.insert("fields".into(), Value::Null);
-        return;
-    };
-    if let Some(n) = core_defined(ty) {
-        seen.insert(n.to_owned());
-    }
-    let members = |fields: &[Field], seen: &mut HashSet<String>| -> Value {
-        Value::Array(
-            fields
-                .iter()
-                .filter(|f| f.omitted_default.is_none())
-                .map(|f| {
-                    let mut m = Map::new();
-                    m.insert("name".into(), json!(f.name));
-                    m.insert("type".into(), json!(render_type(program, &f.ty)));
-                    m.insert("docs".into(), json!(f.docs));
-                    let mut nested = Map::new();
-                    expand(program, &f.ty, &mut nested, depth + 1, seen);
-                    m.insert(
-                        "nestedFields".into(),
-                        nested.remove("fields").unwrap_or(Value::Null),
-                    );
-                    if let Some(v) = nested.remove("variants") {
-                        m.insert("variants".into(), v);
-                    }
-                    Value::Object(m)
-                })
-                .collect(),
-        )
-    };
-    match body {
-        Type::Struct { fields } => {
-            let v = members(fields, seen);
-            o.insert("fields".into(), v);
-        }
-        Type::TupleStruct { items } => {
-            let v: Vec<Value> = items
-                .iter()
-                .enumerate()
-                .map(|(i, t)| json!({"name": i.to_string(), "type": render_type(program, t), "docs": [], "nestedFields": null}))
-                .collect();
-            o.insert("fields".into(), Value::Array(v));
-        }
-        Type::Enum { variants, .. } => {
-            o.insert("fields".into(), Value::Null);
-            let v: Vec<Value> = variants
-                .iter()
-                .map(|v| {
-                    let fields = match &v.fields {
-                        VariantFields::Unit => Value::Null,
-                        VariantFields::Named { fields } => members(fields, seen),
-                        VariantFields::Tuple { items } => Value::Array(
-                            items
-                                .iter()
-                                .enumerate()
-                                .map(|(i, t)| json!({"name": i.to_string(), "type": render_type(program, t)}))
-                                .collect(),
-                        ),
-                        VariantFields::Nested { ty } => match ty.unwrapped() {
-                            Type::Struct { fields } => members(fields, seen),
-                            Type::Tuple { items } => Value::Array(
-                                items
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(i, t)| json!({"name": i.to_string(), "type": render_type(program, t)}))
-                                    .collect(),
-                            ),
-                            _ => Value::Null,
-                        },
-                    };
-                    json!({"name": v.name, "kind": variant_kind(&v.fields), "fields": fields})
-                })
-                .collect();
-            o.insert("variants".into(), Value::Array(v));
-        }
-        _ => {
-            o.insert("fields".into(), Value::Null);
-        }
-    }
+    Some(InstructionView {
+        head: head(program, ctx),
+        instruction,
+    })
 }
 
 /// `GET /api/{projectId}/accounts`: account types with their byte layout.
-pub fn accounts(program: &Program, ctx: &ProgramContext<'_>) -> Value {
-    let items = program
-        .accounts
-        .iter()
-        .map(|acc| {
+pub fn accounts(program: &Program, ctx: &ProgramContext<'_>) -> AccountsView {
+    let accounts = entries(
+        program,
+        ItemKind::Account,
+        program.accounts.iter(),
+        |acc| {
             let layout = program.account_layout(&acc.name).ok();
-            let fields: Vec<Value> = layout
+            let fields = layout
                 .as_ref()
                 .map(|l| {
                     l.fields
@@ -322,29 +241,39 @@ pub fn accounts(program: &Program, ctx: &ProgramContext<'_>) -> Value {
                             let segments: Vec<&str> =
                                 f.path.split('/').filter(|s| !s.is_empty()).collect();
                             let field = field_at(program, &acc.ty, &segments);
-                            json!({
-                                "name": segments.join("."),
-                                "path": f.path,
-                                "type": field.map(|f| render_type(program, &f.ty)).unwrap_or_else(|| f.ty.clone()),
-                                "offset": f.offset,
-                                "size": f.size,
-                                "docs": field.map(|f| f.docs.clone()).unwrap_or_default(),
-                            })
+                            AccountFieldView {
+                                name: segments.join("."),
+                                path: f.path.clone(),
+                                ty: field
+                                    .map(|f| render_type(program, &f.ty))
+                                    .unwrap_or_else(|| f.ty.clone()),
+                                offset: f.offset,
+                                size: f.size,
+                                docs: field.map(|f| f.docs.clone()).unwrap_or_default(),
+                            }
                         })
                         .collect()
                 })
                 .unwrap_or_default();
-            json!({
-                "name": acc.name,
-                "docs": acc.docs,
-                "discriminator": discriminator_json(&acc.discriminators, &acc.prefix),
-                "discriminatorLength": acc.prefix.len(),
-                "size": layout.as_ref().and_then(|l| l.size),
-                "fields": fields,
+            let unusable = unusable(program, ItemKind::Account, &acc.name);
+            AccountTypeEntry::Item(AccountTypeView {
+                name: acc.name.clone(),
+                docs: acc.docs.clone(),
+                discriminator: discriminator_view(&acc.discriminators, &acc.prefix),
+                discriminator_length: acc.prefix.len(),
+                size: layout.as_ref().and_then(|l| l.size),
+                fields,
+                usable: unusable.is_none(),
+                unusable,
             })
-        })
-        .collect();
-    list(program, ctx, "accounts", items)
+        },
+        AccountTypeEntry::Unreadable,
+    );
+    AccountsView {
+        head: head(program, ctx),
+        total: accounts.len(),
+        accounts,
+    }
 }
 
 /// The struct field at a `/`-path of an account type (through non-generic named types).
@@ -362,95 +291,111 @@ fn field_at<'p>(program: &'p Program, ty: &'p Type, path: &[&str]) -> Option<&'p
     found
 }
 
-/// `GET /api/{projectId}/types`: structs with fields, enums with variants (upstream omitted them).
-pub fn types(program: &Program, ctx: &ProgramContext<'_>) -> Value {
-    let items = program
-        .types
-        .iter()
-        .map(|t| {
-            let generics: Vec<Value> = t
-                .generics
-                .iter()
-                .map(|g| match g {
-                    orquestra_idl::GenericParam::Type { name } => json!({"kind": "type", "name": name}),
-                    orquestra_idl::GenericParam::Const { name, ty } => {
-                        json!({"kind": "const", "name": name, "type": ty})
-                    }
-                })
-                .collect();
-            let mut o = Map::new();
-            o.insert("name".into(), json!(t.name));
-            o.insert("docs".into(), json!(t.docs));
+/// `GET /api/{projectId}/types`: structs with fields, enums with variants.
+pub fn types(program: &Program, ctx: &ProgramContext<'_>) -> TypesView {
+    let types = entries(
+        program,
+        ItemKind::Type,
+        program.types.iter(),
+        |t| {
             let kind = match &t.ty {
-                Type::Struct { .. } => "struct",
-                Type::TupleStruct { .. } => "tupleStruct",
-                Type::Enum { .. } => "enum",
-                _ => "alias",
+                Type::Struct { .. } => TypeKind::Struct,
+                Type::TupleStruct { .. } => TypeKind::TupleStruct,
+                Type::Enum { .. } => TypeKind::Enum,
+                _ => TypeKind::Alias,
             };
-            o.insert("kind".into(), json!(kind));
-            o.insert("generics".into(), Value::Array(generics));
-            o.insert(
-                "aliasOf".into(),
-                json!((kind == "alias").then(|| render_type(program, &t.ty))),
-            );
-            o.insert(
-                "size".into(),
-                json!(if t.generics.is_empty() { t.ty.fixed_size(program) } else { None }),
-            );
-            o.insert("fields".into(), fields_json(program, &t.ty));
-            o.insert(
-                "variants".into(),
-                match &t.ty {
-                    Type::Enum { variants, .. } => Value::Array(
-                        variants
-                            .iter()
-                            .map(|v| {
-                                json!({
-                                    "name": v.name,
-                                    "docs": v.docs,
-                                    "discriminant": v.discriminant,
-                                    "kind": variant_kind(&v.fields),
-                                    "fields": match &v.fields {
-                                        VariantFields::Unit => json!([]),
-                                        VariantFields::Named { fields } => field_list(program, fields),
-                                        VariantFields::Tuple { items } => tuple_list(program, items),
-                                        VariantFields::Nested { ty } => match ty.unwrapped() {
-                                            Type::Struct { fields } => field_list(program, fields),
-                                            Type::Tuple { items } => tuple_list(program, items),
-                                            _ => json!([]),
-                                        },
-                                    },
-                                })
-                            })
-                            .collect(),
-                    ),
-                    _ => json!([]),
+            let variants = match &t.ty {
+                Type::Enum { variants, .. } => variants
+                    .iter()
+                    .map(|v| VariantView {
+                        name: v.name.clone(),
+                        docs: v.docs.clone(),
+                        discriminant: v.discriminant,
+                        kind: variant_kind(&v.fields),
+                        fields: match &v.fields {
+                            VariantFields::Unit => Vec::new(),
+                            VariantFields::Named { fields } => field_list(program, fields),
+                            VariantFields::Tuple { items } => tuple_list(program, items),
+                            VariantFields::Nested { ty } => match ty.unwrapped() {
+                                Type::Struct { fields } => field_list(program, fields),
+                                Type::Tuple { items } => tuple_list(program, items),
+                                _ => Vec::new(),
+                            },
+                        },
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let unusable = unusable(program, ItemKind::Type, &t.name);
+            TypeEntry::Item(TypeView {
+                name: t.name.clone(),
+                docs: t.docs.clone(),
+                kind,
+                generics: t
+                    .generics
+                    .iter()
+                    .map(|g| match g {
+                        GenericParam::Type { name } => {
+                            GenericParamView::Type { name: name.clone() }
+                        }
+                        GenericParam::Const { name, ty } => GenericParamView::Const {
+                            name: name.clone(),
+                            ty: ty.clone(),
+                        },
+                    })
+                    .collect(),
+                alias_of: (kind == TypeKind::Alias).then(|| render_type(program, &t.ty)),
+                size: if t.generics.is_empty() {
+                    t.ty.fixed_size(program)
+                } else {
+                    None
                 },
-            );
-            Value::Object(o)
+                fields: struct_fields(program, &t.ty),
+                variants,
+                usable: unusable.is_none(),
+                unusable,
+            })
+        },
+        TypeEntry::Unreadable,
+    );
+    TypesView {
+        head: head(program, ctx),
+        total: types.len(),
+        types,
+    }
+}
+
+fn field_list(program: &Program, fields: &[Field]) -> Vec<FieldView> {
+    fields
+        .iter()
+        .filter(|f| f.omitted_default.is_none())
+        .map(|f| FieldView {
+            name: f.name.clone(),
+            ty: render_type(program, &f.ty),
+            docs: f.docs.clone(),
         })
-        .collect();
-    list(program, ctx, "types", items)
+        .collect()
 }
 
-fn field_list(program: &Program, fields: &[Field]) -> Value {
-    Value::Array(
-        fields
-            .iter()
-            .filter(|f| f.omitted_default.is_none())
-            .map(|f| json!({"name": f.name, "type": render_type(program, &f.ty), "docs": f.docs}))
-            .collect(),
-    )
+fn tuple_list(program: &Program, items: &[Type]) -> Vec<FieldView> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, t)| FieldView {
+            name: i.to_string(),
+            ty: render_type(program, t),
+            docs: Vec::new(),
+        })
+        .collect()
 }
 
-fn tuple_list(program: &Program, items: &[Type]) -> Value {
-    Value::Array(
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, t)| json!({"name": i.to_string(), "type": render_type(program, t), "docs": []}))
-            .collect(),
-    )
+/// The fields of a struct-like type (through named types and wrappers), else none.
+fn struct_fields(program: &Program, ty: &Type) -> Vec<FieldView> {
+    match struct_body(program, ty) {
+        Some(Type::Struct { fields }) => field_list(program, fields),
+        Some(Type::TupleStruct { items }) => tuple_list(program, items),
+        _ => Vec::new(),
+    }
 }
 
 /// The body of a type through named (non-generic) types and Codama nested-type wrappers.
@@ -463,15 +408,6 @@ pub(crate) fn struct_body<'p>(program: &'p Program, ty: &'p Type) -> Option<&'p 
         }
     }
     None
-}
-
-/// The `fields` of a struct-like type (through named types and wrappers), else `[]`.
-fn fields_json(program: &Program, ty: &Type) -> Value {
-    match struct_body(program, ty) {
-        Some(Type::Struct { fields }) => field_list(program, fields),
-        Some(Type::TupleStruct { items }) => tuple_list(program, items),
-        _ => json!([]),
-    }
 }
 
 /// The rendered type of every entry of an account's layout (same order as `account_layout`).
@@ -493,70 +429,103 @@ pub(crate) fn accounts_fields(program: &Program, acc: &orquestra_idl::AccountDef
 }
 
 /// `GET /api/{projectId}/errors`.
-pub fn errors(program: &Program, ctx: &ProgramContext<'_>) -> Value {
-    let items = program
-        .errors
-        .iter()
-        .map(|e| json!({"code": e.code, "name": e.name, "msg": e.message, "docs": e.docs}))
-        .collect();
-    list(program, ctx, "errors", items)
+pub fn errors(program: &Program, ctx: &ProgramContext<'_>) -> ErrorsView {
+    let errors = entries(
+        program,
+        ItemKind::Error,
+        program.errors.iter(),
+        |e| {
+            let unusable = unusable(program, ItemKind::Error, &e.name);
+            ProgramErrorEntry::Item(ProgramErrorView {
+                code: e.code,
+                name: e.name.clone(),
+                msg: e.message.clone(),
+                docs: e.docs.clone(),
+                usable: unusable.is_none(),
+                unusable,
+            })
+        },
+        ProgramErrorEntry::Unreadable,
+    );
+    ErrorsView {
+        head: head(program, ctx),
+        total: errors.len(),
+        errors,
+    }
 }
 
 /// `GET /api/{projectId}/events`.
-pub fn events(program: &Program, ctx: &ProgramContext<'_>) -> Value {
-    let items = program
-        .events
-        .iter()
-        .map(|e| {
-            json!({
-                "name": e.name,
-                "docs": e.docs,
-                "discriminator": discriminator_json(&e.discriminators, &e.prefix),
-                "fields": fields_json(program, &e.ty),
+pub fn events(program: &Program, ctx: &ProgramContext<'_>) -> EventsView {
+    let events = entries(
+        program,
+        ItemKind::Event,
+        program.events.iter(),
+        |e| {
+            let unusable = unusable(program, ItemKind::Event, &e.name);
+            EventEntry::Item(EventView {
+                name: e.name.clone(),
+                docs: e.docs.clone(),
+                discriminator: discriminator_view(&e.discriminators, &e.prefix),
+                fields: struct_fields(program, &e.ty),
+                usable: unusable.is_none(),
+                unusable,
             })
-        })
-        .collect();
-    list(program, ctx, "events", items)
+        },
+        EventEntry::Unreadable,
+    );
+    EventsView {
+        head: head(program, ctx),
+        total: events.len(),
+        events,
+    }
 }
 
 /// `GET /api/{projectId}/constants`.
-pub fn constants(program: &Program, ctx: &ProgramContext<'_>) -> Value {
-    let items = program
-        .constants
-        .iter()
-        .map(|c| {
-            json!({
-                "name": c.name,
-                "docs": c.docs,
-                "type": render_type(program, &c.ty),
-                "value": c.value,
+pub fn constants(program: &Program, ctx: &ProgramContext<'_>) -> ConstantsView {
+    let constants = entries(
+        program,
+        ItemKind::Constant,
+        program.constants.iter(),
+        |c| {
+            let unusable = unusable(program, ItemKind::Constant, &c.name);
+            ConstantEntry::Item(ConstantView {
+                name: c.name.clone(),
+                docs: c.docs.clone(),
+                ty: render_type(program, &c.ty),
+                value: c.value.clone(),
+                usable: unusable.is_none(),
+                unusable,
             })
-        })
-        .collect();
-    list(program, ctx, "constants", items)
+        },
+        ConstantEntry::Unreadable,
+    );
+    ConstantsView {
+        head: head(program, ctx),
+        total: constants.len(),
+        constants,
+    }
 }
 
-/// Every PDA of the program (named Codama PDAs and Anchor instruction-account PDAs), with the
-/// inputs each seed needs.
-pub fn pdas(program: &Program, ctx: &ProgramContext<'_>) -> Value {
-    let items = program
-        .all_pdas()
-        .into_iter()
-        .map(|(name, pda)| {
-            let (instruction, account) = match name.split_once('.') {
-                Some((ix, acc)) if program.pdas.iter().all(|p| p.name != name) => {
-                    (Some(ix.to_string()), acc.to_string())
-                }
-                _ => (None, name.clone()),
-            };
-            json!({
-                "name": name,
-                "instruction": instruction,
-                "account": account,
-                "seeds": pda.seeds.iter().map(|s| seed_json(program, s)).collect::<Vec<_>>(),
-                "program": pda_program_json(program, pda.program.as_ref()),
+/// `GET /api/{projectId}/idl`: `idl` is the uploaded document or the normalised model, as the
+/// caller chose; the defects of the program are its warnings.
+pub fn idl(program: &Program, ctx: &ProgramContext<'_>, normalized: bool, idl: Value) -> IdlView {
+    IdlView {
+        project_id: ctx.project_id.to_owned(),
+        program_name: program.name.clone(),
+        program_id: ctx.program_id.to_owned(),
+        version: ctx.version,
+        normalized,
+        idl,
+        warnings: program
+            .defects
+            .iter()
+            .map(|d| IdlWarning {
+                path: d.path.clone(),
+                code: defect_code(d.code),
+                message: d.message.clone(),
+                kind: item_kind(d.kind),
+                item: d.item.clone(),
             })
-        })
-        .collect();
-    list(program, ctx, "pdas", items)
+            .collect(),
+    }
 }

@@ -158,19 +158,19 @@ fn views_list_the_inner_fields() {
         ("double", "struct", &["q"]),
     ]);
 
-    let types = views::types(&p, &ctx);
+    let types = common::to_json(&views::types(&p, &ctx));
     let action = &types["types"][0];
     assert_eq!(action["name"], "action");
     assert_eq!(variant_fields(&action["variants"]), expected);
     assert_eq!(action["variants"][1]["fields"][1]["type"], "u16");
     assert_eq!(types["types"][1]["size"], 12);
 
-    let ix = views::instruction(&p, &ctx, "act").unwrap();
+    let ix = common::to_json(&views::instruction(&p, &ctx, "act").unwrap());
     let arg = &ix["instruction"]["args"][0];
     assert_eq!(arg["name"], "action");
     assert_eq!(variant_fields(&arg["variants"]), expected);
 
-    let accounts = views::accounts(&p, &ctx);
+    let accounts = common::to_json(&views::accounts(&p, &ctx));
     let vault = &accounts["accounts"][0];
     assert_eq!(vault["size"], 60);
     let rows: Vec<Value> = vault["fields"]

@@ -58,16 +58,21 @@ fn hostile_idls_give_bounded_output() {
         let openapi = orquestra_docs::program_openapi(&program, &ctx).to_string();
         check("openapi", openapi.len(), limit);
         for (name, view) in [
-            ("instructions", views::instructions(&program, &ctx)),
-            ("accounts", views::accounts(&program, &ctx)),
-            ("types", views::types(&program, &ctx)),
-            ("events", views::events(&program, &ctx)),
-            ("pdas", views::pdas(&program, &ctx)),
+            (
+                "instructions",
+                common::to_json(&views::instructions(&program, &ctx)),
+            ),
+            (
+                "accounts",
+                common::to_json(&views::accounts(&program, &ctx)),
+            ),
+            ("types", common::to_json(&views::types(&program, &ctx))),
+            ("events", common::to_json(&views::events(&program, &ctx))),
         ] {
             check(name, view.to_string().len(), limit);
         }
         for ix in program.instructions.iter().take(50) {
-            let detail = views::instruction(&program, &ctx, &ix.name).unwrap();
+            let detail = common::to_json(&views::instruction(&program, &ctx, &ix.name).unwrap());
             check("instruction", detail.to_string().len(), limit);
         }
         // Decoding a few bytes as each account never loops through zero-sized values for long.

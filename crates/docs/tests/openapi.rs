@@ -6,7 +6,7 @@
 mod common;
 
 use orquestra_docs::{example_value, instruction_args_schema, json_schema, program_openapi};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 fn oas_validator() -> jsonschema::Validator {
     let path = common::repo_root().join("testdata/openapi/oas-3.1-schema.json");
@@ -21,49 +21,7 @@ fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Replaces `#/components/schemas/` refs by `#/$defs/` refs.
-fn rewrite_refs(v: &mut Value) {
-    match v {
-        Value::Object(o) => {
-            for (k, child) in o.iter_mut() {
-                if k == "$ref" {
-                    if let Value::String(s) = child {
-                        *s = s.replace("#/components/schemas/", "#/$defs/");
-                    }
-                } else {
-                    rewrite_refs(child);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(rewrite_refs),
-        _ => {}
-    }
-}
-
-/// A standalone schema: `schema` with the document's component schemas as `$defs`.
-fn standalone(doc: &Value, schema: &Value) -> Value {
-    let mut defs = doc["components"]["schemas"].clone();
-    rewrite_refs(&mut defs);
-    let mut root = schema.clone();
-    rewrite_refs(&mut root);
-    let mut out = Map::new();
-    out.insert(
-        "$schema".into(),
-        json!("https://json-schema.org/draft/2020-12/schema"),
-    );
-    out.insert("$defs".into(), defs);
-    if let Value::Object(o) = root {
-        out.extend(o);
-    }
-    Value::Object(out)
-}
-
-fn compile(schema: &Value, what: &str) -> jsonschema::Validator {
-    if let Err(e) = jsonschema::draft202012::meta::validate(schema) {
-        panic!("{what}: not a valid 2020-12 schema: {e}");
-    }
-    jsonschema::draft202012::new(schema).unwrap_or_else(|e| panic!("{what}: {e}"))
-}
+use common::{compile, standalone};
 
 #[test]
 fn the_oas_validator_catches_broken_documents() {
@@ -86,7 +44,7 @@ fn the_oas_validator_catches_broken_documents() {
     bad_param["paths"][&path]["get"]["parameters"][0]["in"] = json!("nowhere");
     assert!(!oas.is_valid(&bad_param));
     let mut bad_schema = doc.clone();
-    bad_schema["components"]["schemas"]["Error"] = json!(5);
+    bad_schema["components"]["schemas"]["ErrorBody"] = json!(5);
     assert!(
         !oas.is_valid(&bad_schema),
         "a schema object must be an object or a boolean"

@@ -136,7 +136,7 @@ fn schemas_of_specific_types() {
 fn instruction_view_details() {
     let p = program();
     let ctx = common::ctx(&p);
-    let v = views::instruction(&p, &ctx, "demo").unwrap();
+    let v = common::to_json(&views::instruction(&p, &ctx, "demo").unwrap());
     let ix = &v["instruction"];
     assert_eq!(ix["discriminator"]["hex"], "0102030405060708");
     assert_eq!(
@@ -158,7 +158,7 @@ fn instruction_view_details() {
     );
     // Casing-insensitive lookup.
     assert!(views::instruction(&p, &ctx, "Demo").is_some());
-    let types = views::types(&p, &ctx);
+    let types = common::to_json(&views::types(&p, &ctx));
     let action = &types["types"][3];
     assert_eq!(action["kind"], "enum");
     assert_eq!(action["variants"][2]["kind"], "tuple");

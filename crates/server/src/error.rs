@@ -5,19 +5,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use orquestra_api::ErrorCode;
 use orquestra_store::StoreError;
-use serde::Serialize;
 
-/// A field-level problem: JSON pointer into the request (or the IDL) and what is wrong there.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
-pub struct ErrorDetail {
-    /// JSON pointer to the part of the request at fault (`""` for the whole body, `?name` for a
-    /// query parameter).
-    #[schema(example = "/programId")]
-    pub path: String,
-    /// What is wrong there.
-    #[schema(example = "already used")]
-    pub message: String,
-}
+pub use orquestra_api::error::ErrorDetail;
 
 /// An error response: status, stable snake_case code, human message, optional details.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,38 +131,16 @@ impl From<orquestra_rpc::RpcError> for ApiError {
     }
 }
 
-// Also the OpenAPI `ErrorBody` component, so the platform document describes exactly what is
-// serialised.
-/// The body of every error response (DESIGN §5).
-#[derive(Serialize, utoipa::ToSchema)]
-#[schema(as = ErrorBody)]
-pub(crate) struct Body<'a> {
-    error: Inner<'a>,
-}
-
-/// The error itself: a stable code, a human message and, when fields are at fault, the details.
-#[derive(Serialize, utoipa::ToSchema)]
-#[schema(as = ErrorObject)]
-pub(crate) struct Inner<'a> {
-    /// Stable `snake_case` code, e.g. `not_found`, `validation_failed`.
-    code: ErrorCode,
-    /// Human-readable explanation; never a stack trace or SQL.
-    message: &'a str,
-    /// One entry per field at fault; absent when there are none.
-    #[serde(skip_serializing_if = "<[ErrorDetail]>::is_empty")]
-    details: &'a [ErrorDetail],
-}
-
 /// The `ErrorBody` schema, for `#[utoipa::path(responses(... body = ErrorBody))]`.
-pub(crate) type ErrorBody = Body<'static>;
+pub(crate) use orquestra_api::error::ErrorBody;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body {
-            error: Inner {
+        let body = ErrorBody {
+            error: orquestra_api::error::ErrorObject {
                 code: self.code,
-                message: &self.message,
-                details: &self.details,
+                message: self.message,
+                details: self.details,
             },
         };
         let mut response = (self.status, Json(body)).into_response();

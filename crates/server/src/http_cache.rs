@@ -103,13 +103,16 @@ pub fn respond(
         .into_response()
 }
 
-/// Serialises a JSON view and serves it with an `ETag` (for uncached views).
-pub fn json_with_etag(request_headers: &HeaderMap, value: &serde_json::Value) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
-    respond(
-        request_headers,
-        etag_of(&body),
-        Bytes::from(body),
-        "application/json",
-    )
+/// Serialises a JSON body and serves it with an `ETag` (for uncached views); a body that cannot
+/// be serialised is a logged 500.
+pub fn json_with_etag(request_headers: &HeaderMap, value: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => respond(
+            request_headers,
+            etag_of(&body),
+            Bytes::from(body),
+            "application/json",
+        ),
+        Err(e) => crate::ApiError::internal(&e).into_response(),
+    }
 }

@@ -203,6 +203,60 @@ async fn every_corpus_idl_round_trips_through_the_api() {
             .pointer("/components/schemas")
             .cloned()
             .unwrap_or(json!({}));
+        // Every read route's live body validates against the schema the document gives it.
+        let response_validator = |route: &str, status: &str| {
+            let pointer = format!(
+                "/paths/{}/get/responses/{status}/content/application~1json/schema",
+                format!("/api/{id}/{route}")
+                    .replace('~', "~0")
+                    .replace('/', "~1")
+            );
+            let schema = openapi
+                .pointer(&pointer)
+                .unwrap_or_else(|| panic!("{name}: no {status} schema for {route}"));
+            jsonschema::draft202012::new(&standalone(schema, &components)).unwrap()
+        };
+        for (route, query) in [
+            ("instructions", ""),
+            ("accounts", ""),
+            ("types", ""),
+            ("errors", ""),
+            ("events", ""),
+            ("constants", ""),
+            ("docs", ""),
+            ("idl", ""),
+            ("idl", "?normalized=1"),
+        ] {
+            let (status, body) = server
+                .send(
+                    &As::Anonymous,
+                    "GET",
+                    &format!("/api/{id}/{route}{query}"),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "{name} {route}{query}: {body}");
+            let errors: Vec<String> = response_validator(route, "200")
+                .iter_errors(&body)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .take(3)
+                .collect();
+            assert!(errors.is_empty(), "{name} {route}{query}: {errors:?}");
+        }
+        let (status, missing) = server
+            .send(
+                &As::Anonymous,
+                "GET",
+                &format!("/api/{id}/instructions/no_such_ix_"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 404);
+        assert!(
+            response_validator("instructions/{name}", "404").is_valid(&missing),
+            "{name}: {missing}"
+        );
+        let detail_validator = response_validator("instructions/{name}", "200");
         for ix in &model.instructions {
             let (status, detail) = server
                 .send(
@@ -213,6 +267,12 @@ async fn every_corpus_idl_round_trips_through_the_api() {
                 )
                 .await;
             assert_eq!(status, 200, "{name}/{}", ix.name);
+            let errors: Vec<String> = detail_validator
+                .iter_errors(&detail)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .take(3)
+                .collect();
+            assert!(errors.is_empty(), "{name}/{}: {errors:?}", ix.name);
             let example = detail
                 .pointer("/instruction/exampleRequest")
                 .or_else(|| detail.get("exampleRequest"))
@@ -550,6 +610,18 @@ async fn a_private_projects_program_api_is_invisible_to_others() {
         .await;
     assert_eq!(found["total"], 1, "{found}");
     assert_eq!(found["projects"][0]["userId"], alice_user.id.as_str());
+    // Public, it is in the sitemap, dated in RFC 3339 like every other time of the API.
+    let (_, sitemap) = server
+        .send(&As::Anonymous, "GET", "/api/discovery/sitemap", None)
+        .await;
+    let entry = &sitemap["entries"][0];
+    assert_eq!(entry["projectId"], id.as_str(), "{sitemap}");
+    let lastmod = entry["lastmod"].as_str().unwrap_or_default();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(lastmod).is_ok(),
+        "{sitemap}"
+    );
+    assert!(entry["llmsTxt"].as_str().unwrap().ends_with("/llms.txt"));
 }
 
 #[tokio::test]

@@ -66,3 +66,55 @@ pub fn ctx(program: &Program) -> ProgramContext<'_> {
         known_addresses: KNOWN,
     }
 }
+
+/// A typed view as the JSON a client receives.
+pub fn to_json<T: serde::Serialize>(view: &T) -> serde_json::Value {
+    serde_json::to_value(view).unwrap()
+}
+
+/// Replaces `#/components/schemas/` refs by `#/$defs/` refs.
+fn rewrite_refs(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(o) => {
+            for (k, child) in o.iter_mut() {
+                if k == "$ref" {
+                    if let Value::String(s) = child {
+                        *s = s.replace("#/components/schemas/", "#/$defs/");
+                    }
+                } else {
+                    rewrite_refs(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(rewrite_refs),
+        _ => {}
+    }
+}
+
+/// A standalone schema: `schema` with the OpenAPI document's component schemas as `$defs`.
+pub fn standalone(doc: &serde_json::Value, schema: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let mut defs = doc["components"]["schemas"].clone();
+    rewrite_refs(&mut defs);
+    let mut root = schema.clone();
+    rewrite_refs(&mut root);
+    let mut out = Map::new();
+    out.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    out.insert("$defs".into(), defs);
+    if let Value::Object(o) = root {
+        out.extend(o);
+    }
+    Value::Object(out)
+}
+
+/// A draft 2020-12 validator of `schema`, which must itself be a valid 2020-12 schema.
+pub fn compile(schema: &serde_json::Value, what: &str) -> jsonschema::Validator {
+    if let Err(e) = jsonschema::draft202012::meta::validate(schema) {
+        panic!("{what}: not a valid 2020-12 schema: {e}");
+    }
+    jsonschema::draft202012::new(schema).unwrap_or_else(|e| panic!("{what}: {e}"))
+}

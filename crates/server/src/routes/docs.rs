@@ -6,11 +6,11 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bytes::Bytes;
+use orquestra_api::views::{DocsUpdated, DocsView};
 use orquestra_api::ErrorCode;
 use orquestra_store::kv::keys;
 use orquestra_store::ProjectUpdate;
 use serde::Deserialize;
-use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -68,21 +68,12 @@ async fn generated_docs(
     let body = if markdown {
         md.into_bytes()
     } else {
-        #[derive(serde::Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct DocsJson<'a> {
-            project_id: &'a str,
-            program_name: &'a str,
-            version: i64,
-            is_custom: bool,
-            docs: &'a str,
-        }
-        serde_json::to_vec(&DocsJson {
-            project_id: &loaded.project.id,
-            program_name: &loaded.program.name,
+        serde_json::to_vec(&DocsView {
+            project_id: loaded.project.id.clone(),
+            program_name: loaded.program.name.clone(),
             version: loaded.version,
             is_custom: false,
-            docs: &md,
+            docs: md,
         })
         .map_err(|e| ApiError::internal(&e))?
     };
@@ -101,7 +92,7 @@ async fn generated_docs(
     responses(
         (status = 200, description = "`{\"projectId\", \"programName\", \"version\", \"isCustom\", \"docs\"}`, \
             or with `?format=md` the Markdown itself; with an `ETag`",
-            content((Object = "application/json"), (String = "text/markdown"))),
+            content((DocsView = "application/json"), (String = "text/markdown"))),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
         (status = 400, description = "Unknown `format`, or an invalid query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
@@ -135,7 +126,13 @@ async fn read(
                 "text/markdown; charset=utf-8",
             ));
         }
-        let body = json!({ "projectId": loaded.project.id, "programName": loaded.program.name, "version": loaded.version, "isCustom": true, "docs": custom });
+        let body = DocsView {
+            project_id: loaded.project.id.clone(),
+            program_name: loaded.program.name.clone(),
+            version: loaded.version,
+            is_custom: true,
+            docs: custom,
+        };
         return Ok(crate::http_cache::json_with_etag(&headers, &body));
     }
     generated_docs(&state, &loaded, &headers, markdown).await
@@ -159,7 +156,7 @@ struct DocsBody {
     security(("bearerAuth" = []), ("apiKeyAuth" = [])),
     request_body = DocsBody,
     responses(
-        (status = 200, description = "`{\"message\", \"projectId\"}`", body = Object),
+        (status = 200, description = "Done", body = DocsUpdated),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
@@ -174,7 +171,7 @@ async fn write(
     principal: Principal,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<DocsBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DocsUpdated>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Write).await?;
     if body.docs.trim().is_empty() {
         return Err(ApiError::invalid(
@@ -194,9 +191,10 @@ async fn write(
     };
     state.store.update_project(&project.id, &update).await?;
     orquestra_store::kv::forget_docs(state.kv.as_ref(), &project.id).await;
-    Ok(Json(
-        json!({ "message": "Documentation updated", "projectId": project.id }),
-    ))
+    Ok(Json(DocsUpdated {
+        message: "Documentation updated".into(),
+        project_id: project.id,
+    }))
 }
 
 /// Drops the owner's Markdown: the generated docs apply again (owner or project key).
@@ -208,7 +206,7 @@ async fn write(
     params(("project_id" = String, Path, description = "Project id")),
     security(("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{\"message\", \"projectId\"}`", body = Object),
+        (status = 200, description = "Done", body = DocsUpdated),
         (status = 401, description = "Not signed in, or invalid credentials", body = ErrorBody),
         (status = 403, description = "Not the owner or a key of this project", body = ErrorBody),
         (status = 404, description = "Absent, or private to someone else", body = ErrorBody),
@@ -218,7 +216,7 @@ async fn reset(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DocsUpdated>, ApiError> {
     let project = project_for(&state, &principal, &id, Access::Write).await?;
     let update = ProjectUpdate {
         custom_docs: Some(None),
@@ -226,9 +224,10 @@ async fn reset(
     };
     state.store.update_project(&project.id, &update).await?;
     orquestra_store::kv::forget_docs(state.kv.as_ref(), &project.id).await;
-    Ok(Json(
-        json!({ "message": "Documentation reset to auto-generated", "projectId": project.id }),
-    ))
+    Ok(Json(DocsUpdated {
+        message: "Documentation reset to auto-generated".into(),
+        project_id: project.id,
+    }))
 }
 
 /// `GET /project/{projectId}/llms.txt`: AI-ready text for a project the caller may read.

@@ -5,12 +5,16 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use orquestra_api::views::{
+    AccountsView, ConstantsView, ErrorsView, EventsView, IdlView, InstructionView,
+    InstructionsView, ProgramOpenApiDocument, TypesView,
+};
 use orquestra_api::ErrorCode;
 use orquestra_docs::{views, ProgramContext};
 use orquestra_idl::ItemKind;
 use orquestra_store::kv::keys;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -51,7 +55,8 @@ pub fn context<'a>(
     }
 }
 
-fn to_bytes(value: &Value) -> Result<Vec<u8>, ApiError> {
+/// A response body serialised once, straight from its typed view.
+fn to_bytes(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec(value).map_err(|e| ApiError::internal(&e))
 }
 
@@ -64,7 +69,7 @@ fn to_bytes(value: &Value) -> Result<Vec<u8>, ApiError> {
     params(("project_id" = String, Path, description = "Project id")),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "Instructions of the latest IDL version, with an `ETag`", body = Object),
+        (status = 200, description = "Instructions of the latest IDL version, with an `ETag`", body = InstructionsView),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
@@ -103,7 +108,7 @@ async fn instructions(
     params(("project_id" = String, Path, description = "Project id")),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "Account types of the latest IDL version, with an `ETag`", body = Object),
+        (status = 200, description = "Account types of the latest IDL version, with an `ETag`", body = AccountsView),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
@@ -142,7 +147,7 @@ async fn accounts(
     params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name as in the IDL")),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "The instruction, with an `ETag`", body = Object),
+        (status = 200, description = "The instruction, with an `ETag`", body = InstructionView),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "Absent, private to someone else, no IDL yet, or no such instruction (`unknown_instruction`)", body = ErrorBody),
@@ -164,19 +169,25 @@ async fn instruction(
     };
     let view_name = format!("instruction:{}", ix.name);
     cached_view(&state, &loaded, &headers, &view_name, || {
-        views::instruction(&loaded.program, &context(&state, &loaded, &[]), &ix.name)
-            .unwrap_or(Value::Null)
+        views::instruction(&loaded.program, &context(&state, &loaded, &[]), &ix.name).ok_or_else(
+            || {
+                ApiError::new(
+                    ErrorCode::UnknownInstruction,
+                    format!("instruction {name:?} not found"),
+                )
+            },
+        )
     })
     .await
 }
 
 /// A generated JSON view of the latest version, cached in KV `CACHE` under `api:{id}:{view}`.
-async fn cached_view(
+async fn cached_view<T: Serialize>(
     state: &AppState,
     loaded: &Loaded,
     headers: &HeaderMap,
     view: &str,
-    build: impl FnOnce() -> Value,
+    build: impl FnOnce() -> Result<T, ApiError>,
 ) -> Result<Response, ApiError> {
     let key = keys::api_view(&loaded.project.id, view);
     cached(
@@ -185,7 +196,7 @@ async fn cached_view(
         loaded.version,
         "application/json",
         headers,
-        || to_bytes(&build()),
+        || to_bytes(&build()?),
     )
     .await
 }
@@ -201,7 +212,7 @@ macro_rules! simple_view {
         ) -> Result<Response, ApiError> {
             let loaded = load(&state, &principal, &id, None).await?;
             cached_view(&state, &loaded, &headers, stringify!($name), || {
-                $view(&loaded.program, &context(&state, &loaded, &[]))
+                Ok($view(&loaded.program, &context(&state, &loaded, &[])))
             })
             .await
         }
@@ -218,7 +229,7 @@ simple_view!(
         params(("project_id" = String, Path, description = "Project id")),
         security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
         responses(
-            (status = 200, description = "Types of the latest IDL version, with an `ETag`", body = Object),
+            (status = 200, description = "Types of the latest IDL version, with an `ETag`", body = TypesView),
             (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
             (status = 401, description = "Invalid credentials", body = ErrorBody),
             (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
@@ -237,7 +248,7 @@ simple_view!(
         params(("project_id" = String, Path, description = "Project id")),
         security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
         responses(
-            (status = 200, description = "Errors of the latest IDL version, with an `ETag`", body = Object),
+            (status = 200, description = "Errors of the latest IDL version, with an `ETag`", body = ErrorsView),
             (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
             (status = 401, description = "Invalid credentials", body = ErrorBody),
             (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
@@ -256,7 +267,7 @@ simple_view!(
         params(("project_id" = String, Path, description = "Project id")),
         security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
         responses(
-            (status = 200, description = "Events of the latest IDL version, with an `ETag`", body = Object),
+            (status = 200, description = "Events of the latest IDL version, with an `ETag`", body = EventsView),
             (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
             (status = 401, description = "Invalid credentials", body = ErrorBody),
             (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
@@ -275,7 +286,7 @@ simple_view!(
         params(("project_id" = String, Path, description = "Project id")),
         security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
         responses(
-            (status = 200, description = "Constants of the latest IDL version, with an `ETag`", body = Object),
+            (status = 200, description = "Constants of the latest IDL version, with an `ETag`", body = ConstantsView),
             (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
             (status = 401, description = "Invalid credentials", body = ErrorBody),
             (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
@@ -294,15 +305,22 @@ simple_view!(
         params(("project_id" = String, Path, description = "Project id")),
         security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
         responses(
-            (status = 200, description = "An OpenAPI 3.1 document, with an `ETag`", body = Object),
+            (status = 200, description = "An OpenAPI 3.1 document, with an `ETag`", body = ProgramOpenApiDocument),
             (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
             (status = 401, description = "Invalid credentials", body = ErrorBody),
             (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
         ),
     )]
     openapi,
-    orquestra_docs::program_openapi
+    program_openapi_document
 );
+
+fn program_openapi_document(
+    program: &orquestra_idl::Program,
+    ctx: &ProgramContext<'_>,
+) -> ProgramOpenApiDocument {
+    ProgramOpenApiDocument(orquestra_docs::program_openapi(program, ctx))
+}
 
 /// Which form of the IDL.
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -321,7 +339,7 @@ struct IdlQuery {
     params(("project_id" = String, Path, description = "Project id"), IdlQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "`{\"projectId\", \"programName\", \"programId\", \"version\", \"normalized\", \"idl\"}`, with an `ETag`", body = Object),
+        (status = 200, description = "The IDL (or its normalised model) with its warnings, with an `ETag`", body = IdlView),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
         (status = 400, description = "Invalid query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
@@ -350,15 +368,12 @@ async fn idl(
         serde_json::from_str(&idl_json(&state, &loaded.project, loaded.version).await?)
             .map_err(|e| ApiError::internal(&e))?
     };
-    let body = json!({
-        "projectId": loaded.project.id,
-        "programName": loaded.program.name,
-        "programId": loaded.project.program_id,
-        "version": loaded.version,
-        "normalized": normalized,
-        "idl": idl,
-        "warnings": loaded.program.defects,
-    });
+    let body: IdlView = views::idl(
+        &loaded.program,
+        &context(&state, &loaded, &[]),
+        normalized,
+        idl,
+    );
     let (etag, body) = store(&state, &key, loaded.version, to_bytes(&body)?).await;
     Ok(respond(&headers, etag, body, "application/json"))
 }
