@@ -199,9 +199,9 @@ await check("get_program_data", async () => {
 await check("tool_error", async () => {
   const result = await client.callTool({ name: "list_instructions", arguments: { projectId: "no-such-project" } });
   assert(result.isError === true, "isError");
-  assert(result.structuredContent?.error?.code === "not_found", JSON.stringify(result));
+  assert(JSON.parse(result.content[0].text).error?.code === "not_found", JSON.stringify(result));
   const bad = await client.callTool({ name: "search_programs", arguments: { limit: 99 } });
-  assert(bad.isError === true && bad.structuredContent?.error?.code === "invalid_params", JSON.stringify(bad));
+  assert(bad.isError === true && JSON.parse(bad.content[0].text).error?.code === "invalid_params", JSON.stringify(bad));
   return { text: result.content[0].text };
 });
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod intake;
 pub mod keys;
 pub mod lists;
+pub mod mcp;
 pub mod pda;
 pub mod platform;
 pub mod projects;

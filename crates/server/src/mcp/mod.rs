@@ -18,7 +18,6 @@
 
 mod instructions;
 mod params;
-mod render;
 mod rest;
 mod tools;
 

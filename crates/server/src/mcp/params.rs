@@ -1,51 +1,13 @@
-//! The tools' parameters: one type per tool, deserialised strictly (unknown fields refused) and
-//! turned into each tool's JSON Schema by schemars.
+//! The tools' parameters: one type per tool, deserialised strictly (unknown fields refused), with
+//! its JSON Schema from the same `utoipa` derive as every other body of the API.
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
-/// A Solana cluster.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Cluster {
-    MainnetBeta,
-    Mainnet,
-    Devnet,
-    Testnet,
-    Localnet,
-}
-
-impl Cluster {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Cluster::MainnetBeta => "mainnet-beta",
-            Cluster::Mainnet => "mainnet",
-            Cluster::Devnet => "devnet",
-            Cluster::Testnet => "testnet",
-            Cluster::Localnet => "localnet",
-        }
-    }
-}
-
-/// How a serialized transaction is written.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum TxEncoding {
-    Base64,
-    Base58,
-}
-
-impl TxEncoding {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            TxEncoding::Base64 => "base64",
-            TxEncoding::Base58 => "base58",
-        }
-    }
-}
+pub use orquestra_api::transaction::{Cluster, Encoding as TxEncoding};
 
 pub(crate) fn default_search_limit() -> u32 {
     10
@@ -55,44 +17,34 @@ pub(crate) fn default_query_limit() -> u32 {
     25
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SearchPrograms {
     /// Free-text search over program name, description, program id and instruction names.
-    #[schemars(length(max = 100))]
+    #[schema(max_length = 100)]
     pub query: Option<String>,
     /// Exact Solana program id (base58) to look up.
     pub program_id: Option<String>,
     /// Maximum number of results (1–20).
     #[serde(default = "default_search_limit")]
-    #[schemars(range(min = 1, max = 20))]
+    #[schema(minimum = 1, maximum = 20)]
     pub limit: u32,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ProjectOnly {
     /// The Orquestra project id (from search_programs).
     pub project_id: String,
 }
 
-/// How much of each instruction `list_instructions` returns.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Detail {
-    /// Name, first line of docs, argument names and types, signer accounts, counts.
-    #[default]
-    Summary,
-    /// Everything `get_instruction` returns, minus examples: argument details, every account
-    /// with its flags, PDA seeds and defaults, discriminator.
-    Full,
-}
+pub use orquestra_api::mcp::Detail;
 
 pub(crate) fn default_page_limit() -> u32 {
     50
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ListInstructions {
     /// The Orquestra project id (from search_programs).
@@ -101,18 +53,18 @@ pub struct ListInstructions {
     #[serde(default)]
     pub detail: Detail,
     /// Only instructions whose name contains this text (case-insensitive).
-    #[schemars(length(max = 100))]
+    #[schema(max_length = 100)]
     pub name_contains: Option<String>,
     /// Index of the first instruction to return (from the previous page's `nextOffset`).
     #[serde(default)]
     pub offset: u32,
     /// Most instructions returned (1–200, default 50).
     #[serde(default = "default_page_limit")]
-    #[schemars(range(min = 1, max = 200))]
+    #[schema(minimum = 1, maximum = 200)]
     pub limit: u32,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GetInstruction {
     /// The Orquestra project id.
@@ -121,7 +73,7 @@ pub struct GetInstruction {
     pub instruction: String,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DecodeTransaction {
     /// The serialized wire transaction (legacy or v0), signed or not.
@@ -134,7 +86,7 @@ pub struct DecodeTransaction {
 /// (`{"pool": {"vault": "…"}}`, as Anchor clients write them) or dotted names (`"pool.vault"`).
 pub type Accounts = Map<String, Value>;
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct BuildInstruction {
     /// The Orquestra project id.
@@ -145,11 +97,13 @@ pub struct BuildInstruction {
     /// well-known programs) may be omitted, optional ones included; `null` leaves an optional
     /// account out explicitly. Composite groups may be nested objects or dotted names.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub accounts: Accounts,
     /// Argument name → value in canonical JSON (u64 and wider as decimal strings; enums as
     /// `"Variant"`, `{"Variant": {…}}` or Codama's `{"__kind": "Variant", …}`; options as the
     /// value or `null`, or Codama's `{"__option": "Some", "value": …}`).
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub args: Map<String, Value>,
     /// Base58 public key of the fee payer.
     pub fee_payer: String,
@@ -174,7 +128,7 @@ pub struct BuildInstruction {
     pub compute_unit_price: Option<u64>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SimulateInstruction {
     /// The Orquestra project id.
@@ -184,9 +138,11 @@ pub struct SimulateInstruction {
     /// Account name → base58 address (resolvable accounts may be omitted; `null` leaves an
     /// optional account out explicitly; composite groups nested or dotted).
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub accounts: Accounts,
     /// Argument name → value in canonical JSON.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub args: Map<String, Value>,
     /// Base58 public key of the fee payer (needed for the message even though nothing is signed).
     pub fee_payer: String,
@@ -198,7 +154,7 @@ pub struct SimulateInstruction {
     pub rpc_url: Option<String>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct DerivePda {
     /// The Orquestra project id.
@@ -210,8 +166,10 @@ pub struct DerivePda {
     /// Seed name → value, as list_pda_accounts names them (pubkeys base58, strings plain,
     /// numbers as canonical JSON).
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub seed_values: Map<String, Value>,
     /// Instruction arguments for `arg` seeds (else taken from seedValues).
+    #[schema(value_type = Option<Object>)]
     pub args: Option<Map<String, Value>>,
     /// Account addresses for `account` seeds (else taken from seedValues).
     pub accounts: Option<BTreeMap<String, String>>,
@@ -221,7 +179,7 @@ pub struct DerivePda {
     pub network: Option<Cluster>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FetchPdaData {
     /// The Orquestra project id.
@@ -240,27 +198,27 @@ pub struct FetchPdaData {
     pub include_raw: Option<bool>,
 }
 
-#[derive(Debug, serde::Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, serde::Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Memcmp {
     /// Byte offset.
     pub offset: u64,
     /// Bytes to match, base58.
-    #[schemars(length(min = 1))]
+    #[schema(min_length = 1)]
     pub bytes: String,
 }
 
-#[derive(Debug, serde::Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, serde::Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FieldFilter {
     /// Field path in the account (`authority`, `config.owner`); its offset must be fixed.
-    #[schemars(length(min = 1))]
+    #[schema(min_length = 1)]
     pub field: String,
     /// The value, canonical JSON of the field's type (encoded with the IDL).
     pub value: Value,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GetProgramData {
     /// The Orquestra project id.
@@ -274,26 +232,26 @@ pub struct GetProgramData {
     /// Custom RPC URL (only hosts the operator allow-lists).
     pub rpc_url: Option<String>,
     /// getProgramAccounts dataSize filter.
-    #[schemars(range(min = 1))]
+    #[schema(minimum = 1)]
     pub data_size: Option<u64>,
     /// Raw memcmp filters.
     #[serde(default)]
-    #[schemars(length(max = 8))]
+    #[schema(max_items = 8)]
     pub memcmp: Vec<Memcmp>,
     /// Typed field filters (need accountType).
     #[serde(default)]
-    #[schemars(length(max = 8))]
+    #[schema(max_items = 8)]
     pub field_filters: Vec<FieldFilter>,
     /// Most accounts returned (1–100).
     #[serde(default = "default_query_limit")]
-    #[schemars(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
     pub limit: u32,
     /// Include raw base64 data of every account (always included for undecodable ones).
     #[serde(default)]
     pub include_raw: bool,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SimulateTransaction {
     /// The serialized wire transaction (legacy or v0).

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use axum::http::request::Parts;
 use axum::Router;
-use rmcp::handler::server::common::{schema_for_empty_input, schema_for_input};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::Extension;
 use rmcp::model::{
@@ -15,13 +14,19 @@ use rmcp::model::{
 };
 use rmcp::service::RequestContext;
 use rmcp::{tool, tool_handler, tool_router, ErrorData, RoleServer, ServerHandler};
-use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
+use orquestra_api::account::{FetchedAccount, ProgramAccountsResponse};
+use orquestra_api::mcp::{InstructionPage, LlmsTxt, ProgramMatch, ProgramSearch};
+use orquestra_api::pda::{DerivePdaResponse, PdaList};
+use orquestra_api::transaction::{
+    BuildTransactionResponse, DecodedTransactionResponse, TransactionSimulation,
+};
+use orquestra_api::views::{InstructionView, InstructionsView};
+
 use super::instructions;
 use super::params::*;
-use super::render;
 use super::rest::{query, segment, Outcome, Rest};
 use crate::AppState;
 
@@ -50,7 +55,7 @@ fn result(outcome: Outcome) -> CallToolResult {
         Outcome::Text { content_type, text } => {
             success(json!({ "contentType": content_type, "text": text }))
         }
-        Outcome::Error { status, body } => failure(Some(status.as_u16()), body),
+        Outcome::Error { body, .. } => failure(body),
     }
 }
 
@@ -60,22 +65,15 @@ fn success(value: Value) -> CallToolResult {
     CallToolResult::structured(value)
 }
 
-fn failure(status: Option<u16>, body: Value) -> CallToolResult {
-    let mut result = CallToolResult::structured_error(body);
-    let text = render::error(
-        status,
-        result.structured_content.as_ref().unwrap_or(&Value::Null),
-    );
-    result.content = vec![ContentBlock::text(text)];
-    result
+/// An `isError` result whose text is the error body (`{"error": {code, message, details}}`). It
+/// has no `structuredContent`: that is for results matching the tool's output schema.
+fn failure(body: Value) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(body.to_string())])
 }
 
 /// A tool error that did not come from a REST route, in the same shape.
 fn tool_error(code: &str, message: &str) -> CallToolResult {
-    failure(
-        None,
-        json!({"error": {"code": code, "message": message, "details": []}}),
-    )
+    failure(json!({"error": {"code": code, "message": message, "details": []}}))
 }
 
 fn cluster(cluster: Option<Cluster>, network: Option<Cluster>) -> Option<&'static str> {
@@ -90,25 +88,54 @@ fn compact(mut value: Value) -> Value {
     value
 }
 
-/// A tool's input schema, from its parameter type (draft 2020-12, `additionalProperties: false`).
-fn schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
-    schema_for_input::<T>().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "MCP tool input schema");
-        schema_for_empty_input()
+/// A tool's input or output schema, from the type's `utoipa` derive (draft 2020-12,
+/// self-contained: named schemas in `$defs`).
+fn schema<T: utoipa::ToSchema>() -> Arc<JsonObject> {
+    match orquestra_api::json_schema::<T>() {
+        Value::Object(object) => Arc::new(object),
+        _ => Arc::new(JsonObject::new()),
+    }
+}
+
+/// A REST body read back as its type, for tools that reshape it.
+fn typed<T: DeserializeOwned>(value: Value) -> Result<T, CallToolResult> {
+    serde_json::from_value(value).map_err(|e| {
+        tracing::error!(error = %e, "MCP: a REST body does not match its type");
+        tool_error("internal", "internal error")
     })
+}
+
+/// A project of any REST project body, as search results show it.
+fn program_match(project: &Value) -> Option<ProgramMatch> {
+    Some(ProgramMatch {
+        id: project["id"].as_str()?.to_string(),
+        name: project["name"].as_str()?.to_string(),
+        program_id: project["programId"].as_str()?.to_string(),
+        description: project["description"].as_str().map(str::to_string),
+    })
+}
+
+/// Search results in the one shape `search_programs` declares.
+fn search_result(projects: &[Value], total: u64, scoped: bool) -> CallToolResult {
+    let found = ProgramSearch {
+        projects: projects.iter().filter_map(program_match).collect(),
+        total,
+        scoped,
+    };
+    match serde_json::to_value(found) {
+        Ok(value) => success(value),
+        Err(e) => tool_error("internal", &e.to_string()),
+    }
 }
 
 /// Invalid arguments: a tool execution error (MCP 2025-11-25: the model can read and correct
 /// it), with the JSON pointer at fault, in the REST error shape.
 fn invalid_args(path: &str, message: &str) -> CallToolResult {
-    failure(
-        None,
-        json!({"error": {
-            "code": "invalid_params",
-            "message": message,
-            "details": [{"path": path, "message": message}],
-        }}),
-    )
+    failure(json!({"error": {
+        "code": "invalid_params",
+        "message": message,
+        "details": [{"path": path, "message": message}],
+    }}))
 }
 
 /// The tool's arguments as `T`, or the error naming the argument at fault.
@@ -156,6 +183,7 @@ impl Orquestra {
         name = "search_programs",
         description = "Search the Orquestra registry for Solana programs. Give a text `query` (matches name, description, program id and instruction names), or an exact `programId`, or neither for the most recent programs. Returns projects with their projectId (the input of every other tool), name, program id and description. With an X-Scope-Key header, only the programs of that list are searched.",
         input_schema = schema::<SearchPrograms>(),
+        output_schema = schema::<ProgramSearch>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn search_programs(
@@ -192,8 +220,9 @@ impl Orquestra {
             let path = format!("/api/projects/by-program/{}", segment(&program_id));
             return Ok(match rest.get(&path).await {
                 Outcome::Error { status, .. } if status.as_u16() == 404 => {
-                    success(json!({"projects": [], "total": 0}))
+                    search_result(&[], 0, false)
                 }
+                Outcome::Json(body) => search_result(&[body["project"].clone()], 1, false),
                 outcome => result(outcome),
             });
         }
@@ -201,13 +230,21 @@ impl Orquestra {
             "/api/projects{}",
             query([("q", query_text), ("limit", Some(p.limit.to_string()))])
         );
-        Ok(result(rest.get(&path).await))
+        Ok(match rest.get(&path).await {
+            Outcome::Json(body) => {
+                let projects = body["projects"].as_array().cloned().unwrap_or_default();
+                let total = body["total"].as_u64().unwrap_or(projects.len() as u64);
+                search_result(&projects, total, false)
+            }
+            other => result(other),
+        })
     }
 
     #[tool(
         name = "list_instructions",
         description = "List a program's instructions, a page at a time. `detail: \"summary\"` (default) gives each instruction's name, first line of docs, argument names and types, signer accounts and counts; `detail: \"full\"` adds every account with its writable/signer/optional flags, PDA seeds and defaults, argument details and the discriminator. Filter with `nameContains`; page with `offset`/`limit` (follow `nextOffset` until it is null). Use get_instruction for one instruction with an example request, before build_instruction.",
         input_schema = schema::<ListInstructions>(),
+        output_schema = schema::<InstructionPage>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn list_instructions(
@@ -221,7 +258,13 @@ impl Orquestra {
         }
         let path = format!("/api/{}/instructions", segment(&p.project_id));
         Ok(match self.rest(&parts).get(&path).await {
-            Outcome::Json(view) => success(instructions::page(view, &p)),
+            Outcome::Json(view) => match typed::<InstructionsView>(view) {
+                Ok(view) => match serde_json::to_value(instructions::page(view, &p)) {
+                    Ok(page) => success(page),
+                    Err(e) => tool_error("internal", &e.to_string()),
+                },
+                Err(error) => error,
+            },
             other => result(other),
         })
     }
@@ -230,6 +273,7 @@ impl Orquestra {
         name = "get_instruction",
         description = "Everything about one instruction of a program: documentation, arguments with their types and JSON Schema, accounts with writable/signer/optional flags and how each is resolved (PDA seeds, fixed addresses, relations, defaults), the discriminator and a complete example build request.",
         input_schema = schema::<GetInstruction>(),
+        output_schema = schema::<InstructionView>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn get_instruction(
@@ -250,6 +294,7 @@ impl Orquestra {
         name = "decode_transaction",
         description = "Decode any serialized Solana transaction (base64 by default, or base58; signed or not): its message, accounts with signer/writable roles, and every instruction. Instructions of programs known here are named and their arguments and accounts decoded with the program's IDL, naming the project used. No projectId needed; no network access.",
         input_schema = schema::<DecodeTransaction>(),
+        output_schema = schema::<DecodedTransactionResponse>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn decode_transaction(
@@ -273,6 +318,7 @@ impl Orquestra {
         name = "build_instruction",
         description = "Build an unsigned Solana transaction (legacy or v0) for one instruction of a program. Accounts the IDL can resolve (PDAs, fixed addresses, well-known programs) may be omitted. Returns the serialized transaction (base64 by default; `encoding: \"base58\"` for base58), the message, the required signers, the fee and, with `simulate: true`, a simulation. Set `cluster` (or `network`) so the blockhash comes from the right cluster (default mainnet-beta), or pass `recentBlockhash`.",
         input_schema = schema::<BuildInstruction>(),
+        output_schema = schema::<BuildTransactionResponse>(),
         annotations(read_only_hint = true, open_world_hint = true)
     )]
     async fn build_instruction(
@@ -317,6 +363,7 @@ impl Orquestra {
         name = "simulate_instruction",
         description = "Preflight one instruction without signing: builds the transaction as build_instruction does and simulates it (signature verification off). Returns success or failure, compute units, logs and a program error decoded with the IDL. Use it before asking a user to sign.",
         input_schema = schema::<SimulateInstruction>(),
+        output_schema = schema::<BuildTransactionResponse>(),
         annotations(read_only_hint = true, open_world_hint = true)
     )]
     async fn simulate_instruction(
@@ -345,6 +392,7 @@ impl Orquestra {
         name = "list_pda_accounts",
         description = "List every PDA a program's IDL defines, de-duplicated, with the instructions and accounts that use it and the seed inputs each needs. Use it before derive_pda.",
         input_schema = schema::<ProjectOnly>(),
+        output_schema = schema::<PdaList>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn list_pda_accounts(
@@ -361,6 +409,7 @@ impl Orquestra {
         name = "derive_pda",
         description = "Derive a Program Derived Address: an instruction's account (give `instruction` and `account`) or a named PDA (`account` only), from the seed values list_pda_accounts names. Returns the address, bump and every seed's bytes.",
         input_schema = schema::<DerivePda>(),
+        output_schema = schema::<DerivePdaResponse>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn derive_pda(
@@ -387,6 +436,7 @@ impl Orquestra {
         name = "read_llms_txt",
         description = "Read a program's llms.txt: AI-ready Markdown with the overview, every instruction with its arguments and accounts, account types, errors, known addresses and how to call the REST API. Best for understanding a program before building transactions.",
         input_schema = schema::<ProjectOnly>(),
+        output_schema = schema::<LlmsTxt>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn read_llms_txt(
@@ -398,9 +448,11 @@ impl Orquestra {
         let path = format!("/project/{}/llms.txt", segment(&p.project_id));
         Ok(match self.rest(&parts).get(&path).await {
             Outcome::Text { content_type, text } => {
-                let mut llms = success(
-                    json!({"projectId": p.project_id, "contentType": content_type, "llmsTxt": text}),
-                );
+                let mut llms = success(json!(LlmsTxt {
+                    project_id: p.project_id,
+                    content_type,
+                    llms_txt: text.clone(),
+                }));
                 // The document is the useful text; the JSON around it adds nothing to read.
                 llms.content = vec![ContentBlock::text(text)];
                 llms
@@ -413,6 +465,7 @@ impl Orquestra {
         name = "fetch_pda_data",
         description = "Fetch one account by address and decode it with the program's IDL: the type is detected from its discriminator (or given as `accountType`) and every field returned as canonical JSON. Unknown data comes back as raw base64. Use derive_pda first to compute a PDA's address.",
         input_schema = schema::<FetchPdaData>(),
+        output_schema = schema::<FetchedAccount>(),
         annotations(read_only_hint = true, open_world_hint = true)
     )]
     async fn fetch_pda_data(
@@ -439,6 +492,7 @@ impl Orquestra {
         name = "get_program_data",
         description = "Query the accounts a program owns (getProgramAccounts) with filters: an IDL `accountType` (discriminator and size), `dataSize`, raw `memcmp`, and typed `fieldFilters` on fixed-offset fields (values encoded with the IDL). Each account comes back decoded. At least one filter is required.",
         input_schema = schema::<GetProgramData>(),
+        output_schema = schema::<ProgramAccountsResponse>(),
         annotations(read_only_hint = true, open_world_hint = true)
     )]
     async fn get_program_data(
@@ -468,6 +522,7 @@ impl Orquestra {
         name = "simulate_transaction",
         description = "Simulate any serialized transaction (base64 by default, or base58) without signing: signature verification off, blockhash replaced. Returns success or failure, compute units and logs; a program error is decoded when the failing program is known here. No projectId needed.",
         input_schema = schema::<SimulateTransaction>(),
+        output_schema = schema::<TransactionSimulation>(),
         annotations(read_only_hint = true, open_world_hint = true)
     )]
     async fn simulate_transaction(
@@ -572,7 +627,7 @@ impl Orquestra {
             };
         let total = chosen.len();
         let projects: Vec<Value> = chosen.into_iter().take(limit as usize).collect();
-        success(json!({"projects": projects, "total": total, "scoped": true}))
+        search_result(&projects, total as u64, true)
     }
 }
 
