@@ -98,10 +98,10 @@ fn schema<T: utoipa::ToSchema>() -> Arc<JsonObject> {
 }
 
 /// A REST body read back as its type, for tools that reshape it.
-fn typed<T: DeserializeOwned>(value: Value) -> Result<T, CallToolResult> {
+fn typed<T: DeserializeOwned>(value: Value) -> Result<T, Box<CallToolResult>> {
     serde_json::from_value(value).map_err(|e| {
         tracing::error!(error = %e, "MCP: a REST body does not match its type");
-        tool_error("internal", "internal error")
+        Box::new(tool_error("internal", "internal error"))
     })
 }
 
@@ -263,7 +263,7 @@ impl Orquestra {
                     Ok(page) => success(page),
                     Err(e) => tool_error("internal", &e.to_string()),
                 },
-                Err(error) => error,
+                Err(error) => *error,
             },
             other => result(other),
         })
