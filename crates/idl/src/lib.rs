@@ -8,11 +8,13 @@
 //! * [`codec`] adds `encode_*` / `decode_*` / `identify_*` methods to [`Program`].
 //! * [`layout`] gives account field offsets; [`lookup`] the name lookups.
 
+pub mod address;
 pub mod anchor;
 pub mod codama;
 pub mod codec;
 pub mod defects;
 pub mod error;
+pub mod hex;
 pub mod layout;
 pub mod lookup;
 pub mod model;

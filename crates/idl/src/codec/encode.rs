@@ -5,11 +5,13 @@ use serde_json::{Map, Value};
 use super::generics::{self, Env};
 use super::io::Writer;
 use super::json::{bytes_input, describe, field_entry, string_input, token};
+use super::resolve::TypeResolver;
 use super::{number, size, CodecError, CodecErrorCode, MAX_DEPTH};
-use crate::{Count, EnumVariant, Field, OffsetStrategy, Program, Type, VariantFields};
+use crate::{Count, EnumVariant, Field, OffsetStrategy, Type, VariantFields};
 
 pub struct Encoder<'p> {
-    pub program: &'p Program,
+    /// Where named types are looked up.
+    pub types: &'p dyn TypeResolver,
 }
 
 fn mismatch(expected: &str, v: &Value) -> CodecError {
@@ -45,20 +47,17 @@ impl Encoder<'_> {
                 let Value::String(s) = v else {
                     return Err(mismatch("a base58 public key", v));
                 };
-                let mut key = [0u8; 32];
-                match bs58::decode(s).onto(&mut key[..]) {
-                    Ok(32) => {
-                        w.put(&key);
-                        Ok(())
-                    }
-                    _ => Err(CodecError::new(
+                let key = crate::address::parse_address(s).map_err(|_| {
+                    CodecError::new(
                         CodecErrorCode::InvalidPubkey,
                         format!(
                             "expected a base58 public key (32 bytes), got {}",
                             describe(v)
                         ),
-                    )),
-                }
+                    )
+                })?;
+                w.put(&key);
+                Ok(())
             }
             Type::String { encoding } => {
                 w.put(&string_input(*encoding, v)?);
@@ -143,7 +142,7 @@ impl Encoder<'_> {
             }
             Type::Enum { variants, size } => self.enumeration(variants, *size, v, w, env, d),
             Type::Defined { name, generics } => {
-                let (body, bindings) = generics::enter(self.program, name, generics, env)?;
+                let (body, bindings) = generics::enter(self.types, name, generics, env)?;
                 self.encode(body, v, w, &bindings, d)
             }
             Type::Generic { name } => self.encode(generics::type_param(env, name)?, v, w, &[], d),
@@ -245,7 +244,7 @@ impl Encoder<'_> {
     }
 
     fn fixed_size(&self, ty: &Type, env: &Env, depth: usize) -> Result<usize, CodecError> {
-        size::fixed(self.program, ty, env, depth).ok_or_else(|| {
+        size::fixed(self.types, ty, env, depth).ok_or_else(|| {
             CodecError::new(
                 CodecErrorCode::Unsupported,
                 "a fixed/zeroable option needs an inner type of fixed size",
