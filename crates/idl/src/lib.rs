@@ -13,11 +13,14 @@ pub mod anchor;
 pub mod codama;
 pub mod codec;
 pub mod defects;
+pub mod describe;
 pub mod error;
 pub mod hex;
 pub mod layout;
 pub mod lookup;
 pub mod model;
+pub mod names;
+pub mod pointer;
 pub mod validate;
 
 pub use codec::{CodecError, CodecErrorCode, DecodedAccount, DecodedInstruction};

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::anchor::walk::join;
+use crate::pointer::join;
 use crate::{
     AccountItem, Count, GenericArg, GenericParam, IdlFormat, Problem, Program, Seed, Type,
     VariantFields,

@@ -3,8 +3,10 @@
 use serde_json::Value;
 
 use super::names::{sighash, snake_case};
-use super::types::{parse_named_fields, parse_type, primitive, short};
-use super::walk::{join, Ctx};
+use super::types::{parse_named_fields, parse_type, primitive};
+use crate::describe::short;
+use super::walk::Ctx;
+use crate::pointer::join;
 use super::Dialect;
 use crate::{
     AccountItem, Instruction, InstructionAccount, OptionalAccountStrategy, Pda, Seed, Signer,

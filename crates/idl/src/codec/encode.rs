@@ -432,10 +432,10 @@ impl Encoder<'_> {
 /// The variant called `name` (exact, else ignoring case and `_`).
 pub fn find_variant<'a>(variants: &'a [EnumVariant], name: &str) -> Option<&'a EnumVariant> {
     variants.iter().find(|v| v.name == name).or_else(|| {
-        let key = crate::anchor::names::loose_key(name);
+        let key = crate::names::loose_key(name);
         variants
             .iter()
-            .find(|v| crate::anchor::names::loose_key(&v.name) == key)
+            .find(|v| crate::names::loose_key(&v.name) == key)
     })
 }
 

@@ -1,10 +1,12 @@
 //! Canonical-JSON helpers: byte-string inputs, string encodings, struct keys, messages.
 
+pub use crate::pointer::token;
+
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::{CodecError, CodecErrorCode};
-use crate::anchor::names::{to_camel, to_snake};
+use crate::names::{to_camel, to_snake};
 use crate::StringEncoding;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
@@ -15,7 +17,7 @@ const B64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
 
 /// A value rendered for an error message (compact JSON, at most ~60 characters).
 pub fn describe(v: &Value) -> String {
-    crate::anchor::types_short(v)
+    crate::describe::short(v)
 }
 
 /// Bytes from canonical JSON: an array of 0–255, a base64 string, `{"hex": …}` or `{"base64": …}`.
@@ -117,13 +119,4 @@ pub fn field_entry<'v>(obj: &'v Map<String, Value>, name: &str) -> Option<(&'v s
         }
     }
     None
-}
-
-/// One JSON-pointer reference token (`~` and `/` escaped).
-pub fn token(name: &str) -> String {
-    if name.contains(['~', '/']) {
-        format!("/{}", name.replace('~', "~0").replace('/', "~1"))
-    } else {
-        format!("/{name}")
-    }
 }
