@@ -29,7 +29,10 @@ fn bytes(ty: &Type, v: Value) -> Vec<u8> {
 
 #[test]
 fn numbers_both_endians_and_compact_u16() {
-    assert_eq!(bytes(&n(NumberKind::U32, Endian::Little), json!(3)), [3, 0, 0, 0]);
+    assert_eq!(
+        bytes(&n(NumberKind::U32, Endian::Little), json!(3)),
+        [3, 0, 0, 0]
+    );
     assert_eq!(bytes(&n(NumberKind::U16, Endian::Big), json!(258)), [1, 2]);
     assert_eq!(bytes(&n(NumberKind::I8, Endian::Little), json!(-1)), [0xff]);
     assert_eq!(

@@ -9,7 +9,6 @@ mod seeds;
 mod types;
 pub(crate) mod walk;
 
-
 use serde_json::Value;
 
 use self::names::sighash;

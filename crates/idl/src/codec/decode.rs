@@ -8,9 +8,7 @@ use super::io::Reader;
 use super::json::{bytes_output, string_output, token};
 use super::resolve::TypeResolver;
 use super::{number, size, CodecError, CodecErrorCode, MAX_DEPTH};
-use crate::{
-    Count, EnumVariant, Field, OffsetStrategy, StringEncoding, Type, VariantFields,
-};
+use crate::{Count, EnumVariant, Field, OffsetStrategy, StringEncoding, Type, VariantFields};
 
 /// Upper bound on items of a zero-sized type behind one length prefix.
 const MAX_ZERO_SIZED_ITEMS: u64 = 1 << 16;

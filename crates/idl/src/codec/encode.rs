@@ -92,35 +92,38 @@ impl Encoder<'_> {
                 inner,
                 prefix,
                 fixed,
-            } => {
-                if v.is_null() {
+            } => match option_value(v)? {
+                None => {
                     number::write_uint(*prefix, 0, w)?;
                     if *fixed {
                         w.zeros(self.fixed_size(inner, env, d)?);
                     }
                     Ok(())
-                } else {
+                }
+                Some((some, at)) => {
                     number::write_uint(*prefix, 1, w)?;
-                    self.encode(inner, v, w, env, d)
+                    self.encode(inner, some, w, env, d)
+                        .map_err(|e| e.prefixed(at))
                 }
-            }
-            Type::ZeroableOption { inner, zero_value } => {
-                if !v.is_null() {
-                    return self.encode(inner, v, w, env, d);
-                }
-                match zero_value {
-                    Some(z) => w.put(z),
-                    None => w.zeros(self.fixed_size(inner, env, d)?),
-                }
-                Ok(())
-            }
-            Type::RemainderOption { inner } => {
-                if v.is_null() {
+            },
+            Type::ZeroableOption { inner, zero_value } => match option_value(v)? {
+                Some((some, at)) => self
+                    .encode(inner, some, w, env, d)
+                    .map_err(|e| e.prefixed(at)),
+                None => {
+                    match zero_value {
+                        Some(z) => w.put(z),
+                        None => w.zeros(self.fixed_size(inner, env, d)?),
+                    }
                     Ok(())
-                } else {
-                    self.encode(inner, v, w, env, d)
                 }
-            }
+            },
+            Type::RemainderOption { inner } => match option_value(v)? {
+                None => Ok(()),
+                Some((some, at)) => self
+                    .encode(inner, some, w, env, d)
+                    .map_err(|e| e.prefixed(at)),
+            },
             Type::Array { inner, count } | Type::Set { inner, count } => {
                 let Value::Array(items) = v else {
                     return Err(mismatch("an array", v));
@@ -382,13 +385,31 @@ impl Encoder<'_> {
         env: &Env,
         d: usize,
     ) -> Result<(), CodecError> {
-        let (name, payload) = match v {
-            Value::String(s) => (s.as_str(), None),
-            Value::Object(o) if o.len() == 1 => match o.iter().next() {
+        let kind = match v {
+            Value::Object(o) => o.get(CODAMA_KIND),
+            _ => None,
+        };
+        // Codama's `{"__kind": "Name", ...fields}` is turned into the `{"Name": payload}` form.
+        let codama_payload;
+        let (name, payload) = match (v, kind) {
+            (Value::Object(o), Some(Value::String(k))) => {
+                codama_payload = codama_variant_payload(variants, k, o);
+                (k.as_str(), codama_payload.as_ref())
+            }
+            (_, Some(other)) => {
+                return Err(mismatch("a variant name", other).prefixed(&token(CODAMA_KIND)))
+            }
+            (Value::String(s), None) => (s.as_str(), None),
+            (Value::Object(o), None) if o.len() == 1 => match o.iter().next() {
                 Some((k, p)) => (k.as_str(), Some(p)),
                 None => return Err(mismatch("an enum variant", v)),
             },
-            _ => return Err(mismatch("an enum variant (\"Name\" or {\"Name\": …})", v)),
+            _ => {
+                return Err(mismatch(
+                    "an enum variant (\"Name\", {\"Name\": …} or {\"__kind\": \"Name\", …})",
+                    v,
+                ))
+            }
         };
         let variant = find_variant(variants, name).ok_or_else(|| {
             let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
@@ -416,6 +437,14 @@ impl Encoder<'_> {
             (VariantFields::Tuple { items }, Some(p @ Value::Array(_))) => {
                 self.tuple(items, p, w, env, d).map_err(|e| e.prefixed(&at))
             }
+            // Anchor's client writes tuple variants as objects keyed by position.
+            (VariantFields::Tuple { items }, Some(Value::Object(o))) => {
+                let positional = positional_items(items.len(), o)
+                    .ok_or_else(|| mismatch("an array of fields", &Value::Object(o.clone())))
+                    .map_err(|e| e.prefixed(&at))?;
+                self.tuple(items, &positional, w, env, d)
+                    .map_err(|e| e.prefixed(&at))
+            }
             (VariantFields::Nested { ty }, p) => self
                 .encode(ty, p.unwrap_or(&Value::Null), w, env, d)
                 .map_err(|e| e.prefixed(&at)),
@@ -427,6 +456,71 @@ impl Encoder<'_> {
             }
         }
     }
+}
+
+/// The key of Codama's enum value form, `{"__kind": "Name", ...}`.
+const CODAMA_KIND: &str = "__kind";
+/// The key of Codama's option value form, `{"__option": "Some", "value": x}`.
+const CODAMA_OPTION: &str = "__option";
+
+/// The value an option holds and the pointer token leading to it: `None` for `null` and
+/// `{"__option": "None"}`; the inner value of `{"__option": "Some", "value": x}`; any other value
+/// as itself.
+fn option_value(v: &Value) -> Result<Option<(&Value, &'static str)>, CodecError> {
+    let Value::Object(o) = v else {
+        return Ok((!v.is_null()).then_some((v, "")));
+    };
+    let Some(tag) = o.get(CODAMA_OPTION) else {
+        return Ok(Some((v, "")));
+    };
+    match (tag.as_str(), o.get("value"), o.len()) {
+        (Some("None"), None, 1) => Ok(None),
+        (Some("Some"), Some(inner), 2) => Ok(Some((inner, "/value"))),
+        _ => Err(mismatch(
+            "{\"__option\": \"None\"} or {\"__option\": \"Some\", \"value\": …}",
+            v,
+        )),
+    }
+}
+
+/// The payload of Codama's `{"__kind": name, ...}` form: the other keys as an object of named
+/// fields, the `fields` array of a tuple variant, nothing for a unit variant.
+fn codama_variant_payload(
+    variants: &[EnumVariant],
+    name: &str,
+    o: &Map<String, Value>,
+) -> Option<Value> {
+    let rest: Map<String, Value> = o
+        .iter()
+        .filter(|(k, _)| k.as_str() != CODAMA_KIND)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let tuple_like = match find_variant(variants, name).map(|v| &v.fields) {
+        Some(VariantFields::Tuple { .. }) => true,
+        Some(VariantFields::Nested { ty }) => {
+            matches!(
+                ty.unwrapped(),
+                Type::Tuple { .. } | Type::TupleStruct { .. }
+            )
+        }
+        _ => false,
+    };
+    match rest.get("fields") {
+        Some(fields) if tuple_like && rest.len() == 1 => Some(fields.clone()),
+        _ if rest.is_empty() => None,
+        _ => Some(Value::Object(rest)),
+    }
+}
+
+/// `{"0": a, "1": b}` as `[a, b]`, when the keys are exactly the positions `0..len`.
+fn positional_items(len: usize, o: &Map<String, Value>) -> Option<Value> {
+    if o.len() != len {
+        return None;
+    }
+    (0..len)
+        .map(|i| o.get(&i.to_string()).cloned())
+        .collect::<Option<Vec<_>>>()
+        .map(Value::Array)
 }
 
 /// The variant called `name` (exact, else ignoring case and `_`).

@@ -1,7 +1,7 @@
 //! Generic parameters: binding a `Defined`'s arguments and substituting them into types.
 
-use super::{CodecError, CodecErrorCode};
 use super::resolve::TypeResolver;
+use super::{CodecError, CodecErrorCode};
 use crate::{Count, GenericArg, GenericParam, Type};
 
 /// Generic bindings in scope: parameter name → argument (already free of outer generics).

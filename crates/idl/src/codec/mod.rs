@@ -16,9 +16,9 @@ use serde_json::Value;
 use self::decode::Decoder;
 use self::encode::Encoder;
 pub use self::io::MAX_ENCODED_BYTES;
+use self::io::{Reader, Writer};
 pub use self::resolve::{NoTypes, TypeResolver};
 pub use self::size::SizeTable;
-use self::io::{Reader, Writer};
 use crate::{AccountDef, Discriminator, EventDef, Instruction, Program, Type};
 
 /// Maximum nesting of the codec's recursion (guards against types that contain themselves and

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use super::generics::{self, Env};
 use super::number::width;
-use super::MAX_DEPTH;
 use super::resolve::TypeResolver;
+use super::MAX_DEPTH;
 use crate::{Count, NumberKind, OffsetStrategy, Program, Type, VariantFields};
 
 impl Type {
@@ -75,7 +75,13 @@ pub(crate) fn min(p: &dyn TypeResolver, ty: &Type, env: &Env, depth: usize) -> u
     }
 }
 
-fn fixed_in(p: &dyn TypeResolver, ty: &Type, env: &Env, depth: usize, memo: &Memo) -> Option<usize> {
+fn fixed_in(
+    p: &dyn TypeResolver,
+    ty: &Type,
+    env: &Env,
+    depth: usize,
+    memo: &Memo,
+) -> Option<usize> {
     sized(p, ty, env, depth, &Known::Building(memo))
 }
 
