@@ -21,6 +21,7 @@ pub mod lookup;
 pub mod model;
 pub mod names;
 pub mod pointer;
+pub mod sniff;
 pub mod validate;
 
 pub use codec::{CodecError, CodecErrorCode, DecodedAccount, DecodedInstruction};

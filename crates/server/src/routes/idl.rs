@@ -386,13 +386,7 @@ async fn ingest(
             ),
         ));
     }
-    let name_from_idl = idl
-        .get("metadata")
-        .and_then(|m| m.get("name"))
-        .or_else(|| idl.get("name"))
-        .or_else(|| idl.get("program").and_then(|p| p.get("name")))
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let name_from_idl = orquestra_idl::sniff::program_name(&idl).map(str::to_string);
     let name = submission
         .name
         .or(name_from_idl)

@@ -415,8 +415,8 @@ pub(super) fn leaf(path: &str) -> &str {
 }
 
 pub(super) fn parse_idl_address(path: &str, value: &str) -> Result<Address, ResolveError> {
-    value
-        .parse::<Address>()
+    orquestra_idl::address::parse_address(value)
+        .map(Address::from)
         .map_err(|_| ResolveError::InvalidFixedAddress {
             account: path.to_string(),
             value: value.to_string(),
