@@ -8,29 +8,8 @@ use orquestra_idl::{
 };
 use serde_json::{json, Value};
 
-/// Rust-like name of a number kind.
-pub(crate) fn number_name(kind: NumberKind) -> &'static str {
-    match kind {
-        NumberKind::U8 => "u8",
-        NumberKind::U16 => "u16",
-        NumberKind::U32 => "u32",
-        NumberKind::U64 => "u64",
-        NumberKind::U128 => "u128",
-        NumberKind::U256 => "u256",
-        NumberKind::I8 => "i8",
-        NumberKind::I16 => "i16",
-        NumberKind::I32 => "i32",
-        NumberKind::I64 => "i64",
-        NumberKind::I128 => "i128",
-        NumberKind::I256 => "i256",
-        NumberKind::F32 => "f32",
-        NumberKind::F64 => "f64",
-        NumberKind::ShortU16 => "shortU16",
-    }
-}
-
 fn number_label(format: NumberFormat) -> String {
-    let name = number_name(format.kind);
+    let name = format.kind.name();
     if format.endian == orquestra_idl::Endian::Big && format.kind != NumberKind::ShortU16 {
         format!("{name}be")
     } else {

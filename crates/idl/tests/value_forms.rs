@@ -31,7 +31,7 @@ fn rewrite(p: &Program, ty: &Type, v: &Value, form: Form, n: &mut Rewrites, dept
     let d = depth + 1;
     match ty.unwrapped() {
         Type::Defined { name, generics } if generics.is_empty() => match p.resolve_defined(name) {
-            Some((params, body)) if params.is_empty() => rewrite(p, body, v, form, n, d),
+            Some(([], body)) => rewrite(p, body, v, form, n, d),
             _ => v.clone(),
         },
         Type::Option { inner, .. }
