@@ -3,6 +3,7 @@
 
 mod decode;
 mod encode;
+mod forms;
 mod generics;
 mod io;
 pub(crate) mod json;
