@@ -203,7 +203,7 @@ pub fn session_secret(args: &AuthArgs, database_url: &str) -> Result<Vec<u8>, Cl
 
 fn hex_secret() -> Result<String, CliError> {
     let bytes: [u8; 32] = orquestra_store::ids::random_bytes()?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(orquestra_idl::hex::encode(&bytes))
 }
 
 pub fn session_ttl(args: &AuthArgs) -> Result<std::time::Duration, CliError> {

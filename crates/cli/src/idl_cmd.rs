@@ -1,10 +1,12 @@
 //! `orquestra idl …`: offline IDL tools. Every command prints JSON to stdout; errors are returned
 //! as an [`IdlCliError`] whose `Display` is a one-line cause.
 //!
-//! * `inspect FILE`: format, name, address, item counts, instruction names.
+//! * `inspect FILE`: format, name, address, item counts, instruction names, warnings; for a
+//!   refused IDL, every problem with its JSON pointer (and a non-zero exit).
 //! * `encode-ix` / `decode-ix` / `encode-account` / `decode-account`: canonical JSON ⇄ bytes (hex).
 //!   With `--jsonl` they read one request per stdin line and answer one line per request, errors
-//!   included, so a bad line never stops the batch.
+//!   included, so a bad line never stops the batch. Each answer is written and flushed as soon as
+//!   its line is read, so the command works as a request/response subprocess.
 //! * `pda PROGRAM_ID SEEDS_JSON`: derive an address from typed seeds.
 
 use std::io::{BufRead, BufWriter, Write};
@@ -111,6 +113,9 @@ pub enum IdlCliError {
         path: PathBuf,
         source: orquestra_idl::ParseError,
     },
+    /// `inspect` of a refused IDL: the problems are on stdout.
+    #[error("{}: the IDL is refused with {count} problem(s), listed on stdout", path.display())]
+    Refused { path: PathBuf, count: usize },
     #[error("{what} is not valid JSON: {message}")]
     InvalidJson { what: &'static str, message: String },
     #[error("invalid hex: {0}")]
@@ -163,7 +168,7 @@ impl IdlCliError {
             IdlCliError::InvalidHex(_) => ("invalid_hex", ""),
             IdlCliError::Pda(e) => (e.code().as_str(), ""),
             IdlCliError::Read { .. } | IdlCliError::Output(_) => ("io_error", ""),
-            IdlCliError::Parse { .. } => ("invalid_idl", ""),
+            IdlCliError::Parse { .. } | IdlCliError::Refused { .. } => ("invalid_idl", ""),
         };
         json!({"error": {"code": code, "message": self.to_string(), "path": path}})
     }
@@ -174,10 +179,22 @@ pub fn run(cmd: IdlCommand) -> Result<(), IdlCliError> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match cmd {
-        IdlCommand::Inspect { idl } => {
-            let program = load(&idl)?;
-            print_line(&mut out, &inspect(&program))?;
-        }
+        IdlCommand::Inspect { idl } => match load(&idl) {
+            Ok(program) => print_line(&mut out, &inspect(&program))?,
+            Err(IdlCliError::Parse {
+                path,
+                source: orquestra_idl::ParseError::Invalid(problems),
+            }) => {
+                // Every problem, so one round of fixes suffices; the error line sums them up.
+                print_line(&mut out, &json!({"valid": false, "problems": problems}))?;
+                out.flush()?;
+                return Err(IdlCliError::Refused {
+                    path,
+                    count: problems.len(),
+                });
+            }
+            Err(other) => return Err(other),
+        },
         IdlCommand::EncodeIx {
             idl,
             instruction,
@@ -338,6 +355,8 @@ fn batch(program: &Program, kind: Request, out: &mut impl Write) -> Result<(), I
         }
         let answer = answer(program, kind, &line).unwrap_or_else(|e| e.to_json());
         print_line(out, &answer)?;
+        // The caller may wait for this answer before writing its next line.
+        out.flush()?;
     }
     Ok(())
 }
@@ -383,40 +402,11 @@ fn print_line(out: &mut impl Write, value: &Value) -> Result<(), IdlCliError> {
 }
 
 fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
+    orquestra_idl::hex::encode(bytes)
 }
 
 fn from_hex(text: &str) -> Result<Vec<u8>, IdlCliError> {
-    let text = text.trim();
-    let digits = text.strip_prefix("0x").unwrap_or(text);
-    if !digits.len().is_multiple_of(2) {
-        return Err(IdlCliError::InvalidHex("odd number of digits".to_string()));
-    }
-    let nibble = |c: u8| -> Result<u8, IdlCliError> {
-        match c {
-            b'0'..=b'9' => Ok(c - b'0'),
-            b'a'..=b'f' => Ok(c - b'a' + 10),
-            b'A'..=b'F' => Ok(c - b'A' + 10),
-            _ => Err(IdlCliError::InvalidHex(format!(
-                "unexpected character `{}`",
-                char::from(c)
-            ))),
-        }
-    };
-    digits
-        .as_bytes()
-        .chunks(2)
-        .map(|pair| match pair {
-            [hi, lo] => Ok(nibble(*hi)? << 4 | nibble(*lo)?),
-            _ => Err(IdlCliError::InvalidHex("odd number of digits".to_string())),
-        })
-        .collect()
+    orquestra_idl::hex::decode(text.trim()).map_err(|e| IdlCliError::InvalidHex(e.to_string()))
 }
 
 #[cfg(test)]

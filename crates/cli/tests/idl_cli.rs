@@ -348,6 +348,101 @@ fn item_defects_are_warnings_unless_strict() {
     assert_eq!(warnings[0]["path"], "/instructions/0/args/0/type");
     let line = fails(&["encode-ix", &file, &broken, r#"{"x": 1}"#]);
     assert!(line.contains("unusable"), "{line}");
-    let line = fails(&["inspect", "--strict", &file]);
-    assert!(line.contains("NeverDefined"), "{line}");
+    let out = run(&["inspect", "--strict", &file]);
+    assert!(!out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    let problems = report["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["message"].as_str().unwrap().contains("NeverDefined")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn inspect_lists_every_problem_of_a_refused_idl() {
+    let mut idl: Value =
+        serde_json::from_str(&std::fs::read_to_string(testdata("idls/anchor/pump.json")).unwrap())
+            .unwrap();
+    for (i, missing) in ["FirstMissing", "SecondMissing", "ThirdMissing"]
+        .iter()
+        .enumerate()
+    {
+        idl["instructions"][i]["args"] =
+            json!([{"name": "x", "type": {"defined": {"name": missing}}}]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("three_problems.json");
+    std::fs::write(&file, idl.to_string()).unwrap();
+    let file = file.to_string_lossy().into_owned();
+
+    let out = run(&["inspect", "--strict", &file]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr).trim_end().to_string();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    assert!(
+        stderr.contains(&format!("{} problem(s)", problems.len())),
+        "{stderr}"
+    );
+    for (i, missing) in ["FirstMissing", "SecondMissing", "ThirdMissing"]
+        .iter()
+        .enumerate()
+    {
+        let pointer = format!("/instructions/{i}/args/0/type");
+        assert!(
+            problems.iter().any(|p| p["pointer"] == pointer.as_str()
+                && p["message"].as_str().unwrap().contains(missing)),
+            "{missing} at {pointer} not in {problems:?}"
+        );
+    }
+}
+
+/// `--jsonl` as a request/response subprocess: each answer arrives before the next request is
+/// written, with stdin still open.
+#[test]
+fn jsonl_answers_each_line_before_the_next_is_written() {
+    use std::io::BufRead;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let file = testdata("idls/codama/spl_token.json");
+    let cases = vectors("instructions", "spl_token");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orquestra"))
+        .args(["idl", "encode-ix", &file, "--jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                return;
+            }
+        }
+    });
+    for case in cases.iter().take(3) {
+        let request = json!({"instruction": case["instruction"], "args": case["args"]});
+        writeln!(stdin, "{request}").unwrap();
+        stdin.flush().unwrap();
+        let answer = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("an answer while stdin is still open");
+        let answer: Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(answer["hex"], case["hex"], "{case}");
+    }
+    writeln!(stdin, "{{not json").unwrap();
+    stdin.flush().unwrap();
+    let answer: Value =
+        serde_json::from_str(&rx.recv_timeout(Duration::from_secs(30)).unwrap()).unwrap();
+    assert_eq!(answer["error"]["code"], "invalid_json");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
 }

@@ -8,29 +8,8 @@ use orquestra_idl::{
     Program, Seed, Signer, StringEncoding, Type, VariantFields,
 };
 
-/// Rust-like name of a number kind.
-pub(crate) fn number_name(kind: NumberKind) -> &'static str {
-    match kind {
-        NumberKind::U8 => "u8",
-        NumberKind::U16 => "u16",
-        NumberKind::U32 => "u32",
-        NumberKind::U64 => "u64",
-        NumberKind::U128 => "u128",
-        NumberKind::U256 => "u256",
-        NumberKind::I8 => "i8",
-        NumberKind::I16 => "i16",
-        NumberKind::I32 => "i32",
-        NumberKind::I64 => "i64",
-        NumberKind::I128 => "i128",
-        NumberKind::I256 => "i256",
-        NumberKind::F32 => "f32",
-        NumberKind::F64 => "f64",
-        NumberKind::ShortU16 => "shortU16",
-    }
-}
-
 fn number_label(format: NumberFormat) -> String {
-    let name = number_name(format.kind);
+    let name = format.kind.name();
     if format.endian == orquestra_idl::Endian::Big && format.kind != NumberKind::ShortU16 {
         format!("{name}be")
     } else {
@@ -360,16 +339,7 @@ pub(crate) fn fenced(lang: &str, content: &str) -> String {
     format!("{fence}{lang}\n{visible}\n{fence}")
 }
 
-/// Lowercase hex of bytes.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    s
-}
+pub(crate) use orquestra_idl::hex::encode as hex;
 
 const B58: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 

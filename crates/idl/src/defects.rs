@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::anchor::names::loose_key;
-use crate::anchor::walk::join;
+use crate::names::loose_key;
+use crate::pointer::join;
 use crate::{GenericArg, IdlFormat, Problem, Program, Type, VariantFields};
 
 /// The kinds of item a defect can be confined to.

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::codec::number::{kind_name, width};
+use crate::codec::number::width;
 use crate::codec::{CodecError, CodecErrorCode};
 use crate::{Count, GenericArg, NumberKind, OffsetStrategy, Program, StringEncoding, Type};
 
@@ -162,7 +162,7 @@ pub fn type_label(ty: &Type) -> String {
     match ty {
         Type::Bool { .. } => "bool".into(),
         Type::Number { format } => {
-            let name = kind_name(format.kind);
+            let name = format.kind.name();
             if format.endian == crate::Endian::Big && format.kind != NumberKind::ShortU16 {
                 format!("{name} (big-endian)")
             } else {
@@ -186,11 +186,7 @@ pub fn type_label(ty: &Type) -> String {
                 encoding: StringEncoding::Utf8,
             } if prefix.kind == NumberKind::U32 => "string".into(),
             Type::Bytes if prefix.kind == NumberKind::U32 => "bytes".into(),
-            other => format!(
-                "{} (prefixed by {})",
-                type_label(other),
-                kind_name(prefix.kind)
-            ),
+            other => format!("{} (prefixed by {})", type_label(other), prefix.kind.name()),
         },
         Type::FixedSize { inner, size } => format!("{} ({size} bytes)", type_label(inner)),
         Type::Option {
@@ -205,11 +201,9 @@ pub fn type_label(ty: &Type) -> String {
             Count::Prefixed { prefix } if prefix.kind == NumberKind::U32 => {
                 format!("Vec<{}>", type_label(inner))
             }
-            Count::Prefixed { prefix } => format!(
-                "Vec<{}> ({} length)",
-                type_label(inner),
-                kind_name(prefix.kind)
-            ),
+            Count::Prefixed { prefix } => {
+                format!("Vec<{}> ({} length)", type_label(inner), prefix.kind.name())
+            }
             Count::Remainder => format!("Vec<{}> (to end)", type_label(inner)),
         },
         Type::Set { inner, .. } => format!("Set<{}>", type_label(inner)),

@@ -8,14 +8,19 @@
 //! * [`codec`] adds `encode_*` / `decode_*` / `identify_*` methods to [`Program`].
 //! * [`layout`] gives account field offsets; [`lookup`] the name lookups.
 
+pub mod address;
 pub mod anchor;
 pub mod codama;
 pub mod codec;
 pub mod defects;
+pub mod describe;
 pub mod error;
+pub mod hex;
 pub mod layout;
 pub mod lookup;
 pub mod model;
+pub mod names;
+pub mod pointer;
 pub mod validate;
 
 pub use codec::{CodecError, CodecErrorCode, DecodedAccount, DecodedInstruction};

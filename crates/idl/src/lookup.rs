@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::anchor::names::loose_key;
+use crate::names::loose_key;
 use crate::{
     AccountDef, AccountItem, EventDef, GenericParam, Instruction, Pda, Program, Type, TypeDef,
 };

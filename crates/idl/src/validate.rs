@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::anchor::walk::join;
+use crate::pointer::join;
 use crate::{
     AccountItem, Count, GenericArg, GenericParam, IdlFormat, Problem, Program, Seed, Type,
     VariantFields,
@@ -171,13 +171,9 @@ pub fn validate(program: &Program) -> Vec<Problem> {
 }
 
 fn check_address(address: &str) -> Result<(), String> {
-    let mut buf = [0u8; 32];
-    match bs58::decode(address).onto(&mut buf[..]) {
-        Ok(32) => Ok(()),
-        _ => Err(format!(
-            "`{address}` is not a valid address (32-byte base58)"
-        )),
-    }
+    crate::address::parse_address(address)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 fn duplicates<'a>(

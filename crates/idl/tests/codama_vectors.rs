@@ -41,14 +41,11 @@ fn cases(kind: &str, name: &str) -> Vec<Value> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    orquestra_idl::hex::encode(bytes)
 }
 
 fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    orquestra_idl::hex::decode(s).unwrap()
 }
 
 /// Checks one instruction case; `Err` describes the first mismatch.

@@ -15,7 +15,7 @@ use crate::AppState;
 /// A strong ETag for a body.
 pub fn etag_of(body: &[u8]) -> String {
     let digest = Sha256::digest(body);
-    format!("\"{}\"", hex::encode(&digest[..12]))
+    format!("\"{}\"", orquestra_idl::hex::encode(&digest[..12]))
 }
 
 fn split_entry(entry: &[u8], version: i64) -> Option<(String, Bytes)> {

@@ -4,17 +4,9 @@ use crate::ApiError;
 
 /// A Solana address: base58 that decodes to exactly 32 bytes.
 pub fn pubkey(pointer: &str, value: &str) -> Result<(), ApiError> {
-    match bs58::decode(value).into_vec() {
-        Ok(bytes) if bytes.len() == 32 => Ok(()),
-        Ok(bytes) => Err(ApiError::invalid(
-            pointer,
-            format!(
-                "expected a 32-byte base58 address, got {} bytes",
-                bytes.len()
-            ),
-        )),
-        Err(_) => Err(ApiError::invalid(pointer, "expected a base58 address")),
-    }
+    orquestra_idl::address::parse_address(value)
+        .map(drop)
+        .map_err(|_| ApiError::invalid(pointer, "expected a 32-byte base58 address"))
 }
 
 /// Trimmed text of 1..=max characters.

@@ -22,10 +22,7 @@ fn parse(text: &str) -> Program {
 }
 
 fn from_hex(hex: &str) -> Vec<u8> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect()
+    orquestra_idl::hex::decode(hex).unwrap()
 }
 
 fn bench_parse(c: &mut Criterion) {

@@ -51,35 +51,17 @@ pub fn to_base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Lowercase hex of `bytes`.
-pub fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
+/// Hex is the workspace's one implementation; these names stay for existing callers.
+pub use orquestra_idl::hex::{decode as from_hex, encode as to_hex};
+
+/// Text as a Solana [`Address`](solana_address::Address), through the workspace's one address
+/// validator (`orquestra_idl::address`).
+pub(crate) trait ToAddress {
+    fn to_address(&self) -> Result<solana_address::Address, orquestra_idl::address::AddressError>;
 }
 
-/// Bytes from hex text (either case, optional `0x` prefix); the error says what is wrong.
-pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
-    let digits = text.strip_prefix("0x").unwrap_or(text);
-    if !digits.len().is_multiple_of(2) {
-        return Err("hex has an odd number of digits".to_string());
+impl ToAddress for str {
+    fn to_address(&self) -> Result<solana_address::Address, orquestra_idl::address::AddressError> {
+        orquestra_idl::address::parse_address(self).map(solana_address::Address::from)
     }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Ok(c - b'0'),
-        b'a'..=b'f' => Ok(c - b'a' + 10),
-        b'A'..=b'F' => Ok(c - b'A' + 10),
-        _ => Err(format!("invalid hex digit `{}`", char::from(c))),
-    };
-    digits
-        .as_bytes()
-        .chunks(2)
-        .map(|pair| match pair {
-            [hi, lo] => Ok(nibble(*hi)? << 4 | nibble(*lo)?),
-            _ => Err("hex has an odd number of digits".to_string()),
-        })
-        .collect()
 }

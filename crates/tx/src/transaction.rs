@@ -12,6 +12,7 @@
 //! `5000 × signatures + ceil(price × limit / 1_000_000)` lamports, the limit defaulting to
 //! 200 000 CU per non-compute-budget instruction (capped at 1 400 000) when only a price is given.
 
+use crate::encoding::ToAddress;
 pub use orquestra_api::transaction::{MessageAccount, TxVersion};
 use serde::{Deserialize, Serialize};
 use solana_address::Address;
@@ -143,7 +144,7 @@ pub fn build_transaction(spec: &TxSpec) -> Result<BuiltTransaction, TxError> {
     let payer = spec
         .fee_payer
         .trim()
-        .parse::<Address>()
+        .to_address()
         .map_err(|_| TxError::InvalidFeePayer {
             value: spec.fee_payer.clone(),
         })?;
@@ -303,9 +304,7 @@ impl Roles {
 
 fn compute_budget_id() -> Address {
     // A valid constant: the fallback is never taken.
-    COMPUTE_BUDGET_PROGRAM_ID
-        .parse::<Address>()
-        .unwrap_or_default()
+    COMPUTE_BUDGET_PROGRAM_ID.to_address().unwrap_or_default()
 }
 
 fn check_compute_budget(
@@ -342,25 +341,25 @@ fn parse_blockhash(text: &str) -> Result<Hash, TxError> {
 }
 
 fn to_instruction(index: usize, ix: &TxInstruction) -> Result<Instruction, TxError> {
-    let program_id =
-        ix.program_id
-            .trim()
-            .parse::<Address>()
-            .map_err(|_| TxError::InvalidProgramId {
-                instruction: index,
-                value: ix.program_id.clone(),
-            })?;
+    let program_id = ix
+        .program_id
+        .trim()
+        .to_address()
+        .map_err(|_| TxError::InvalidProgramId {
+            instruction: index,
+            value: ix.program_id.clone(),
+        })?;
     let mut accounts = Vec::with_capacity(ix.accounts.len());
     for (position, meta) in ix.accounts.iter().enumerate() {
-        let pubkey =
-            meta.pubkey
-                .trim()
-                .parse::<Address>()
-                .map_err(|_| TxError::InvalidAccount {
-                    instruction: index,
-                    account: position,
-                    value: meta.pubkey.clone(),
-                })?;
+        let pubkey = meta
+            .pubkey
+            .trim()
+            .to_address()
+            .map_err(|_| TxError::InvalidAccount {
+                instruction: index,
+                account: position,
+                value: meta.pubkey.clone(),
+            })?;
         accounts.push(AccountMeta {
             pubkey,
             is_signer: meta.is_signer,

@@ -627,7 +627,7 @@ fn matches_an_independent_implementation_on_random_seeds() {
 // ---- helpers ----------------------------------------------------------------------------------
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    orquestra_idl::hex::encode(bytes)
 }
 
 const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";

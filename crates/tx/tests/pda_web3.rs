@@ -10,7 +10,7 @@ use orquestra_tx::pda::{derive_raw, list_pdas, PdaInputKind, SeedInputs};
 use serde_json::{json, Value};
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    orquestra_idl::hex::encode(bytes)
 }
 
 #[test]
@@ -111,8 +111,5 @@ fn web3js_derives_the_same_addresses() {
 }
 
 fn decode_hex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
+    orquestra_idl::hex::decode(text).unwrap()
 }

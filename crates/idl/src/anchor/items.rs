@@ -3,9 +3,11 @@
 use serde_json::Value;
 
 use super::names::{sighash, snake_case};
-use super::types::{parse_named_fields, parse_type, primitive, short};
-use super::walk::{join, Ctx};
+use super::types::{parse_named_fields, parse_type, primitive};
+use super::walk::Ctx;
 use super::Dialect;
+use crate::describe::short;
+use crate::pointer::join;
 use crate::{
     AccountItem, Instruction, InstructionAccount, OptionalAccountStrategy, Pda, Seed, Signer,
 };
@@ -234,16 +236,18 @@ fn legacy_const_seed(
 ) -> Option<Vec<u8>> {
     match (ty.and_then(Value::as_str), value) {
         (Some("string"), Value::String(s)) => Some(s.as_bytes().to_vec()),
-        (Some("publicKey" | "pubkey"), Value::String(s)) => match bs58::decode(s).into_vec() {
-            Ok(b) if b.len() == 32 => Some(b),
-            _ => {
-                cx.problem(ptr, format!("invalid public key `{s}`"));
-                None
+        (Some("publicKey" | "pubkey"), Value::String(s)) => {
+            match crate::address::parse_address(s) {
+                Ok(b) => Some(b.to_vec()),
+                Err(_) => {
+                    cx.problem(ptr, format!("invalid public key `{s}`"));
+                    None
+                }
             }
-        },
+        }
         (Some(name), Value::Number(_) | Value::String(_)) if primitive(name).is_some() => {
             let ty = primitive(name)?;
-            match crate::codec::encode_standalone(&ty, value) {
+            match crate::codec::encode_with(&crate::codec::NoTypes, &ty, value) {
                 Ok(bytes) => Some(bytes),
                 Err(e) => {
                     cx.problem(ptr, e.message);

@@ -9,8 +9,6 @@ mod seeds;
 mod types;
 pub(crate) mod walk;
 
-pub(crate) use types::short as types_short;
-
 use serde_json::Value;
 
 use self::names::sighash;
@@ -18,7 +16,8 @@ use self::types::{
     parse_generic_params, parse_named_fields, parse_repr, parse_serialization, parse_type,
     parse_type_body,
 };
-use self::walk::{join, Ctx};
+use self::walk::Ctx;
+use crate::pointer::join;
 use crate::{
     AccountDef, ConstantDef, Discriminator, ErrorDef, EventDef, IdlFormat, ParseOptions, Problem,
     Program, Serialization, StringEncoding, Type, TypeDef,

@@ -1,7 +1,7 @@
 //! Fills the type of Anchor ≥0.30 `arg` seeds (which only name a path) from the instruction's
 //! arguments, so PDA derivation knows how to serialise them.
 
-use crate::anchor::names::loose_key;
+use crate::names::loose_key;
 use crate::{AccountItem, Field, Program, Seed, Type};
 
 pub fn fill_arg_seed_types(program: &mut Program) {

@@ -2,7 +2,9 @@
 
 use serde_json::Value;
 
-use super::walk::{join, kind_of, Ctx};
+use super::walk::Ctx;
+use crate::describe::{json_kind as kind_of, short};
+use crate::pointer::join;
 use crate::{
     Count, Endian, EnumVariant, Field, GenericArg, GenericParam, NumberFormat, NumberKind, Repr,
     Serialization, StringEncoding, Type, VariantFields,
@@ -413,18 +415,4 @@ pub fn parse_repr(cx: &mut Ctx, v: &Value, ptr: &str) -> Option<Repr> {
         packed,
         align,
     })
-}
-
-/// A compact rendering of a JSON value for messages (at most ~60 characters).
-pub fn short(v: &Value) -> String {
-    let s = v.to_string();
-    if s.len() > 60 {
-        let mut end = 57;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        format!("{}...", &s[..end])
-    } else {
-        s
-    }
 }

@@ -2,23 +2,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::describe::json_kind as kind_of;
+use crate::pointer::join;
 use crate::Problem;
-
-/// Appends one reference token to a JSON pointer, escaping `~` and `/` (RFC 6901).
-pub fn join(ptr: &str, token: impl std::fmt::Display) -> String {
-    let token = token.to_string();
-    let mut out = String::with_capacity(ptr.len() + token.len() + 1);
-    out.push_str(ptr);
-    out.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Problems found so far; a walk never stops at the first one.
 #[derive(Debug, Default)]
@@ -140,17 +126,5 @@ impl Ctx {
             }
         }
         Some(out)
-    }
-}
-
-/// A short description of a JSON value's type for messages.
-pub fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

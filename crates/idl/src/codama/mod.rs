@@ -17,7 +17,6 @@
 //! ignored.
 
 mod accounts;
-mod encode;
 mod instructions;
 mod node;
 mod pdas;

@@ -1,7 +1,6 @@
 //! The walking context: problem collection with JSON pointers, and typed accessors for node fields.
 
 use std::collections::HashMap;
-use std::fmt::Display;
 
 use serde_json::{Map, Value};
 
@@ -252,26 +251,9 @@ impl<'e> Ctx<'e> {
     }
 }
 
-/// The JSON pointer of `key` under `ptr` (RFC 6901 escaping).
-pub(super) fn child(ptr: &str, key: impl Display) -> String {
-    let key = key.to_string();
-    if key.contains(['~', '/']) {
-        format!("{ptr}/{}", key.replace('~', "~0").replace('/', "~1"))
-    } else {
-        format!("{ptr}/{key}")
-    }
-}
-
-pub(super) fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+pub(super) use crate::describe::json_kind;
+/// The JSON pointer of `key` under `ptr`.
+pub(super) use crate::pointer::join as child;
 
 /// The kind of a node, if `v` is one (no problem recorded).
 pub(super) fn kind_of(v: &Value) -> Option<&str> {

@@ -2,7 +2,6 @@
 
 use serde_json::{Map, Value};
 
-use super::encode;
 use super::node::{child, json_kind, Ctx, Env, MAX_DEPTH};
 use super::types::type_node;
 use crate::{NumberKind, Type, VariantFields};
@@ -372,7 +371,7 @@ pub(super) fn typed_bytes(ctx: &mut Ctx, ty: &Type, v: &Value, ptr: &str) -> Opt
 
 /// Canonical JSON `json` encoded as `ty`.
 pub(super) fn json_bytes(ctx: &mut Ctx, ty: &Type, json: &Value, ptr: &str) -> Option<Vec<u8>> {
-    match encode::encode(ctx.env, ty, json) {
+    match crate::codec::encode_with(&ctx.env.types, ty, json) {
         Ok(bytes) => Some(bytes),
         Err(e) => {
             ctx.problem(ptr, format!("cannot encode {json}: {e}"));
@@ -383,77 +382,41 @@ pub(super) fn json_bytes(ctx: &mut Ctx, ty: &Type, json: &Value, ptr: &str) -> O
 
 /// A base58 public key's 32 bytes.
 pub(super) fn decode_pubkey(key: &str) -> Result<Vec<u8>, String> {
-    let bytes = bs58::decode(key)
-        .into_vec()
-        .map_err(|_| format!("`{key}` is not base58"))?;
-    if bytes.len() == 32 {
-        Ok(bytes)
-    } else {
-        Err(format!(
-            "`{key}` is {} bytes, not a 32-byte public key",
-            bytes.len()
-        ))
-    }
+    crate::address::parse_address(key)
+        .map(|bytes| bytes.to_vec())
+        .map_err(|e| e.to_string())
 }
 
 /// Text in one of Codama's byte encodings.
 pub(super) fn decode_str(data: &str, encoding: &str) -> Result<Vec<u8>, String> {
     match encoding {
         "utf8" => Ok(data.as_bytes().to_vec()),
-        "base16" => decode_hex(data),
-        "base58" => bs58::decode(data)
-            .into_vec()
-            .map_err(|_| format!("`{data}` is not base58")),
-        "base64" => decode_base64(data),
-        other => Err(format!("unknown bytes encoding `{other}`")),
-    }
-}
-
-fn decode_hex(s: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<u8> = s.bytes().collect();
-    // Codama pads odd-length hex on the left.
-    let padded: Vec<u8> = if digits.len() % 2 == 1 {
-        [b"0".as_slice(), &digits].concat()
-    } else {
-        digits
-    };
-    padded
-        .chunks(2)
-        .map(|pair| {
-            let hi = hex_digit(pair[0]);
-            let lo = pair.get(1).and_then(|d| hex_digit(*d));
-            match (hi, lo) {
-                (Some(h), Some(l)) => Ok(h << 4 | l),
-                _ => Err(format!("`{s}` is not hexadecimal")),
-            }
-        })
-        .collect()
-}
-
-fn hex_digit(d: u8) -> Option<u8> {
-    (d as char).to_digit(16).and_then(|x| u8::try_from(x).ok())
-}
-
-fn decode_base64(s: &str) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.trim_end_matches('=').bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return Err(format!("`{s}` is not base64")),
-        };
-        acc = ((acc << 6) | u32::from(v)) & 0xffff;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
+        // Codama pads odd-length hex on the left.
+        "base16" if data.len() % 2 == 1 => crate::hex::decode(&format!("0{data}")),
+        "base16" => crate::hex::decode(data),
+        "base58" => {
+            return bs58::decode(data)
+                .into_vec()
+                .map_err(|_| format!("`{data}` is not base58"))
         }
+        "base64" => return decode_base64(data),
+        other => return Err(format!("unknown bytes encoding `{other}`")),
     }
-    Ok(out)
+    .map_err(|e| format!("`{data}` is not hexadecimal: {e}"))
+}
+
+/// Base64 in either alphabet (standard or URL-safe), padding optional, as Codama accepts it.
+fn decode_base64(s: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine as _;
+    let url_safe = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    crate::codec::json::BASE64
+        .decode(s)
+        .or_else(|_| url_safe.decode(s))
+        .map_err(|_| format!("`{s}` is not base64"))
 }
 
 #[cfg(test)]
@@ -462,9 +425,10 @@ mod tests {
 
     #[test]
     fn decoders() {
-        assert_eq!(decode_hex("0a0B"), Ok(vec![10, 11]));
-        assert_eq!(decode_hex("abc"), Ok(vec![0x0a, 0xbc]));
-        assert!(decode_hex("zz").is_err());
+        assert_eq!(decode_str("0a0B", "base16"), Ok(vec![10, 11]));
+        assert_eq!(decode_str("abc", "base16"), Ok(vec![0x0a, 0xbc]));
+        assert!(decode_str("zz", "base16").is_err());
+        assert_eq!(decode_base64("-_8"), Ok(vec![0xfb, 0xff]));
         assert_eq!(decode_base64("aGVsbG8="), Ok(b"hello".to_vec()));
         assert_eq!(decode_base64("AAEC"), Ok(vec![0, 1, 2]));
         assert!(decode_base64("a*").is_err());

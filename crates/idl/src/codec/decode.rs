@@ -6,10 +6,9 @@ use serde_json::{Map, Value};
 use super::generics::{self, Env};
 use super::io::Reader;
 use super::json::{bytes_output, string_output, token};
+use super::resolve::TypeResolver;
 use super::{number, size, CodecError, CodecErrorCode, MAX_DEPTH};
-use crate::{
-    Count, EnumVariant, Field, OffsetStrategy, Program, StringEncoding, Type, VariantFields,
-};
+use crate::{Count, EnumVariant, Field, OffsetStrategy, StringEncoding, Type, VariantFields};
 
 /// Upper bound on items of a zero-sized type behind one length prefix.
 const MAX_ZERO_SIZED_ITEMS: u64 = 1 << 16;
@@ -18,7 +17,8 @@ const MAX_ZERO_SIZED_ITEMS: u64 = 1 << 16;
 pub(crate) const BASE_VALUE_BUDGET: usize = 1 << 16;
 
 pub struct Decoder<'p> {
-    pub program: &'p Program,
+    /// Where named types are looked up.
+    pub types: &'p dyn TypeResolver,
     /// Values this decoder may still produce.
     pub budget: std::cell::Cell<usize>,
 }
@@ -94,7 +94,7 @@ impl Decoder<'_> {
                 0 => {
                     if *fixed {
                         let n =
-                            size::fixed(self.program, inner, env, d).ok_or_else(unsized_option)?;
+                            size::fixed(self.types, inner, env, d).ok_or_else(unsized_option)?;
                         r.take(n)?;
                     }
                     Ok(Value::Null)
@@ -111,7 +111,7 @@ impl Decoder<'_> {
             Type::ZeroableOption { inner, zero_value } => {
                 let n = match zero_value {
                     Some(z) => z.len(),
-                    None => size::fixed(self.program, inner, env, d).ok_or_else(unsized_option)?,
+                    None => size::fixed(self.types, inner, env, d).ok_or_else(unsized_option)?,
                 };
                 let rest = r.rest();
                 let Some(head) = rest.get(..n) else {
@@ -164,7 +164,7 @@ impl Decoder<'_> {
                 self.variant(variant, r, env, d)
             }
             Type::Defined { name, generics } => {
-                let (body, bindings) = generics::enter(self.program, name, generics, env)?;
+                let (body, bindings) = generics::enter(self.types, name, generics, env)?;
                 self.decode(body, r, &bindings, d)
             }
             Type::Generic { name } => self.decode(generics::type_param(env, name)?, r, &[], d),
@@ -284,8 +284,8 @@ impl Decoder<'_> {
                 return Ok(out);
             }
         };
-        let min = size::min(self.program, item, env, d)
-            .saturating_add(value.map_or(0, |vt| size::min(self.program, vt, env, d)));
+        let min = size::min(self.types, item, env, d)
+            .saturating_add(value.map_or(0, |vt| size::min(self.types, vt, env, d)));
         let plausible = if min == 0 {
             n <= MAX_ZERO_SIZED_ITEMS
         } else {

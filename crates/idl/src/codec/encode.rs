@@ -2,17 +2,20 @@
 
 use serde_json::{Map, Value};
 
+use super::forms::{codama_variant_payload, option_value, positional_items, CODAMA_KIND};
 use super::generics::{self, Env};
 use super::io::Writer;
 use super::json::{bytes_input, describe, field_entry, string_input, token};
+use super::resolve::TypeResolver;
 use super::{number, size, CodecError, CodecErrorCode, MAX_DEPTH};
-use crate::{Count, EnumVariant, Field, OffsetStrategy, Program, Type, VariantFields};
+use crate::{Count, EnumVariant, Field, OffsetStrategy, Type, VariantFields};
 
 pub struct Encoder<'p> {
-    pub program: &'p Program,
+    /// Where named types are looked up.
+    pub types: &'p dyn TypeResolver,
 }
 
-fn mismatch(expected: &str, v: &Value) -> CodecError {
+pub(super) fn mismatch(expected: &str, v: &Value) -> CodecError {
     CodecError::new(
         CodecErrorCode::TypeMismatch,
         format!("expected {expected}, got {}", describe(v)),
@@ -45,20 +48,17 @@ impl Encoder<'_> {
                 let Value::String(s) = v else {
                     return Err(mismatch("a base58 public key", v));
                 };
-                let mut key = [0u8; 32];
-                match bs58::decode(s).onto(&mut key[..]) {
-                    Ok(32) => {
-                        w.put(&key);
-                        Ok(())
-                    }
-                    _ => Err(CodecError::new(
+                let key = crate::address::parse_address(s).map_err(|_| {
+                    CodecError::new(
                         CodecErrorCode::InvalidPubkey,
                         format!(
                             "expected a base58 public key (32 bytes), got {}",
                             describe(v)
                         ),
-                    )),
-                }
+                    )
+                })?;
+                w.put(&key);
+                Ok(())
             }
             Type::String { encoding } => {
                 w.put(&string_input(*encoding, v)?);
@@ -93,35 +93,38 @@ impl Encoder<'_> {
                 inner,
                 prefix,
                 fixed,
-            } => {
-                if v.is_null() {
+            } => match option_value(v)? {
+                None => {
                     number::write_uint(*prefix, 0, w)?;
                     if *fixed {
                         w.zeros(self.fixed_size(inner, env, d)?);
                     }
                     Ok(())
-                } else {
+                }
+                Some((some, at)) => {
                     number::write_uint(*prefix, 1, w)?;
-                    self.encode(inner, v, w, env, d)
+                    self.encode(inner, some, w, env, d)
+                        .map_err(|e| e.prefixed(at))
                 }
-            }
-            Type::ZeroableOption { inner, zero_value } => {
-                if !v.is_null() {
-                    return self.encode(inner, v, w, env, d);
-                }
-                match zero_value {
-                    Some(z) => w.put(z),
-                    None => w.zeros(self.fixed_size(inner, env, d)?),
-                }
-                Ok(())
-            }
-            Type::RemainderOption { inner } => {
-                if v.is_null() {
+            },
+            Type::ZeroableOption { inner, zero_value } => match option_value(v)? {
+                Some((some, at)) => self
+                    .encode(inner, some, w, env, d)
+                    .map_err(|e| e.prefixed(at)),
+                None => {
+                    match zero_value {
+                        Some(z) => w.put(z),
+                        None => w.zeros(self.fixed_size(inner, env, d)?),
+                    }
                     Ok(())
-                } else {
-                    self.encode(inner, v, w, env, d)
                 }
-            }
+            },
+            Type::RemainderOption { inner } => match option_value(v)? {
+                None => Ok(()),
+                Some((some, at)) => self
+                    .encode(inner, some, w, env, d)
+                    .map_err(|e| e.prefixed(at)),
+            },
             Type::Array { inner, count } | Type::Set { inner, count } => {
                 let Value::Array(items) = v else {
                     return Err(mismatch("an array", v));
@@ -143,7 +146,7 @@ impl Encoder<'_> {
             }
             Type::Enum { variants, size } => self.enumeration(variants, *size, v, w, env, d),
             Type::Defined { name, generics } => {
-                let (body, bindings) = generics::enter(self.program, name, generics, env)?;
+                let (body, bindings) = generics::enter(self.types, name, generics, env)?;
                 self.encode(body, v, w, &bindings, d)
             }
             Type::Generic { name } => self.encode(generics::type_param(env, name)?, v, w, &[], d),
@@ -245,7 +248,7 @@ impl Encoder<'_> {
     }
 
     fn fixed_size(&self, ty: &Type, env: &Env, depth: usize) -> Result<usize, CodecError> {
-        size::fixed(self.program, ty, env, depth).ok_or_else(|| {
+        size::fixed(self.types, ty, env, depth).ok_or_else(|| {
             CodecError::new(
                 CodecErrorCode::Unsupported,
                 "a fixed/zeroable option needs an inner type of fixed size",
@@ -383,13 +386,31 @@ impl Encoder<'_> {
         env: &Env,
         d: usize,
     ) -> Result<(), CodecError> {
-        let (name, payload) = match v {
-            Value::String(s) => (s.as_str(), None),
-            Value::Object(o) if o.len() == 1 => match o.iter().next() {
+        let kind = match v {
+            Value::Object(o) => o.get(CODAMA_KIND),
+            _ => None,
+        };
+        // Codama's `{"__kind": "Name", ...fields}` is turned into the `{"Name": payload}` form.
+        let codama_payload;
+        let (name, payload) = match (v, kind) {
+            (Value::Object(o), Some(Value::String(k))) => {
+                codama_payload = codama_variant_payload(variants, k, o);
+                (k.as_str(), codama_payload.as_ref())
+            }
+            (_, Some(other)) => {
+                return Err(mismatch("a variant name", other).prefixed(&token(CODAMA_KIND)))
+            }
+            (Value::String(s), None) => (s.as_str(), None),
+            (Value::Object(o), None) if o.len() == 1 => match o.iter().next() {
                 Some((k, p)) => (k.as_str(), Some(p)),
                 None => return Err(mismatch("an enum variant", v)),
             },
-            _ => return Err(mismatch("an enum variant (\"Name\" or {\"Name\": …})", v)),
+            _ => {
+                return Err(mismatch(
+                    "an enum variant (\"Name\", {\"Name\": …} or {\"__kind\": \"Name\", …})",
+                    v,
+                ))
+            }
         };
         let variant = find_variant(variants, name).ok_or_else(|| {
             let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
@@ -417,6 +438,14 @@ impl Encoder<'_> {
             (VariantFields::Tuple { items }, Some(p @ Value::Array(_))) => {
                 self.tuple(items, p, w, env, d).map_err(|e| e.prefixed(&at))
             }
+            // Anchor's client writes tuple variants as objects keyed by position.
+            (VariantFields::Tuple { items }, Some(Value::Object(o))) => {
+                let positional = positional_items(items.len(), o)
+                    .ok_or_else(|| mismatch("an array of fields", &Value::Object(o.clone())))
+                    .map_err(|e| e.prefixed(&at))?;
+                self.tuple(items, &positional, w, env, d)
+                    .map_err(|e| e.prefixed(&at))
+            }
             (VariantFields::Nested { ty }, p) => self
                 .encode(ty, p.unwrap_or(&Value::Null), w, env, d)
                 .map_err(|e| e.prefixed(&at)),
@@ -433,10 +462,10 @@ impl Encoder<'_> {
 /// The variant called `name` (exact, else ignoring case and `_`).
 pub fn find_variant<'a>(variants: &'a [EnumVariant], name: &str) -> Option<&'a EnumVariant> {
     variants.iter().find(|v| v.name == name).or_else(|| {
-        let key = crate::anchor::names::loose_key(name);
+        let key = crate::names::loose_key(name);
         variants
             .iter()
-            .find(|v| crate::anchor::names::loose_key(&v.name) == key)
+            .find(|v| crate::names::loose_key(&v.name) == key)
     })
 }
 

@@ -1,7 +1,8 @@
 //! Generic parameters: binding a `Defined`'s arguments and substituting them into types.
 
+use super::resolve::TypeResolver;
 use super::{CodecError, CodecErrorCode};
-use crate::{Count, GenericArg, GenericParam, Program, Type};
+use crate::{Count, GenericArg, GenericParam, Type};
 
 /// Generic bindings in scope: parameter name → argument (already free of outer generics).
 pub type Env = [(String, GenericArg)];
@@ -22,7 +23,7 @@ fn param_name(p: &GenericParam) -> &str {
 /// Resolves `Defined { name, generics }` in `env`: the definition's body and the bindings its
 /// body is to be read with.
 pub fn enter<'p>(
-    program: &'p Program,
+    program: &'p dyn TypeResolver,
     name: &str,
     args: &[GenericArg],
     env: &Env,

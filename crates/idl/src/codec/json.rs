@@ -1,10 +1,12 @@
 //! Canonical-JSON helpers: byte-string inputs, string encodings, struct keys, messages.
 
+pub use crate::pointer::token;
+
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::{CodecError, CodecErrorCode};
-use crate::anchor::names::{to_camel, to_snake};
+use crate::names::{to_camel, to_snake};
 use crate::StringEncoding;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
@@ -15,10 +17,13 @@ const B64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
 
 /// A value rendered for an error message (compact JSON, at most ~60 characters).
 pub fn describe(v: &Value) -> String {
-    crate::anchor::types_short(v)
+    crate::describe::short(v)
 }
 
 /// Bytes from canonical JSON: an array of 0–255, a base64 string, `{"hex": …}` or `{"base64": …}`.
+/// The base64 engine of canonical JSON: standard alphabet, padding optional.
+pub(crate) const BASE64: base64::engine::GeneralPurpose = B64;
+
 pub fn bytes_input(v: &Value) -> Result<Vec<u8>, CodecError> {
     let bad = |msg: String| CodecError::new(CodecErrorCode::TypeMismatch, msg);
     match v {
@@ -42,8 +47,8 @@ pub fn bytes_input(v: &Value) -> Result<Vec<u8>, CodecError> {
             .map_err(|_| bad(format!("expected bytes (base64), got {}", describe(v)))),
         Value::Object(o) if o.len() == 1 => {
             if let Some(Value::String(h)) = o.get("hex") {
-                decode_hex(h).ok_or_else(|| {
-                    bad(format!("invalid hex string {}", describe(&o["hex"]))).prefixed("/hex")
+                crate::hex::decode(h).map_err(|e| {
+                    bad(format!("invalid hex string {}: {e}", describe(&o["hex"]))).prefixed("/hex")
                 })
             } else if let Some(Value::String(b)) = o.get("base64") {
                 B64.decode(b)
@@ -63,27 +68,6 @@ pub fn bytes_output(bytes: &[u8]) -> Value {
     Value::Array(bytes.iter().map(|b| Value::from(*b)).collect())
 }
 
-pub fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    let s = s.strip_prefix("0x").unwrap_or(s);
-    if s.len() & 1 == 1 {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
-}
-
-pub fn encode_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    s
-}
-
 /// A string value's bytes in the given encoding.
 pub fn string_input(encoding: StringEncoding, v: &Value) -> Result<Vec<u8>, CodecError> {
     let Value::String(s) = v else {
@@ -100,7 +84,7 @@ pub fn string_input(encoding: StringEncoding, v: &Value) -> Result<Vec<u8>, Code
     };
     match encoding {
         StringEncoding::Utf8 => Ok(s.as_bytes().to_vec()),
-        StringEncoding::Base16 => decode_hex(s).ok_or_else(|| bad("base16")),
+        StringEncoding::Base16 => crate::hex::decode(s).map_err(|_| bad("base16")),
         StringEncoding::Base58 => bs58::decode(s).into_vec().map_err(|_| bad("base58")),
         StringEncoding::Base64 => B64.decode(s).map_err(|_| bad("base64")),
     }
@@ -111,7 +95,7 @@ pub fn string_output(encoding: StringEncoding, bytes: &[u8]) -> Result<Value, Co
         StringEncoding::Utf8 => String::from_utf8(bytes.to_vec()).map_err(|_| {
             CodecError::new(CodecErrorCode::TypeMismatch, "string is not valid UTF-8")
         })?,
-        StringEncoding::Base16 => encode_hex(bytes),
+        StringEncoding::Base16 => crate::hex::encode(bytes),
         StringEncoding::Base58 => bs58::encode(bytes).into_string(),
         StringEncoding::Base64 => base64::engine::general_purpose::STANDARD.encode(bytes),
     }))
@@ -135,13 +119,4 @@ pub fn field_entry<'v>(obj: &'v Map<String, Value>, name: &str) -> Option<(&'v s
         }
     }
     None
-}
-
-/// One JSON-pointer reference token (`~` and `/` escaped).
-pub fn token(name: &str) -> String {
-    if name.contains(['~', '/']) {
-        format!("/{}", name.replace('~', "~0").replace('/', "~1"))
-    } else {
-        format!("/{name}")
-    }
 }

@@ -1,12 +1,14 @@
-//! The codec: canonical JSON (DESIGN §4) ↔ instruction / account / event bytes, for every
+//! The codec: canonical JSON (see the README) ↔ instruction / account / event bytes, for every
 //! [`Type`] of the model, with errors that name the JSON pointer of the offending value.
 
 mod decode;
 mod encode;
+mod forms;
 mod generics;
 mod io;
 pub(crate) mod json;
 pub(crate) mod number;
+mod resolve;
 pub(crate) mod size;
 
 use serde::Serialize;
@@ -16,6 +18,8 @@ use self::decode::Decoder;
 use self::encode::Encoder;
 pub use self::io::MAX_ENCODED_BYTES;
 use self::io::{Reader, Writer};
+pub use self::resolve::{NoTypes, TypeResolver};
+pub use self::size::SizeTable;
 use crate::{AccountDef, Discriminator, EventDef, Instruction, Program, Type};
 
 /// Maximum nesting of the codec's recursion (guards against types that contain themselves and
@@ -106,26 +110,43 @@ pub struct DecodedAccount {
     pub trailing_bytes: usize,
 }
 
-/// Encodes a value of a type that refers to no named types (legacy const seeds).
-pub(crate) fn encode_standalone(ty: &Type, value: &Value) -> Result<Vec<u8>, CodecError> {
-    let program = Program {
-        format: crate::IdlFormat::Anchor,
-        name: String::new(),
-        address: None,
-        version: None,
-        spec: None,
-        docs: Vec::new(),
-        instructions: Vec::new(),
-        accounts: Vec::new(),
-        types: Vec::new(),
-        events: Vec::new(),
-        errors: Vec::new(),
-        constants: Vec::new(),
-        pdas: Vec::new(),
-        defects: Vec::new(),
-        index: Default::default(),
-    };
-    program.encode_value(ty, value)
+/// Encodes one canonical-JSON `value` of `ty`, looking named types up in `types`. The one
+/// encoder of the workspace: programs, parse-time constants (Codama discriminators, seeds and
+/// defaults, Anchor const seeds) and raw PDA seeds all go through it.
+pub fn encode_with(
+    types: &dyn TypeResolver,
+    ty: &Type,
+    value: &Value,
+) -> Result<Vec<u8>, CodecError> {
+    let mut w = Writer::new();
+    Encoder { types }.encode(ty, value, &mut w, &[], 0)?;
+    w.finish()
+}
+
+/// Decodes one value of `ty` from the start of `data`, looking named types up in `types`: the
+/// value and the bytes it took.
+pub fn decode_with(
+    types: &dyn TypeResolver,
+    ty: &Type,
+    data: &[u8],
+) -> Result<(Value, usize), CodecError> {
+    let mut r = Reader::new(data);
+    let value = decoder(types, data.len()).decode(ty, &mut r, &[], 0)?;
+    Ok((value, r.pos()))
+}
+
+/// A decoder for `data_len` bytes: it may produce a few values per byte plus a fixed allowance,
+/// so zero-sized types repeated by fixed counts or fan-out cannot make it loop for long or build
+/// a huge value from a few bytes.
+fn decoder(types: &dyn TypeResolver, data_len: usize) -> Decoder<'_> {
+    Decoder {
+        types,
+        budget: std::cell::Cell::new(
+            data_len
+                .saturating_mul(4)
+                .saturating_add(decode::BASE_VALUE_BUDGET),
+        ),
+    }
 }
 
 /// Whether `data` carries every one of `discriminators` (an empty list matches nothing).
@@ -212,21 +233,11 @@ impl Program {
     }
 
     fn encoder(&self) -> Encoder<'_> {
-        Encoder { program: self }
+        Encoder { types: self }
     }
 
-    /// A decoder for `data_len` bytes: it may produce a few values per byte plus a fixed
-    /// allowance, so zero-sized types repeated by fixed counts or fan-out cannot make it loop
-    /// for long or build a huge value from a few bytes.
     fn decoder(&self, data_len: usize) -> Decoder<'_> {
-        Decoder {
-            program: self,
-            budget: std::cell::Cell::new(
-                data_len
-                    .saturating_mul(4)
-                    .saturating_add(decode::BASE_VALUE_BUDGET),
-            ),
-        }
+        decoder(self, data_len)
     }
 
     /// Instruction data for `name` from its arguments (a JSON object keyed by argument name).
@@ -405,15 +416,11 @@ impl Program {
 
     /// Encodes one value of `ty` (named types resolve against this program).
     pub fn encode_value(&self, ty: &Type, value: &Value) -> Result<Vec<u8>, CodecError> {
-        let mut w = Writer::new();
-        self.encoder().encode(ty, value, &mut w, &[], 0)?;
-        w.finish()
+        encode_with(self, ty, value)
     }
 
     /// Decodes one value of `ty` from the start of `data`: the value and the bytes it took.
     pub fn decode_value(&self, ty: &Type, data: &[u8]) -> Result<(Value, usize), CodecError> {
-        let mut r = Reader::new(data);
-        let value = self.decoder(data.len()).decode(ty, &mut r, &[], 0)?;
-        Ok((value, r.pos()))
+        decode_with(self, ty, data)
     }
 }

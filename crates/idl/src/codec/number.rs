@@ -11,23 +11,26 @@ use crate::{Endian, NumberFormat, NumberKind};
 /// Largest integer a JSON number may carry for a 64-bit+ value (JavaScript's safe range).
 const MAX_SAFE: u64 = (1 << 53) - 1;
 
-pub fn kind_name(kind: NumberKind) -> &'static str {
-    match kind {
-        NumberKind::U8 => "u8",
-        NumberKind::U16 => "u16",
-        NumberKind::U32 => "u32",
-        NumberKind::U64 => "u64",
-        NumberKind::U128 => "u128",
-        NumberKind::U256 => "u256",
-        NumberKind::I8 => "i8",
-        NumberKind::I16 => "i16",
-        NumberKind::I32 => "i32",
-        NumberKind::I64 => "i64",
-        NumberKind::I128 => "i128",
-        NumberKind::I256 => "i256",
-        NumberKind::F32 => "f32",
-        NumberKind::F64 => "f64",
-        NumberKind::ShortU16 => "shortU16",
+impl NumberKind {
+    /// The kind's name as IDLs and Rust write it (`u64`, `i128`, `shortU16`).
+    pub fn name(self) -> &'static str {
+        match self {
+            NumberKind::U8 => "u8",
+            NumberKind::U16 => "u16",
+            NumberKind::U32 => "u32",
+            NumberKind::U64 => "u64",
+            NumberKind::U128 => "u128",
+            NumberKind::U256 => "u256",
+            NumberKind::I8 => "i8",
+            NumberKind::I16 => "i16",
+            NumberKind::I32 => "i32",
+            NumberKind::I64 => "i64",
+            NumberKind::I128 => "i128",
+            NumberKind::I256 => "i256",
+            NumberKind::F32 => "f32",
+            NumberKind::F64 => "f64",
+            NumberKind::ShortU16 => "shortU16",
+        }
     }
 }
 
@@ -82,7 +85,7 @@ fn put_ordered(w: &mut Writer, le_bytes: &[u8], endian: Endian) {
 fn mismatch(kind: NumberKind, v: &Value) -> CodecError {
     CodecError::new(
         CodecErrorCode::TypeMismatch,
-        format!("expected {}, got {}", kind_name(kind), describe(v)),
+        format!("expected {}, got {}", kind.name(), describe(v)),
     )
 }
 
@@ -91,7 +94,7 @@ fn out_of_range(kind: NumberKind, v: &Value) -> CodecError {
         CodecErrorCode::OutOfRange,
         format!(
             "expected {}, got {} (out of range)",
-            kind_name(kind),
+            kind.name(),
             describe(v)
         ),
     )
@@ -129,7 +132,7 @@ fn json_integer(kind: NumberKind, v: &Value) -> Result<(bool, [u64; 4]), CodecEr
                     CodecErrorCode::OutOfRange,
                     format!(
                         "expected {}, got {} (beyond 2^53-1: pass it as a decimal string)",
-                        kind_name(kind),
+                        kind.name(),
                         describe(v)
                     ),
                 ));
@@ -427,10 +430,7 @@ pub fn write_uint(format: NumberFormat, n: u64, w: &mut Writer) -> Result<(), Co
     encode(format, &Value::from(n), w).map_err(|_| {
         CodecError::new(
             CodecErrorCode::OutOfRange,
-            format!(
-                "{n} does not fit a {} length or tag",
-                kind_name(format.kind)
-            ),
+            format!("{n} does not fit a {} length or tag", format.kind.name()),
         )
     })
 }

@@ -11,26 +11,28 @@ use std::collections::HashMap;
 
 use super::generics::{self, Env};
 use super::number::width;
+use super::resolve::TypeResolver;
 use super::MAX_DEPTH;
 use crate::{Count, NumberKind, OffsetStrategy, Program, Type, VariantFields};
 
 impl Type {
     /// The encoded size if every value of this type has the same size (`None`: variable, or a
     /// reference that does not resolve, or a type that contains itself).
-    pub fn fixed_size(&self, program: &Program) -> Option<usize> {
-        fixed(program, self, &[], 0)
+    pub fn fixed_size(&self, types: &dyn TypeResolver) -> Option<usize> {
+        fixed(types, self, &[], 0)
     }
 }
 
-/// Static sizes of every non-generic named type of a program.
+/// Static sizes of every non-generic named type of a program (opaque: kept by a
+/// [`TypeResolver`] so sizes are computed once).
 #[derive(Debug, Default)]
-pub(crate) struct SizeTable {
+pub struct SizeTable {
     fixed: HashMap<String, Option<usize>>,
     min: HashMap<String, usize>,
 }
 
 /// The program's table, computed on first use with one memo shared by all its types.
-fn table(p: &Program) -> &SizeTable {
+pub(super) fn table(p: &Program) -> &SizeTable {
     p.index.sizes.get_or_init(|| {
         let memo = Memo::default();
         for t in p.types.iter().filter(|t| t.generics.is_empty()) {
@@ -58,26 +60,38 @@ enum Known<'a> {
     Building(&'a Memo),
 }
 
-pub(crate) fn fixed(p: &Program, ty: &Type, env: &Env, depth: usize) -> Option<usize> {
-    sized(p, ty, env, depth, &Known::Table(table(p)))
+pub(crate) fn fixed(p: &dyn TypeResolver, ty: &Type, env: &Env, depth: usize) -> Option<usize> {
+    match p.size_table() {
+        Some(t) => sized(p, ty, env, depth, &Known::Table(t)),
+        None => sized(p, ty, env, depth, &Known::Building(&Memo::default())),
+    }
 }
 
 /// A lower bound of the encoded size of any value of `ty` (0 when unsure).
-pub(crate) fn min(p: &Program, ty: &Type, env: &Env, depth: usize) -> usize {
-    lower(p, ty, env, depth, &Known::Table(table(p)))
+pub(crate) fn min(p: &dyn TypeResolver, ty: &Type, env: &Env, depth: usize) -> usize {
+    match p.size_table() {
+        Some(t) => lower(p, ty, env, depth, &Known::Table(t)),
+        None => lower(p, ty, env, depth, &Known::Building(&Memo::default())),
+    }
 }
 
-fn fixed_in(p: &Program, ty: &Type, env: &Env, depth: usize, memo: &Memo) -> Option<usize> {
+fn fixed_in(
+    p: &dyn TypeResolver,
+    ty: &Type,
+    env: &Env,
+    depth: usize,
+    memo: &Memo,
+) -> Option<usize> {
     sized(p, ty, env, depth, &Known::Building(memo))
 }
 
-fn min_in(p: &Program, ty: &Type, env: &Env, depth: usize, memo: &Memo) -> usize {
+fn min_in(p: &dyn TypeResolver, ty: &Type, env: &Env, depth: usize, memo: &Memo) -> usize {
     lower(p, ty, env, depth, &Known::Building(memo))
 }
 
 /// The fixed size of the non-generic named type `name` through `known`, computing and
 /// remembering it while the table is being built.
-fn named_fixed(p: &Program, name: &str, depth: usize, known: &Known) -> Option<usize> {
+fn named_fixed(p: &dyn TypeResolver, name: &str, depth: usize, known: &Known) -> Option<usize> {
     match known {
         Known::Table(t) => match t.fixed.get(name) {
             Some(size) => *size,
@@ -95,12 +109,12 @@ fn named_fixed(p: &Program, name: &str, depth: usize, known: &Known) -> Option<u
     }
 }
 
-fn body_fixed(p: &Program, name: &str, depth: usize, known: &Known) -> Option<usize> {
+fn body_fixed(p: &dyn TypeResolver, name: &str, depth: usize, known: &Known) -> Option<usize> {
     let (body, bindings) = generics::enter(p, name, &[], &[]).ok()?;
     sized(p, body, &bindings, depth + 1, known)
 }
 
-fn named_min(p: &Program, name: &str, depth: usize, known: &Known) -> usize {
+fn named_min(p: &dyn TypeResolver, name: &str, depth: usize, known: &Known) -> usize {
     match known {
         Known::Table(t) => match t.min.get(name) {
             Some(size) => *size,
@@ -118,14 +132,14 @@ fn named_min(p: &Program, name: &str, depth: usize, known: &Known) -> usize {
     }
 }
 
-fn body_min(p: &Program, name: &str, depth: usize, known: &Known) -> usize {
+fn body_min(p: &dyn TypeResolver, name: &str, depth: usize, known: &Known) -> usize {
     match generics::enter(p, name, &[], &[]) {
         Ok((body, bindings)) => lower(p, body, &bindings, depth + 1, known),
         Err(_) => 0,
     }
 }
 
-fn sized(p: &Program, ty: &Type, env: &Env, depth: usize, known: &Known) -> Option<usize> {
+fn sized(p: &dyn TypeResolver, ty: &Type, env: &Env, depth: usize, known: &Known) -> Option<usize> {
     if depth > MAX_DEPTH {
         return None;
     }
@@ -146,7 +160,11 @@ fn sized(p: &Program, ty: &Type, env: &Env, depth: usize, known: &Known) -> Opti
         | Type::Bytes
         | Type::SizePrefixed { .. }
         | Type::RemainderOption { .. } => None,
-        Type::Sentinel { .. } => None,
+        // The terminator follows the value, so a fixed-size value stays fixed-size (as in
+        // Codama's `addEncoderSentinel`).
+        Type::Sentinel { inner, sentinel } => {
+            sized(p, inner, env, d, known)?.checked_add(sentinel.len())
+        }
         Type::FixedSize { size, .. } => Some(*size),
         Type::Option {
             inner,
@@ -235,7 +253,7 @@ fn count_len(count: &Count, env: &Env) -> Option<usize> {
     }
 }
 
-fn lower(p: &Program, ty: &Type, env: &Env, depth: usize, known: &Known) -> usize {
+fn lower(p: &dyn TypeResolver, ty: &Type, env: &Env, depth: usize, known: &Known) -> usize {
     if depth > MAX_DEPTH {
         return 0;
     }

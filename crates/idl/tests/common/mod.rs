@@ -11,14 +11,11 @@ pub fn testdata() -> PathBuf {
 }
 
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    orquestra_idl::hex::encode(bytes)
 }
 
 pub fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    orquestra_idl::hex::decode(s).unwrap()
 }
 
 pub fn check_case(program: &Program, case: &Value) -> Result<(), String> {

@@ -20,14 +20,14 @@ fn mac(secret: &[u8], payload: &str) -> Option<String> {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).ok()?;
     mac.update(b"oauth-state:");
     mac.update(payload.as_bytes());
-    Some(hex::encode(mac.finalize().into_bytes()))
+    Some(orquestra_idl::hex::encode(&mac.finalize().into_bytes()))
 }
 
 /// A new `(state, cookie_value)`; the cookie carries the state, its expiry and a MAC over both.
 pub fn new_state(secret: &[u8]) -> Option<(String, String)> {
     let mut random = [0u8; 24];
     getrandom::fill(&mut random).ok()?;
-    let state = hex::encode(random);
+    let state = orquestra_idl::hex::encode(&random);
     let payload = format!("{state}.{}", now() + STATE_TTL_SECS);
     let cookie = format!("{payload}.{}", mac(secret, &payload)?);
     Some((state, cookie))

@@ -155,8 +155,8 @@ pub fn derive_account_pda(
 
 /// Parses a base58 program id.
 pub(crate) fn parse_program_id(value: &str) -> Result<Address, PdaError> {
-    value
-        .parse::<Address>()
+    orquestra_idl::address::parse_address(value)
+        .map(Address::from)
         .map_err(|_| PdaError::InvalidProgramId {
             value: value.to_string(),
         })
@@ -187,24 +187,7 @@ pub(crate) fn find_program_address(
     Address::try_find_program_address(&refs, program_id).ok_or(PdaError::NoViableBump)
 }
 
-/// Lowercase hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
-}
-
 /// `a` and `b` name the same thing up to casing style (`store_name` / `storeName` / `StoreName`).
 pub(crate) fn same_name(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| *c != '_' && *c != '-')
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    a == b || norm(a) == norm(b)
+    a == b || orquestra_idl::names::loose_key(a) == orquestra_idl::names::loose_key(b)
 }

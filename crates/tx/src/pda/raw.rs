@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use orquestra_idl::codec::{encode_with, NoTypes};
+use orquestra_idl::{Endian, NumberFormat, NumberKind, StringEncoding, Type};
+
 use super::{find_program_address, parse_program_id, PdaError};
 
 /// A seed given as a type and a value: `{"type": "string", "value": "coffee"}`.
@@ -45,102 +48,77 @@ pub fn encode_raw_seeds(seeds: &[RawSeed]) -> Result<Vec<Vec<u8>>, PdaError> {
         .collect()
 }
 
-fn encode_raw_seed(seed: &RawSeed) -> Result<Vec<u8>, String> {
-    let text = || {
-        seed.value.as_str().ok_or_else(|| {
-            format!(
-                "expected a string for type `{}`, got {}",
-                seed.ty, seed.value
-            )
-        })
-    };
-    match seed.ty.as_str() {
-        "string" | "utf8" => Ok(text()?.as_bytes().to_vec()),
-        "pubkey" | "publicKey" => text()?
-            .parse::<solana_address::Address>()
-            .map(|a| a.to_bytes().to_vec())
-            .map_err(|_| format!("invalid base58 address `{}`", text().unwrap_or_default())),
-        "hex" => crate::encoding::from_hex(text()?),
-        "bytes" => {
-            let items = seed
-                .value
-                .as_array()
-                .ok_or("expected an array of bytes (0–255)")?;
-            items
-                .iter()
-                .map(|v| {
-                    v.as_u64()
-                        .and_then(|n| u8::try_from(n).ok())
-                        .ok_or_else(|| format!("expected a byte (0–255), got {v}"))
-                })
-                .collect()
-        }
-        "bool" => match seed.value {
-            Value::Bool(b) => Ok(vec![u8::from(b)]),
-            ref other => Err(format!("expected true or false, got {other}")),
+/// The codec type of a raw seed's `type` name.
+fn seed_type(name: &str) -> Option<Type> {
+    let number = |kind| Type::Number {
+        format: NumberFormat {
+            kind,
+            endian: Endian::Little,
         },
-        ty => {
-            let (signed, bits) = int_type(ty).ok_or_else(|| {
-                format!(
-                    "unknown seed type `{ty}` (expected string, pubkey, hex, bytes, bool, u8–u128, i8–i128)"
-                )
-            })?;
-            encode_int(&seed.value, signed, bits).map_err(|m| format!("{ty}: {m}"))
-        }
-    }
-}
-
-fn int_type(ty: &str) -> Option<(bool, u32)> {
-    let (signed, rest) = match ty.as_bytes().first()? {
-        b'u' => (false, &ty[1..]),
-        b'i' => (true, &ty[1..]),
+    };
+    Some(match name {
+        "string" | "utf8" => Type::String {
+            encoding: StringEncoding::Utf8,
+        },
+        "pubkey" | "publicKey" => Type::PublicKey,
+        "bytes" => Type::Bytes,
+        "bool" => Type::Bool {
+            size: NumberFormat {
+                kind: NumberKind::U8,
+                endian: Endian::Little,
+            },
+        },
+        "u8" => number(NumberKind::U8),
+        "u16" => number(NumberKind::U16),
+        "u32" => number(NumberKind::U32),
+        "u64" => number(NumberKind::U64),
+        "u128" => number(NumberKind::U128),
+        "i8" => number(NumberKind::I8),
+        "i16" => number(NumberKind::I16),
+        "i32" => number(NumberKind::I32),
+        "i64" => number(NumberKind::I64),
+        "i128" => number(NumberKind::I128),
         _ => return None,
-    };
-    match rest {
-        "8" | "16" | "32" | "64" | "128" => rest.parse().ok().map(|bits| (signed, bits)),
-        _ => None,
-    }
+    })
 }
 
-/// Little-endian bytes of an integer of `bits` width, from a JSON number or decimal string.
-fn encode_int(value: &Value, signed: bool, bits: u32) -> Result<Vec<u8>, String> {
-    let width = (bits / 8) as usize;
-    let text = match value {
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
-        other => return Err(format!("expected a number or decimal string, got {other}")),
-    };
-    let valid = !text.is_empty()
-        && text
-            .strip_prefix('-')
-            .unwrap_or(&text)
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-        && text != "-";
-    if !valid {
-        return Err(format!("expected an integer, got {value}"));
+fn encode_raw_seed(seed: &RawSeed) -> Result<Vec<u8>, String> {
+    if seed.ty == "hex" {
+        let text = seed
+            .value
+            .as_str()
+            .ok_or_else(|| format!("expected a hex string, got {}", seed.value))?;
+        return orquestra_idl::hex::decode(text).map_err(|e| e.to_string());
     }
-    let out_of_range = || format!("{text} is out of range");
-    if signed {
-        let n: i128 = text.parse().map_err(|_| out_of_range())?;
-        let (min, max) = if bits == 128 {
-            (i128::MIN, i128::MAX)
-        } else {
-            (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
-        };
-        if n < min || n > max {
-            return Err(out_of_range());
-        }
-        Ok(n.to_le_bytes()[..width].to_vec())
-    } else {
-        if text.starts_with('-') {
-            return Err(out_of_range());
-        }
-        let n: u128 = text.parse().map_err(|_| out_of_range())?;
-        if bits < 128 && n >> bits != 0 {
-            return Err(out_of_range());
-        }
-        Ok(n.to_le_bytes()[..width].to_vec())
+    let ty = seed_type(&seed.ty).ok_or_else(|| {
+        format!(
+            "unknown seed type `{}` (expected string, pubkey, hex, bytes, bool, u8–u128, i8–i128)",
+            seed.ty
+        )
+    })?;
+    let value = integer_form(&ty, &seed.value);
+    encode_with(&NoTypes, &ty, &value).map_err(|e| format!("{}: {e}", seed.ty))
+}
+
+/// The codec's form of an integer seed. On the command line any integer may be written as a
+/// JSON number or a decimal string; the codec wants numbers up to 32 bits and decimal strings
+/// from 64 bits (so JavaScript clients never lose precision), and serde_json keeps a 64-bit
+/// number exact, so converting between the two changes no value.
+fn integer_form(ty: &Type, value: &Value) -> Value {
+    let Type::Number { format } = ty else {
+        return value.clone();
+    };
+    let wide = matches!(
+        format.kind,
+        NumberKind::U64 | NumberKind::U128 | NumberKind::I64 | NumberKind::I128
+    );
+    match value {
+        Value::Number(n) if wide && (n.is_u64() || n.is_i64()) => Value::String(n.to_string()),
+        Value::String(s) if !wide => s
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| value.clone()),
+        _ => value.clone(),
     }
 }
 
@@ -184,6 +162,11 @@ mod tests {
         assert!(encode_raw_seed(&seed("u32", json!("12a"))).is_err());
         assert!(encode_raw_seed(&seed("u32", json!(""))).is_err());
         assert!(encode_raw_seed(&seed("u7", json!(1))).is_err());
+        assert!(encode_raw_seed(&seed("i8", json!("-129"))).is_err());
+        assert_eq!(
+            encode_raw_seed(&seed("i128", json!(i64::MIN))).unwrap(),
+            i128::from(i64::MIN).to_le_bytes().to_vec()
+        );
     }
 
     #[test]

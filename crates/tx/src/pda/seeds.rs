@@ -8,7 +8,9 @@ use orquestra_idl::{
 use serde_json::{Map, Value};
 use solana_address::Address;
 
-use super::{hex, same_name, PdaError, SeedBytes, SeedInputs, SeedKind};
+use orquestra_idl::hex::encode as hex;
+
+use super::{same_name, PdaError, SeedBytes, SeedInputs, SeedKind};
 
 /// Everything a seed may need: the program, its id, the inputs and the instruction context.
 pub(crate) struct Context<'a> {
@@ -158,7 +160,8 @@ impl<'a> Context<'a> {
     /// group member is a field of the account's on-chain data.
     fn account_address(&self, path: &str, seed: &str) -> Result<Address, PdaError> {
         let parse = |text: &str| {
-            text.parse::<Address>()
+            orquestra_idl::address::parse_address(text)
+                .map(Address::from)
                 .map_err(|_| PdaError::InvalidAddress {
                     seed: seed.to_string(),
                     value: text.to_string(),
@@ -242,9 +245,9 @@ fn address_value(value: &Value, seed: &str) -> Result<Address, PdaError> {
     };
     value
         .as_str()
-        .ok_or_else(invalid)?
-        .parse::<Address>()
-        .map_err(|_| invalid())
+        .ok_or_else(invalid)
+        .and_then(|text| orquestra_idl::address::parse_address(text).map_err(|_| invalid()))
+        .map(Address::from)
 }
 
 /// A map entry by exact key, else by the other casing style.

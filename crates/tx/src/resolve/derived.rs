@@ -1,6 +1,7 @@
 //! Addresses derived from other accounts: PDAs (with account-field seeds read from on-chain
 //! data) and Anchor relations.
 
+use crate::encoding::ToAddress;
 use orquestra_idl::{Pda, Seed};
 use serde_json::Value;
 use solana_address::Address;
@@ -18,7 +19,7 @@ impl State<'_> {
         let inputs = self.seed_inputs(path);
         match derive_for(self.program, &self.program_id.to_string(), &pda, &inputs) {
             Ok(derived) => {
-                let address = derived.address.parse::<Address>().map_err(|_| {
+                let address = derived.address.to_address().map_err(|_| {
                     ResolveError::InvalidFixedAddress {
                         account: path.to_string(),
                         value: derived.address.clone(),
@@ -165,15 +166,14 @@ impl State<'_> {
         })?;
         match value {
             None => Ok(None),
-            Some(text) => {
-                text.parse::<Address>()
-                    .map(Some)
-                    .map_err(|_| ResolveError::AccountData {
-                        account: relation.to_string(),
-                        pubkey: key,
-                        message: format!("field `{name}` holds `{text}`, not an address"),
-                    })
-            }
+            Some(text) => text
+                .to_address()
+                .map(Some)
+                .map_err(|_| ResolveError::AccountData {
+                    account: relation.to_string(),
+                    pubkey: key,
+                    message: format!("field `{name}` holds `{text}`, not an address"),
+                }),
         }
     }
 

@@ -39,12 +39,12 @@ mod input;
 mod state;
 mod well_known;
 
+use crate::encoding::ToAddress;
 use std::collections::{BTreeMap, HashMap};
 
 use orquestra_idl::{IdlFormat, InstructionAccount, Program};
 use serde::Serialize;
 use serde_json::Value;
-use solana_address::Address;
 
 pub use error::ResolveError;
 pub use input::flatten_accounts;
@@ -138,13 +138,13 @@ pub fn resolve_accounts(
     let program_id = match request.program_id.as_deref().or(program.address.as_deref()) {
         Some(id) => id
             .trim()
-            .parse::<Address>()
+            .to_address()
             .map_err(|_| ResolveError::InvalidProgramId { value: id.into() })?,
         None => return Err(ResolveError::NoProgramId),
     };
     let fee_payer = match request.fee_payer.as_deref().map(str::trim) {
         Some(text) if !text.is_empty() => Some(
-            text.parse::<Address>()
+            text.to_address()
                 .map_err(|_| ResolveError::InvalidFeePayer { value: text.into() })?,
         ),
         _ => None,

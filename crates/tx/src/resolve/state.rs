@@ -1,5 +1,6 @@
 //! The resolution state: which accounts are known, from where, and what the rest wait for.
 
+use crate::encoding::ToAddress;
 use std::collections::{BTreeMap, BTreeSet};
 
 use orquestra_idl::{AccountDefault, AccountItem, OptionalAccountStrategy, Program, Signer};
@@ -106,7 +107,7 @@ impl State<'_> {
             Some(value) => value,
         };
         let address = value
-            .parse::<Address>()
+            .to_address()
             .map_err(|_| ResolveError::InvalidAddress {
                 account: key.to_string(),
                 value: value.to_string(),
@@ -237,7 +238,7 @@ impl State<'_> {
                     .and_then(|args| arg_value(args, name));
                 match value {
                     Some(text) => Some(found(
-                        text.parse::<Address>()
+                        text.to_address()
                             .map_err(|_| ResolveError::InvalidAddress {
                                 account: path.to_string(),
                                 value: text.to_string(),
@@ -276,9 +277,9 @@ impl State<'_> {
                 .iter()
                 .find_map(|n| self.lookup(path, n));
             let mint = self.lookup(path, "mint");
-            let token_program = self.lookup(path, "token_program").or_else(|| {
-                well_known_address("token_program").and_then(|a| a.parse::<Address>().ok())
-            });
+            let token_program = self
+                .lookup(path, "token_program")
+                .or_else(|| well_known_address("token_program").and_then(|a| a.to_address().ok()));
             if let (Some(owner), Some(mint), Some(token_program)) = (owner, mint, token_program) {
                 let seeds: [&[u8]; 3] = [owner.as_ref(), token_program.as_ref(), mint.as_ref()];
                 let ata = parse_idl_address(path, well_known::ASSOCIATED_TOKEN_PROGRAM_ID)?;
@@ -415,8 +416,8 @@ pub(super) fn leaf(path: &str) -> &str {
 }
 
 pub(super) fn parse_idl_address(path: &str, value: &str) -> Result<Address, ResolveError> {
-    value
-        .parse::<Address>()
+    orquestra_idl::address::parse_address(value)
+        .map(Address::from)
         .map_err(|_| ResolveError::InvalidFixedAddress {
             account: path.to_string(),
             value: value.to_string(),

@@ -105,10 +105,7 @@ pub(crate) const ASSOCIATED_TOKEN_PROGRAM_ID: &str = "ATokenGPvbdGVxr1b2hvZbsiqW
 
 /// `store_name` / `storeName` / `StoreName` → `storename`.
 pub(crate) fn normalise(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
+    orquestra_idl::names::loose_key(name)
 }
 
 /// The address conventionally passed for an account called `name` (either casing), if any.

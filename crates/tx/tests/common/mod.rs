@@ -95,7 +95,7 @@ fn join(prefix: &str, name: &str) -> String {
 }
 
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    orquestra_idl::hex::encode(bytes)
 }
 
 /// `(base58, signer, writable)`.
