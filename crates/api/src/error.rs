@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 macro_rules! error_codes {
-    ($( $(#[doc = $doc:literal])* $variant:ident = $code:literal => $status:literal, )*) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $code:tt => $status:literal, )*) => {
         /// A stable `snake_case` error code (`error.code` in every error body).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
         pub enum ErrorCode {
