@@ -41,7 +41,10 @@ fn program_openapi_documents() {
     for (name, file) in IDLS {
         let program = load(file);
         settings(name).bind(|| {
-            insta::assert_json_snapshot!("openapi", program_openapi(&program, &common::ctx(&program)));
+            insta::assert_json_snapshot!(
+                "openapi",
+                program_openapi(&program, &common::ctx(&program))
+            );
         });
     }
 }
