@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   }
   const accountKeys = data.message.accountKeys;
   const transaction: string = data.transaction;
-  console.log(JSON.stringify({ status: response.status, accountKeys, transaction }));
+  console.log(JSON.stringify({ status: response?.status, accountKeys, transaction }));
 }
 
 main().catch((e: unknown) => {

@@ -558,10 +558,24 @@ async fn every_platform_operation_answers_its_happy_path_as_documented() {
 #[tokio::test]
 async fn untyped_response_schemas_are_listed() {
     let server = common::start().await;
+    let (_, alice) = server.user(1).await;
+    let uploaded = ok(&server, &alice, "POST", "/api/idl/upload", Some(json!({"name": "SPL Token", "programId": TOKEN, "idl": idl("codama/spl_token.json"), "isPublic": true}))).await;
+    let token = uploaded["project"]["id"].as_str().unwrap().to_string();
     let platform = server.contract.platform().await;
-    let untyped = platform.untyped_responses();
+    let program = server
+        .contract
+        .program(&token)
+        .await
+        .expect("the program document");
+    let mut untyped = platform.untyped_responses();
+    untyped.extend(
+        program
+            .untyped_responses()
+            .into_iter()
+            .map(|r| format!("program document: {}", r.replace(&token, "{project_id}"))),
+    );
     eprintln!(
-        "{} response(s) of /openapi.json with an untyped schema:\n{}",
+        "{} response(s) with an untyped schema:\n{}",
         untyped.len(),
         untyped.join("\n")
     );
