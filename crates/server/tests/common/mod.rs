@@ -4,6 +4,7 @@
 //! through `TestServer::http` (and `send`) is checked against the OpenAPI documents (`contract.rs`).
 
 pub mod contract;
+pub mod document;
 pub mod http;
 
 use std::sync::Arc;
