@@ -587,3 +587,54 @@ async fn untyped_response_schemas_are_listed() {
         );
     }
 }
+
+/// The checker itself: answers the documents do not describe are refused.
+#[tokio::test]
+async fn the_checker_refuses_what_the_documents_do_not_say() {
+    let server = common::start().await;
+    let headers = |content_type: &str| {
+        let mut map = axum::http::HeaderMap::new();
+        map.insert("content-type", content_type.parse().unwrap());
+        map
+    };
+    let json = headers("application/json");
+    let check = |path: &str, status: u16, headers: &axum::http::HeaderMap, body: &'static [u8]| {
+        let url = reqwest::Url::parse(&format!("{}{path}", server.base)).unwrap();
+        let contract = server.contract.clone();
+        let headers = headers.clone();
+        async move {
+            contract
+                .check(&common::contract::Exchange {
+                    method: "GET",
+                    url: &url,
+                    status,
+                    headers: &headers,
+                    body: Some(body),
+                })
+                .await
+        }
+    };
+    let error = br#"{"error":{"code":"not_found","message":"no"}}"#;
+    // A documented answer passes; the router's 404 for an unknown path passes.
+    check("/api/projects/nope", 404, &json, error)
+        .await
+        .unwrap();
+    check("/no/such/route", 404, &json, error).await.unwrap();
+    // An undocumented status, a route no operation has, a body off its schema, an
+    // undeclared content type: each is refused.
+    let refused = [
+        check("/api/projects/nope", 418, &json, error).await,
+        check("/no/such/route", 200, &json, b"{}").await,
+        check("/api/projects/nope", 404, &json, br#"{"error":"flat"}"#).await,
+        check(
+            "/api/projects/nope",
+            404,
+            &headers("text/html"),
+            b"<p>no</p>",
+        )
+        .await,
+    ];
+    for (n, result) in refused.iter().enumerate() {
+        assert!(result.is_err(), "case {n} passed: {result:?}");
+    }
+}
