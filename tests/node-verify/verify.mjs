@@ -42,7 +42,7 @@ function pda(req) {
 
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
-// Canonical JSON (DESIGN §4) → the JS values @coral-xyz/anchor's coder expects, by IDL type.
+// Canonical JSON (see the README) → the JS values @coral-xyz/anchor's coder expects, by IDL type.
 function toAnchor(ty, value, types) {
   if (value === null || value === undefined) return null;
   if (typeof ty === "string") {

@@ -1,4 +1,4 @@
-//! Service configuration from flags and `ORQUESTRA_*` variables (DESIGN §3), and the session
+//! Service configuration from flags and `ORQUESTRA_*` variables, and the session
 //! secret that is generated once and kept in the data folder when none is configured.
 
 use std::io::Write;

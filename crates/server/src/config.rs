@@ -1,4 +1,4 @@
-//! Server configuration (DESIGN §3). Built by the CLI from flags and `ORQUESTRA_*` variables.
+//! Server configuration. Built by the CLI from flags and `ORQUESTRA_*` variables.
 
 use std::time::Duration;
 

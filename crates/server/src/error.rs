@@ -1,4 +1,5 @@
-//! The one error shape of the HTTP API (DESIGN §5).
+//! The one error shape of the HTTP API: `orquestra_api::ErrorBody`, answered with the status of
+//! its `ErrorCode`, and the conversions from engine errors so handlers can use `?`.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

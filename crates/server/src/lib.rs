@@ -1,6 +1,6 @@
 //! `orquestra-server`: the HTTP face of Orquestra, an axum app. Thin by design: parse the
 //! request, check who may do it ([`access`]), call the store / engine crates, shape the response.
-//! Errors follow DESIGN §5 (`{"error":{"code","message","details"}}`).
+//! Errors have one shape (`{"error":{"code","message","details"}}`, see `error.rs`).
 
 pub mod access;
 pub mod auth;

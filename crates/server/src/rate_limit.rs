@@ -1,4 +1,4 @@
-//! Per-client rate limits (DESIGN §3 `ORQUESTRA_RATE_LIMIT_*`), exact under concurrency.
+//! Per-client rate limits (`ORQUESTRA_RATE_LIMIT_*`), exact under concurrency.
 //!
 //! **Classes.** Each request falls in at most one class, by method and path; each class has its own
 //! per-minute limit and its own buckets (a request counts against its class only):

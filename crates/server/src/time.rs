@@ -12,7 +12,7 @@ pub fn now_secs() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// Now as RFC 3339 UTC with milliseconds (`2026-11-28T00:31:58.710Z`), like the original.
+/// Now as RFC 3339 UTC with milliseconds (`2026-11-28T00:31:58.710Z`).
 pub fn now_rfc3339() -> String {
     let since = SystemTime::now()
         .duration_since(UNIX_EPOCH)

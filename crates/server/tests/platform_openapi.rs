@@ -212,7 +212,7 @@ async fn platform_document_is_valid_openapi_3_1() {
         assert_eq!(schemes[name]["name"], header, "{name}");
     }
 
-    // The one error shape of DESIGN §5.
+    // The one error shape of every error response.
     let error_body = &doc["components"]["schemas"]["ErrorBody"];
     assert_eq!(error_body["required"], serde_json::json!(["error"]));
     let error = resolve(&doc, &error_body["properties"]["error"]);

@@ -16,7 +16,7 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
     Ok(buf)
 }
 
-/// A new plain API key: `b58_` + 64 hex characters (256 random bits), the original's format.
+/// A new plain API key: `b58_` + 64 hex characters (256 random bits), the established key format.
 pub fn new_api_key() -> Result<String, StoreError> {
     Ok(format!("b58_{}", hex::encode(random_bytes::<32>()?)))
 }
@@ -27,7 +27,7 @@ pub fn hash_api_key(plain: &str) -> String {
     hex::encode(Sha256::digest(plain.as_bytes()))
 }
 
-/// A new plain list scope key: `sk_` + 64 hex characters (256 random bits), the original's format.
+/// A new plain list scope key: `sk_` + 64 hex characters (256 random bits), the established key format.
 pub fn new_scope_key() -> Result<String, StoreError> {
     Ok(format!("sk_{}", hex::encode(random_bytes::<32>()?)))
 }

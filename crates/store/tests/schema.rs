@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The migrated schema matches the seed (`database-overview.txt`) column by column, and every
-//! statement the seed shows runs unchanged against it.
+//! The migrated schema matches its specification (the tables, columns, constraints and indexes
+//! written out in this test) column by column, and every statement of the specification runs
+//! unchanged against it.
 
 mod common;
 

@@ -82,7 +82,7 @@ fn two_signers_plus_fee_payer_need_three_signatures() {
 
 #[test]
 fn readonly_signer_and_writable_slot_merge_to_a_writable_signer() {
-    // Upstream §12.2.3: this merged to a read-only signer (header [2,1,1]).
+    // A naive merge makes this a read-only signer (header [2,1,1]).
     let accounts = vec![
         meta("shared", true, false),
         meta("shared", false, true),

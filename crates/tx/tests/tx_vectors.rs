@@ -224,7 +224,7 @@ fn every_vector_case_builds_and_decodes_in_both_versions() {
 }
 
 /// Every built transaction (all vector cases in both versions, plus the multi-signer and
-/// duplicate-account cases upstream got wrong) deserialised by @solana/web3.js
+/// duplicate-account cases a naive merge gets wrong) deserialised by @solana/web3.js
 /// `VersionedTransaction.deserialize`: header, keys, roles, program id and instruction data must
 /// match. `ORQUESTRA_TX_CASES=/path` keeps the cases file.
 #[test]
@@ -254,7 +254,7 @@ fn web3js_accepts_every_built_transaction() {
         });
         writeln!(out, "{line}").unwrap();
     }
-    // The role-merging cases upstream got wrong (§12.2.3), checked by web3.js too.
+    // The role-merging cases a naive merge gets wrong, checked by web3.js too.
     let synthetic = [
         (
             "multi_signer",

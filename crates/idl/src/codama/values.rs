@@ -1,4 +1,4 @@
-//! Codama value nodes → canonical JSON (DESIGN §4) and constant bytes.
+//! Codama value nodes → canonical JSON (see the README) and constant bytes.
 
 use serde_json::{Map, Value};
 

@@ -3,7 +3,7 @@
 //! A list is its owner's alone: another user's list is 404 on every route. A scope key
 //! (`sk_` + 64 hex) lets an MCP client narrow search to the list's public programs; it is a
 //! bearer secret, so it is shown in full only when created or regenerated (listings show
-//! `scopeKeyPrefix`). Deviations from the original, on purpose: listings never show the key;
+//! `scopeKeyPrefix`). On purpose: listings never show the key;
 //! items never expose another user's private project (even one added while it was public); adding
 //! needs the project to be visible to the caller, so a user may add their own private project.
 

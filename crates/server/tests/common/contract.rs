@@ -21,7 +21,7 @@ use super::document::Document;
 /// Whether a response declared with an untyped schema (`{}`, or `type: object` with nothing
 /// about its members) fails the test. Off while routes still answer hand-built JSON; every such
 /// response is listed by `tests/contract.rs` either way.
-pub const STRICT_TYPED_RESPONSES: bool = false;
+pub const STRICT_TYPED_RESPONSES: bool = true;
 
 /// One response as the test received it.
 pub struct Exchange<'a> {
@@ -270,81 +270,4 @@ const fn gap(
 
 /// The gaps on the code this harness was written against (run the server tests with
 /// `ORQUESTRA_CONTRACT_REPORT=1` to print every finding instead of stopping at the first).
-pub const KNOWN_GAPS: &[Gap] = &[
-    // Rate-limited routes do not declare 429.
-    gap(
-        Some(Doc::Platform),
-        None,
-        None,
-        Some(429),
-        Problem::UndocumentedStatus,
-    ),
-    // Body-limit and content-type refusals some operations do not declare.
-    gap(
-        Some(Doc::Platform),
-        Some("post"),
-        Some("/api/transactions/decode"),
-        Some(413),
-        Problem::UndocumentedStatus,
-    ),
-    gap(
-        Some(Doc::Platform),
-        Some("post"),
-        Some("/api/{project_id}/program-accounts/query"),
-        Some(415),
-        Problem::UndocumentedStatus,
-    ),
-    // The browser callback's errors are JSON, documented as HTML.
-    gap(
-        Some(Doc::Platform),
-        Some("get"),
-        Some("/auth/github/callback"),
-        None,
-        Problem::UndocumentedContent,
-    ),
-    // An unusable instruction is 422, documented in neither document.
-    gap(
-        None,
-        Some("get"),
-        Some("/api/{project_id}/instructions/{name}"),
-        Some(422),
-        Problem::UndocumentedStatus,
-    ),
-    // The program document: conditional GETs, Markdown docs, build refusals, and the build
-    // response schema (`message`, `instruction.data` declared as strings).
-    gap(
-        Some(Doc::Program),
-        Some("get"),
-        None,
-        Some(304),
-        Problem::UndocumentedStatus,
-    ),
-    gap(
-        Some(Doc::Program),
-        Some("get"),
-        Some("/api/{project_id}/docs"),
-        Some(200),
-        Problem::UndocumentedContent,
-    ),
-    gap(
-        Some(Doc::Program),
-        Some("post"),
-        Some("/api/{project_id}/instructions/{name}/build"),
-        Some(403),
-        Problem::UndocumentedStatus,
-    ),
-    gap(
-        Some(Doc::Program),
-        Some("post"),
-        Some("/api/{project_id}/instructions/{name}/build"),
-        Some(504),
-        Problem::UndocumentedStatus,
-    ),
-    gap(
-        Some(Doc::Program),
-        Some("post"),
-        Some("/api/{project_id}/instructions/{name}/build"),
-        Some(200),
-        Problem::BodyMismatch,
-    ),
-];
+pub const KNOWN_GAPS: &[Gap] = &[];

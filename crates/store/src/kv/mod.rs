@@ -12,7 +12,7 @@ use bytes::Bytes;
 
 pub use memory::MemoryKv;
 
-/// The seed's namespaces (Cloudflare KV bindings in the original).
+/// The KV namespaces: `IDLS` (IDL JSON by project and version) and `CACHE` (built views).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Namespace {
     /// Raw IDL JSON: latest and per version.
