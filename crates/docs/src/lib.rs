@@ -29,6 +29,7 @@ mod expand;
 mod llms;
 mod markdown;
 mod openapi;
+mod openapi_tx;
 mod render;
 mod schema;
 mod usability;

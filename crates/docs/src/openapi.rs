@@ -1,6 +1,7 @@
 //! An OpenAPI 3.1.0 document for one program: the generated read endpoints with the project id
-//! filled in, and a typed `POST …/instructions/{name}/build` operation (`build_<name>`) per
-//! instruction whose request body schema comes from the IDL.
+//! filled in, and (from [`crate::openapi_tx`]) per instruction typed `POST …/build`, `…/data` and
+//! `…/accounts` operations whose request body schema comes from the IDL, plus the PDA and account
+//! routes.
 //!
 //! The responses of the read endpoints and the error body are the service's own wire types
 //! (`orquestra_api`), whose schemas come from the same derive the platform document uses, so the
@@ -15,23 +16,20 @@ use orquestra_api::views::{
     AccountsView, ConstantsView, DocsView, ErrorsView, EventsView, IdlView, InstructionView,
     InstructionsView, TypesView,
 };
-use orquestra_idl::{AccountDefault, Instruction, Program};
+use orquestra_idl::Program;
 use serde_json::{json, Map, Value};
 
-use crate::env::Env;
 use crate::example::DocumentExamples;
-use crate::render::{account_path, flat_accounts, seed_summary};
-use crate::schema::UniqueNames;
-use crate::schema::{number_schema, pubkey_schema, SchemaGen};
+use crate::openapi_tx::{onchain_paths, InstructionOps};
+use crate::schema::{SchemaGen, UniqueNames};
 use crate::ProgramContext;
 
-const COMPONENTS: &str = "#/components/schemas/";
+pub(crate) const COMPONENTS: &str = "#/components/schemas/";
 
 /// The service's own component schemas of one document, kept apart from the IDL's types.
 pub(crate) struct Shared {
     /// Key of the error body every error response has.
     pub(crate) error: String,
-    pub(crate) build_response: String,
     /// Wire schema name → key in this document.
     keys: HashMap<String, String>,
     /// Schemas to add to `components.schemas`, by key, with their `$ref`s pointing at keys.
@@ -42,7 +40,6 @@ impl Shared {
     fn new(gen: &mut SchemaGen<'_>) -> Self {
         let mut shared = Shared {
             error: String::new(),
-            build_response: gen.reserve("BuildTransactionResponse"),
             keys: HashMap::new(),
             schemas: Vec::new(),
         };
@@ -70,6 +67,11 @@ impl Shared {
             .get(name.as_ref())
             .cloned()
             .unwrap_or_else(|| name.into_owned())
+    }
+
+    /// Adds a schema of this document's own (not a wire type) under `key`, reserved by the caller.
+    pub(crate) fn insert(&mut self, key: String, schema: Value) {
+        self.schemas.push((key, schema));
     }
 
     /// A `$ref` to the schema of wire type `T`, added to the document.
@@ -113,18 +115,24 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
     let mut paths = Map::new();
     read_paths(program, &base, &mut shared, &mut gen, &mut paths);
     let mut op_ids = UniqueNames::default();
+    // The fixed operation ids come first; an instruction's are prefixed (`build_` …), so they
+    // never take a fixed one.
+    onchain_paths(&base, &mut gen, &mut shared, &mut op_ids, &mut paths);
     let examples = DocumentExamples::new(program);
+    let mut instruction_ops = InstructionOps {
+        program,
+        base: &base,
+        gen: &mut gen,
+        shared: &mut shared,
+        op_ids: &mut op_ids,
+        examples: &examples,
+    };
     for ix in &program.instructions {
-        let path = format!("{base}/instructions/{}/build", encode_segment(&ix.name));
-        let op = build_operation(program, ix, &mut gen, &shared, &mut op_ids, &examples);
-        let mut item = Map::new();
-        item.insert("post".into(), op);
-        paths.insert(path, Value::Object(item));
+        instruction_ops.add(ix, &mut paths);
     }
 
     let mut schemas = gen.finish();
     schemas.extend(shared.schemas);
-    schemas.insert(shared.build_response.clone(), build_response_schema());
 
     let title = if ctx.project_name.is_empty() || ctx.project_name == program.name {
         format!("{} API", program.name)
@@ -153,7 +161,9 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
         "security": [{}, {"apiKeyAuth": []}, {"bearerAuth": []}],
         "tags": [
             {"name": "program", "description": "What the program's IDL describes"},
-            {"name": "build", "description": "Unsigned transactions for the program's instructions"},
+            {"name": "build", "description": "Unsigned transactions, instruction data and resolved accounts for the program's instructions"},
+            {"name": "pda", "description": "Deriving the program's PDAs"},
+            {"name": "accounts", "description": "The program's accounts read from a cluster or decoded from data"},
         ],
         "paths": {},
         "components": {
@@ -340,216 +350,4 @@ fn add_bad_query(shared: &Shared, op: &mut Value, what: &str) {
     if let Some(Value::Object(responses)) = op.get_mut("responses") {
         responses.extend(error_responses(shared, &[("400", what)]));
     }
-}
-
-fn operation_id(name: &str, taken: &mut UniqueNames) -> String {
-    let clean: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    taken.claim(&format!("build_{clean}"))
-}
-
-fn build_operation(
-    program: &Program,
-    ix: &Instruction,
-    gen: &mut SchemaGen<'_>,
-    shared: &Shared,
-    op_ids: &mut UniqueNames,
-    examples: &DocumentExamples<'_>,
-) -> Value {
-    let args = gen.fields_object(&ix.args, &Env::default(), 0);
-    let args_required = ix
-        .args
-        .iter()
-        .any(|f| f.omitted_default.is_none() && f.optional_default.is_none());
-
-    let mut account_props = Map::new();
-    let mut account_required = Vec::new();
-    for (group, a) in flat_accounts(&ix.accounts) {
-        let key = account_path(group.as_deref(), a);
-        let mut notes = Vec::new();
-        if a.writable {
-            notes.push("writable".to_string());
-        }
-        match a.signer {
-            orquestra_idl::Signer::Yes => notes.push("signer".into()),
-            orquestra_idl::Signer::Either => notes.push("may be a signer".into()),
-            orquestra_idl::Signer::No => {}
-        }
-        if a.optional {
-            notes.push("optional".into());
-        }
-        if let Some(pda) = &a.pda {
-            let seeds: Vec<String> = pda.seeds.iter().map(|s| seed_summary(program, s)).collect();
-            notes.push(format!("PDA of [{}]", seeds.join(", ")));
-        }
-        if let Some(address) = &a.address {
-            notes.push(format!("fixed address {address}"));
-        }
-        let docs = a.docs.join(" ");
-        let mut description = notes.join("; ");
-        if !docs.trim().is_empty() {
-            if !description.is_empty() {
-                description.push_str(". ");
-            }
-            description.push_str(docs.trim());
-        }
-        let mut s = pubkey_schema();
-        if let Value::Object(o) = &mut s {
-            o.insert("description".into(), Value::String(description));
-            if let Some(address) = &a.address {
-                o.insert("default".into(), Value::String(address.clone()));
-            }
-        }
-        let resolvable = a.address.is_some()
-            || a.pda.is_some()
-            || matches!(&a.default, Some(d) if !matches!(d, AccountDefault::Other { .. }));
-        if !a.optional && !resolvable {
-            account_required.push(Value::String(key.clone()));
-        }
-        account_props.insert(key, s);
-    }
-    let mut accounts = Map::new();
-    accounts.insert("type".into(), json!("object"));
-    accounts.insert("properties".into(), Value::Object(account_props));
-    let accounts_required = !account_required.is_empty();
-    if accounts_required {
-        accounts.insert("required".into(), Value::Array(account_required));
-    }
-    accounts.insert("additionalProperties".into(), Value::Bool(false));
-
-    let mut required = vec![json!("feePayer")];
-    if args_required {
-        required.insert(0, json!("args"));
-    }
-    if accounts_required {
-        required.insert(required.len() - 1, json!("accounts"));
-    }
-    let mut fee_payer = pubkey_schema();
-    if let Value::Object(o) = &mut fee_payer {
-        o.insert(
-            "description".into(),
-            json!("public key that pays the fee (first signer)"),
-        );
-    }
-    let mut unit_price = number_schema(orquestra_idl::NumberKind::U64);
-    if let Value::Object(o) = &mut unit_price {
-        o.insert(
-            "description".into(),
-            json!("priority fee in micro-lamports per compute unit (u64 as a decimal string)"),
-        );
-    }
-    let mut schema = json!({
-        "type": "object",
-        "properties": {
-            "args": {},
-            "accounts": {},
-            "feePayer": fee_payer,
-            "recentBlockhash": {"type": "string", "pattern": "^[1-9A-HJ-NP-Za-km-z]{32,44}$",
-                "description": "base58 blockhash; fetched from the cluster when absent"},
-            "encoding": {"type": "string", "enum": ["base64", "base58"],
-                "description": "encoding of the returned transaction"},
-            "version": {"anyOf": [{"type": "string", "const": "legacy"}, {"type": "integer", "const": 0}],
-                "description": "transaction message version: \"legacy\" or 0"},
-            "computeUnitLimit": {"type": "integer", "minimum": 0, "maximum": 4294967295u64,
-                "description": "adds a ComputeBudget SetComputeUnitLimit instruction"},
-            "computeUnitPrice": unit_price,
-            "simulate": {"type": "boolean", "description": "simulate the transaction on the cluster"},
-            "network": {"type": "string", "description": "cluster to use (mainnet-beta, devnet, testnet, localnet)"},
-        },
-        "required": required,
-    });
-    schema["properties"]["args"] = args;
-    schema["properties"]["accounts"] = Value::Object(accounts);
-
-    let mut responses = Map::new();
-    responses.insert(
-        "200".into(),
-        json!({
-            "description": "The unsigned transaction",
-            "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", shared.build_response)}}},
-        }),
-    );
-    responses.extend(error_responses(
-        shared,
-        &[
-            ("400", "Malformed request body"),
-            ("404", "Unknown or private project"),
-            (
-                "422",
-                "Invalid arguments or accounts (details name the JSON pointer)",
-            ),
-            ("429", "Rate limited"),
-            ("502", "Cluster RPC failed"),
-        ],
-    ));
-    let mut description = ix.docs.join("\n").trim().to_string();
-    if description.is_empty() {
-        description = format!("Builds an unsigned transaction calling `{}`.", ix.name);
-    }
-    let mut media = Map::new();
-    media.insert("schema".into(), schema);
-    if let Some(example) = examples.request(ix) {
-        media.insert("example".into(), example);
-    }
-    let mut op = json!({
-        "operationId": operation_id(&ix.name, op_ids),
-        "summary": format!("Build a `{}` transaction", ix.name),
-        "description": description,
-        "tags": ["build"],
-        "requestBody": {
-            "required": true,
-            "content": {"application/json": {}},
-        },
-        "responses": {},
-    });
-    op["requestBody"]["content"]["application/json"] = Value::Object(media);
-    op["responses"] = Value::Object(responses);
-    op
-}
-
-fn build_response_schema() -> Value {
-    let account = json!({
-        "type": "object",
-        "properties": {
-            "name": {"type": "string"},
-            "pubkey": {"type": "string"},
-            "isSigner": {"type": "boolean"},
-            "isWritable": {"type": "boolean"},
-        },
-    });
-    json!({
-        "type": "object",
-        "description": "An unsigned transaction and what it contains",
-        "properties": {
-            "transaction": {"type": "string"},
-            "serializedTransaction": {"type": "string", "description": "wire-format transaction in `encoding`"},
-            "encoding": {"type": "string", "enum": ["base64", "base58"]},
-            "message": {"type": "string"},
-            "accounts": {"type": "array", "items": account},
-            "instruction": {"type": "object", "properties": {
-                "name": {"type": "string"},
-                "programId": {"type": "string"},
-                "data": {"type": "string"},
-                "accounts": {"type": "array", "items": account},
-            }},
-            "estimatedFee": {"type": "integer"},
-            "network": {"type": "string"},
-            "recentBlockhash": {"type": "string"},
-            "lastValidBlockHeight": {"type": "integer"},
-            "blockhashSource": {"type": "string"},
-            "wireFormat": {"type": "string"},
-            "simulationError": {},
-            "simulationLogs": {"anyOf": [{"type": "null"}, {"type": "array", "items": {"type": "string"}}]},
-            "riskLevel": {"type": "string", "enum": ["low", "medium", "high"]},
-            "riskReasons": {"type": "array", "items": {"type": "string"}},
-        },
-    })
 }

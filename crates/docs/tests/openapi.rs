@@ -212,3 +212,257 @@ fn every_type_schema_accepts_its_example() {
     }
     println!("type schemas checked: {checked}");
 }
+
+/// Every `$ref` string in `value`, with the JSON pointer where it is.
+fn refs<'a>(value: &'a Value, at: String, out: &mut Vec<(String, &'a str)>) {
+    match value {
+        Value::Object(o) => {
+            for (k, child) in o {
+                match child {
+                    Value::String(target) if k == "$ref" => out.push((at.clone(), target)),
+                    _ => refs(child, format!("{at}/{k}"), out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                refs(child, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The property names a request schema allows, through `$ref`s and `allOf`.
+fn request_properties(doc: &Value, schema: &Value, out: &mut Vec<String>) {
+    if let Some(target) = schema["$ref"].as_str() {
+        let key = target.trim_start_matches("#/components/schemas/");
+        request_properties(doc, &doc["components"]["schemas"][key], out);
+    }
+    if let Some(parts) = schema["allOf"].as_array() {
+        for part in parts {
+            request_properties(doc, part, out);
+        }
+    }
+    if let Some(props) = schema["properties"].as_object() {
+        out.extend(props.keys().cloned());
+    }
+}
+
+#[test]
+fn every_program_document_is_complete_and_self_contained() {
+    let mut operations = 0;
+    for (file, program) in common::corpus() {
+        let doc = program_openapi(&program, &common::ctx(&program));
+
+        let mut found = Vec::new();
+        refs(&doc, String::new(), &mut found);
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for (at, target) in &found {
+            let key = target
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("{file}: {at} refers outside the components: {target}"));
+            assert!(
+                schemas.contains_key(key),
+                "{file}: {at}: {target} does not resolve"
+            );
+        }
+
+        let paths = doc["paths"].as_object().unwrap();
+        let mut ids = std::collections::HashSet::new();
+        for (path, item) in paths {
+            for (method, op) in item.as_object().unwrap() {
+                let id = op["operationId"].as_str().unwrap();
+                assert!(ids.insert(id.to_string()), "{file}: operationId {id} twice");
+                let ok = &op["responses"]["200"]["content"]["application/json"]["schema"];
+                assert!(ok.is_object(), "{file}: {method} {path} has no 200 schema");
+                let errors = op["responses"].as_object().unwrap().iter();
+                for (status, response) in errors.filter(|(s, _)| s.starts_with(['4', '5'])) {
+                    let error = &response["content"]["application/json"]["schema"]["$ref"];
+                    assert!(error.is_string(), "{file}: {method} {path} {status}");
+                }
+                operations += 1;
+            }
+        }
+
+        for (path, method) in [
+            ("pda", "get"),
+            ("pda/derive", "post"),
+            ("pda/fetch/{address}", "get"),
+            ("accounts/decode", "post"),
+            ("program-accounts/query", "post"),
+        ] {
+            let op = &doc["paths"][format!("/api/proj123/{path}")][method];
+            assert!(op.is_object(), "{file}: no {method} {path}");
+        }
+        let fetch = &doc["paths"]["/api/proj123/pda/fetch/{address}"]["get"]["parameters"];
+        let names: Vec<&str> = fetch
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "address",
+                "cluster",
+                "network",
+                "rpcUrl",
+                "accountType",
+                "includeRaw"
+            ],
+            "{file}"
+        );
+
+        for ix in &program.instructions {
+            for route in ["build", "data", "accounts"] {
+                let path = format!("/api/proj123/instructions/{}/{route}", ix.name);
+                let schema = &doc["paths"][&path]["post"]["requestBody"]["content"]
+                    ["application/json"]["schema"];
+                let mut props = Vec::new();
+                request_properties(&doc, schema, &mut props);
+                for field in [
+                    "args",
+                    "accounts",
+                    "feePayer",
+                    "recentBlockhash",
+                    "cluster",
+                    "rpcUrl",
+                    "simulate",
+                    "encoding",
+                    "version",
+                    "computeUnitLimit",
+                    "computeUnitPrice",
+                ] {
+                    assert!(
+                        props.iter().any(|p| p == field),
+                        "{file} {path}: no {field}"
+                    );
+                }
+            }
+        }
+    }
+    println!("operations checked: {operations}");
+}
+
+/// A build answer as the server writes it: `message` and `instruction.data` are objects.
+fn build_answer() -> Value {
+    let key = "11111111111111111111111111111111";
+    json!({
+        "projectId": "proj123", "programId": key, "programName": "p", "version": 3,
+        "transaction": "AQ==", "serializedTransaction": "AQ==", "encoding": "base64",
+        "wireFormat": "legacy",
+        "message": {
+            "header": {"numRequiredSignatures": 1, "numReadonlySignedAccounts": 0, "numReadonlyUnsignedAccounts": 1},
+            "accountKeys": [{"pubkey": key, "signer": true, "writable": true}],
+            "recentBlockhash": key, "lastValidBlockHeight": null,
+        },
+        "recentBlockhash": key, "blockhashSource": "client",
+        "instruction": {"name": "x", "programId": key, "data": {"hex": "01", "base64": "AQ=="},
+            "accounts": [{"name": "a", "pubkey": key, "isSigner": true, "isWritable": true, "source": "provided"}]},
+        "signersRequired": [key],
+        "fee": {"lamports": 5000, "signatures": 1, "computeUnitLimit": null, "computeUnitPrice": null},
+        "estimatedFee": 5000, "warnings": [],
+    })
+}
+
+#[test]
+fn the_build_answer_schema_is_the_wire_type() {
+    let (_, program) = common::corpus().into_iter().next().unwrap();
+    let doc = program_openapi(&program, &common::ctx(&program));
+    let ix = &program.instructions[0];
+    let schema = &doc["paths"][format!("/api/proj123/instructions/{}/build", ix.name)]["post"]
+        ["responses"]["200"]["content"]["application/json"]["schema"];
+    let validator = compile(&standalone(&doc, schema), "build answer");
+    let good = build_answer();
+    let problems = errors(&validator, &good);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut string_message = good.clone();
+    string_message["message"] = json!("AQ==");
+    let mut string_data = good.clone();
+    string_data["instruction"]["data"] = json!("01");
+    let mut no_signers = good.clone();
+    no_signers
+        .as_object_mut()
+        .unwrap()
+        .remove("signersRequired");
+    let mut no_fee = good;
+    no_fee.as_object_mut().unwrap().remove("fee");
+    for (what, body) in [
+        ("message as a string", string_message),
+        ("data as a string", string_data),
+        ("no signersRequired", no_signers),
+        ("no fee", no_fee),
+    ] {
+        assert!(!validator.is_valid(&body), "{what} accepted");
+    }
+}
+
+#[test]
+fn instruction_requests_take_nested_groups_and_null_optionals() {
+    let corpus = common::corpus();
+    let mut checked = 0;
+    for (file, program) in &corpus {
+        let doc = program_openapi(program, &common::ctx(program));
+        for ix in &program.instructions {
+            let Some(group) = ix.accounts.iter().find_map(|item| match item {
+                orquestra_idl::AccountItem::Group { name, accounts, .. } => Some((name, accounts)),
+                orquestra_idl::AccountItem::Single(_) => None,
+            }) else {
+                continue;
+            };
+            let (group_name, members) = group;
+            let Some(member) = members.iter().find_map(|m| match m {
+                orquestra_idl::AccountItem::Single(a) => Some(a),
+                orquestra_idl::AccountItem::Group { .. } => None,
+            }) else {
+                continue;
+            };
+            let media = &doc["paths"][format!("/api/proj123/instructions/{}/data", ix.name)]
+                ["post"]["requestBody"]["content"]["application/json"];
+            let validator = compile(&standalone(&doc, &media["schema"]), file);
+            let mut nested = media["example"].clone();
+            let dotted = format!("{group_name}.{}", member.name);
+            let address = nested["accounts"]
+                .as_object_mut()
+                .unwrap()
+                .remove(&dotted)
+                .unwrap_or_else(|| json!("11111111111111111111111111111111"));
+            nested["accounts"][group_name.as_str()] = json!({ member.name.clone(): address });
+            let problems = errors(&validator, &nested);
+            assert!(problems.is_empty(), "{file} {}: {problems:?}", ix.name);
+            let mut unknown_member = nested.clone();
+            unknown_member["accounts"][group_name.as_str()]["not_a_member"] =
+                json!("11111111111111111111111111111111");
+            assert!(!validator.is_valid(&unknown_member), "{file} {}", ix.name);
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no corpus instruction has an account group");
+
+    let mut optional_checked = 0;
+    for (file, program) in &corpus {
+        let doc = program_openapi(program, &common::ctx(program));
+        for ix in &program.instructions {
+            let Some(optional) = ix.accounts.iter().find_map(|item| match item {
+                orquestra_idl::AccountItem::Single(a) if a.optional => Some(a),
+                _ => None,
+            }) else {
+                continue;
+            };
+            let media = &doc["paths"][format!("/api/proj123/instructions/{}/build", ix.name)]
+                ["post"]["requestBody"]["content"]["application/json"];
+            let validator = compile(&standalone(&doc, &media["schema"]), file);
+            let mut v = media["example"].clone();
+            v["accounts"][&optional.name] = Value::Null;
+            let problems = errors(&validator, &v);
+            assert!(problems.is_empty(), "{file} {}: {problems:?}", ix.name);
+            optional_checked += 1;
+        }
+    }
+    assert!(
+        optional_checked > 0,
+        "no corpus instruction has an optional account"
+    );
+}

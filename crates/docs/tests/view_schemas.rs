@@ -173,7 +173,9 @@ fn idl_types_named_like_service_schemas_do_not_collide() {
         "types": [
             {"name": "ViewHead", "type": {"kind": "struct", "fields": [{"name": "x", "type": "u8"}]}},
             {"name": "ErrorBody", "type": {"kind": "enum", "variants": [{"name": "A"}]}},
-            {"name": "InstructionsView", "type": {"kind": "struct", "fields": [{"name": "y", "type": "u64"}]}}
+            {"name": "InstructionsView", "type": {"kind": "struct", "fields": [{"name": "y", "type": "u64"}]}},
+            {"name": "BuildRequest", "type": {"kind": "struct", "fields": [{"name": "z", "type": "u8"}]}},
+            {"name": "act_build_input", "type": {"kind": "struct", "fields": [{"name": "w", "type": "u8"}]}}
         ]
     });
     let program = parse(&idl.to_string(), &ParseOptions::default()).unwrap();
@@ -191,4 +193,26 @@ fn idl_types_named_like_service_schemas_do_not_collide() {
     assert_ne!(error_ref, "#/components/schemas/ErrorBody");
     let error_key = error_ref.trim_start_matches("#/components/schemas/");
     assert!(schemas[error_key]["properties"]["error"].is_object());
+    // The build request is the wire type and the instruction's own input, not the IDL's types.
+    let body = &doc["paths"]["/api/proj123/instructions/act/build"]["post"]["requestBody"]
+        ["content"]["application/json"]["schema"]["allOf"];
+    let keys: Vec<&str> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|part| {
+            part["$ref"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("#/components/schemas/")
+        })
+        .collect();
+    assert!(
+        !keys.contains(&"BuildRequest") && !keys.contains(&"act_build_input"),
+        "{keys:?}"
+    );
+    assert!(schemas[keys[0]]["properties"]["computeUnitPrice"].is_object());
+    assert!(schemas[keys[1]]["properties"]["args"]["properties"]["head"].is_object());
+    assert!(schemas["BuildRequest"]["properties"]["z"].is_object());
+    assert!(schemas["act_build_input"]["properties"]["w"].is_object());
 }

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{start, start_with, As, TestServer};
+use common::{start, start_with, start_with_rpc, As, TestServer};
 use serde_json::{json, Value};
 
 fn corpus() -> Vec<(String, String)> {
@@ -68,6 +68,36 @@ fn standalone(schema: &Value, components: &Value) -> Value {
         );
     }
     schema
+}
+
+/// The validator of the JSON body `openapi` declares for `method path` answering `status`;
+/// panics when the document declares none (a route or status without a schema fails the test).
+fn declared(openapi: &Value, method: &str, path: &str, status: u16) -> jsonschema::Validator {
+    let pointer = format!(
+        "/paths/{}/{method}/responses/{status}/content/application~1json/schema",
+        path.replace('~', "~0").replace('/', "~1")
+    );
+    let schema = openapi
+        .pointer(&pointer)
+        .unwrap_or_else(|| panic!("no {status} schema for {method} {path}"));
+    let components = openapi
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(json!({}));
+    jsonschema::draft202012::new(&standalone(schema, &components)).unwrap()
+}
+
+/// Asserts `body` matches what `openapi` declares for `method path` answering `status`.
+fn assert_declared(openapi: &Value, method: &str, path: &str, status: u16, body: &Value) {
+    let errors: Vec<String> = declared(openapi, method, path, status)
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(3)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {path} {status}: {errors:?}\n{body}"
+    );
 }
 
 #[tokio::test]
@@ -204,17 +234,8 @@ async fn every_corpus_idl_round_trips_through_the_api() {
             .cloned()
             .unwrap_or(json!({}));
         // Every read route's live body validates against the schema the document gives it.
-        let response_validator = |route: &str, status: &str| {
-            let pointer = format!(
-                "/paths/{}/get/responses/{status}/content/application~1json/schema",
-                format!("/api/{id}/{route}")
-                    .replace('~', "~0")
-                    .replace('/', "~1")
-            );
-            let schema = openapi
-                .pointer(&pointer)
-                .unwrap_or_else(|| panic!("{name}: no {status} schema for {route}"));
-            jsonschema::draft202012::new(&standalone(schema, &components)).unwrap()
+        let response_validator = |route: &str, status: u16| {
+            declared(&openapi, "get", &format!("/api/{id}/{route}"), status)
         };
         for (route, query) in [
             ("instructions", ""),
@@ -236,7 +257,7 @@ async fn every_corpus_idl_round_trips_through_the_api() {
                 )
                 .await;
             assert_eq!(status, 200, "{name} {route}{query}: {body}");
-            let errors: Vec<String> = response_validator(route, "200")
+            let errors: Vec<String> = response_validator(route, 200)
                 .iter_errors(&body)
                 .map(|e| format!("{} at {}", e, e.instance_path()))
                 .take(3)
@@ -253,10 +274,10 @@ async fn every_corpus_idl_round_trips_through_the_api() {
             .await;
         assert_eq!(status, 404);
         assert!(
-            response_validator("instructions/{name}", "404").is_valid(&missing),
+            response_validator("instructions/{name}", 404).is_valid(&missing),
             "{name}: {missing}"
         );
-        let detail_validator = response_validator("instructions/{name}", "200");
+        let detail_validator = response_validator("instructions/{name}", 200);
         for ix in &model.instructions {
             let (status, detail) = server
                 .send(
@@ -301,6 +322,160 @@ async fn every_corpus_idl_round_trips_through_the_api() {
     }
     // Every instruction of the corpus was checked.
     assert_eq!(checked_examples, 842, "checked {checked_examples} examples");
+}
+
+/// A server whose every cluster is a closed local port: routes that need the chain answer their
+/// declared RPC error at once instead of reaching a real cluster.
+async fn start_offline() -> TestServer {
+    let mut rpc = orquestra_rpc::RpcConfig::default();
+    for url in rpc.clusters.values_mut() {
+        *url = "http://127.0.0.1:9/".parse().unwrap();
+    }
+    rpc.retries = 0;
+    rpc.timeout = std::time::Duration::from_secs(2);
+    start_with_rpc(|_| {}, rpc).await
+}
+
+#[tokio::test]
+async fn transaction_pda_and_account_answers_match_the_program_document() {
+    let server = start_offline().await;
+    let blockhash = "GHtXQBsoZHVnNFa9YevAzFr17DJjgHXk3ycTKD5xD3Zi";
+    let mut ok = std::collections::BTreeMap::<&str, usize>::new();
+    for (n, (name, text)) in corpus().into_iter().enumerate() {
+        let (_, alice) = server.user(n as i64 + 1).await;
+        let idl: Value = serde_json::from_str(&text).unwrap();
+        let program_id = program_id_of(&idl);
+        let model = orquestra_idl::parse(
+            &text,
+            &orquestra_idl::ParseOptions {
+                program_id: Some(program_id.clone()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let (status, created) = upload(&server, &alice, &name, &idl, true).await;
+        assert_eq!(status, 201, "{name}: {created}");
+        let id = created["project"]["id"].as_str().unwrap().to_string();
+        let (_, openapi) = server
+            .send(
+                &As::Anonymous,
+                "GET",
+                &format!("/api/{id}/openapi.json"),
+                None,
+            )
+            .await;
+        // `path` is sent; its document path is the same with `{address}` for the fetched address.
+        let mut call =
+            async |method: &str, path: String, body: Option<Value>, what: &'static str| {
+                let (status, answer) = server.send(&As::Anonymous, method, &path, body).await;
+                let method = method.to_ascii_lowercase();
+                let documented = match path.split_once("/pda/fetch/") {
+                    Some((base, _)) => format!("{base}/pda/fetch/{{address}}"),
+                    None => path.clone(),
+                };
+                assert_declared(&openapi, &method, &documented, status, &answer);
+                if status == 200 {
+                    *ok.entry(what).or_default() += 1;
+                }
+                (status, answer)
+            };
+
+        // Build, data and accounts of every instruction with its published example.
+        for ix in &model.instructions {
+            let mut request = orquestra_docs::example_request(&model, ix);
+            request["recentBlockhash"] = json!(blockhash);
+            for (route, what) in [
+                ("build", "build"),
+                ("data", "data"),
+                ("accounts", "accounts"),
+            ] {
+                let path = format!("/api/{id}/instructions/{}/{route}", ix.name);
+                call("POST", path, Some(request.clone()), what).await;
+            }
+        }
+
+        // Every PDA derived with its first user's example values.
+        let (_, list) = call("GET", format!("/api/{id}/pda"), None, "pda list").await;
+        for pda in list["pdaAccounts"].as_array().unwrap() {
+            let body = match pda["usedBy"].get(0) {
+                Some(user) => {
+                    let ix = model
+                        .find_instruction(user["instruction"].as_str().unwrap())
+                        .unwrap();
+                    let example = orquestra_docs::example_request(&model, ix);
+                    let accounts: serde_json::Map<String, Value> = example["accounts"]
+                        .as_object()
+                        .unwrap()
+                        .iter()
+                        .filter(|(_, v)| v.is_string())
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect();
+                    json!({"instruction": user["instruction"], "account": user["account"],
+                        "args": example["args"], "accounts": accounts})
+                }
+                None => json!({"account": pda["name"]}),
+            };
+            call(
+                "POST",
+                format!("/api/{id}/pda/derive"),
+                Some(body),
+                "derive",
+            )
+            .await;
+        }
+
+        // Every account type's example value, encoded and decoded back.
+        for account in &model.accounts {
+            let value = orquestra_docs::example_value(&model, &account.ty);
+            let Ok(bytes) = model.encode_account(&account.name, &value) else {
+                continue;
+            };
+            let data = orquestra_tx::encoding::to_base64(&bytes);
+            let body = json!({"data": data, "accountType": account.name});
+            call(
+                "POST",
+                format!("/api/{id}/accounts/decode"),
+                Some(body),
+                "decode",
+            )
+            .await;
+        }
+
+        // The routes that read the chain answer their declared RPC error.
+        let address = "So11111111111111111111111111111111111111112";
+        let (status, _) = call(
+            "GET",
+            format!("/api/{id}/pda/fetch/{address}"),
+            None,
+            "fetch",
+        )
+        .await;
+        assert_eq!(status, 502, "{name}: fetch without a reachable cluster");
+        let query = json!({"dataSize": 8});
+        let (status, _) = call(
+            "POST",
+            format!("/api/{id}/program-accounts/query"),
+            Some(query),
+            "query",
+        )
+        .await;
+        assert_eq!(status, 502, "{name}: query without a reachable cluster");
+    }
+    // Most answers were successes, so the success schemas were exercised, not only the errors.
+    for (what, at_least) in [
+        ("build", 500),
+        ("data", 500),
+        ("accounts", 500),
+        ("pda list", 37),
+        ("derive", 100),
+        ("decode", 100),
+    ] {
+        let got = ok.get(what).copied().unwrap_or(0);
+        assert!(
+            got >= at_least,
+            "{what}: only {got} successful answers ({ok:?})"
+        );
+    }
 }
 
 #[tokio::test]
