@@ -69,7 +69,7 @@ pub async fn user(database: &str, command: UserCommand) -> Result<(), CliError> 
         .await?;
     println!(
         "{}",
-        json!({ "id": user.id, "username": user.username, "email": user.email, "github_id": user.github_id })
+        json!({ "id": user.id, "username": user.username, "email": user.email, "githubId": user.github_id })
     );
     Ok(())
 }
@@ -104,7 +104,7 @@ pub async fn token(database: &str, command: TokenCommand) -> Result<(), CliError
             .map_err(|e| CliError::Config(e.to_string()))?;
     println!(
         "{}",
-        json!({ "token": token, "user": { "id": found.id, "username": found.username }, "expires_at": claims.exp, "header": format!("Authorization: Bearer {token}") })
+        json!({ "token": token, "user": { "id": found.id, "username": found.username }, "expiresAt": orquestra_server::time::rfc3339(claims.exp, 0), "header": format!("Authorization: Bearer {token}") })
     );
     Ok(())
 }

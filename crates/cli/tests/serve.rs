@@ -109,7 +109,7 @@ fn serve_creates_the_database_and_answers_health() {
         "ops@example.com",
     ]);
     assert!(
-        user["github_id"].as_i64().unwrap() < 0,
+        user["githubId"].as_i64().unwrap() < 0,
         "local users never collide with GitHub ids"
     );
     let issued = cli(&["token", "issue", "--user", "ops", "--ttl", "1h"]);

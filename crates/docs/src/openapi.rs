@@ -222,6 +222,11 @@ pub(crate) fn get_op(
         "200".into(),
         json!({"description": summary, "content": {"application/json": {"schema": response}}}),
     );
+    // Every read answers with an `ETag`, and a matching `If-None-Match` with an empty 304.
+    responses.insert(
+        "304".into(),
+        json!({"description": "Not modified (`If-None-Match` matched the `ETag`)"}),
+    );
     responses.extend(error_responses(
         shared,
         &[
@@ -302,9 +307,19 @@ fn read_paths(
         "schema": {"type": "string", "examples": names.iter().take(3).collect::<Vec<_>>()},
     }]);
     let instruction = shared.reference::<InstructionView>(gen);
+    let mut get_instruction = get_op(shared, "get_instruction", "One instruction: arguments with types and examples, accounts with PDA seeds, an example build request", instruction, name_param);
+    if let Some(Value::Object(responses)) = get_instruction.get_mut("responses") {
+        responses.extend(error_responses(
+            shared,
+            &[(
+                "422",
+                "The instruction's IDL definition is broken (`idl_item_unusable`)",
+            )],
+        ));
+    }
     paths.insert(
         format!("{base}/instructions/{{name}}"),
-        json!({ "get": get_op(shared, "get_instruction", "One instruction: arguments with types and examples, accounts with PDA seeds, an example build request", instruction, name_param) }),
+        json!({ "get": get_instruction }),
     );
     let docs_view = shared.reference::<DocsView>(gen);
     let mut docs = get_op(

@@ -78,10 +78,3 @@ pub struct Sitemap {
     /// When the list was made (RFC 3339).
     pub generated_at: String,
 }
-
-/// An OpenAPI 3.1 document describing one program's generated REST API. Its paths and schemas
-/// depend on the program's IDL.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(transparent)]
-#[schema(value_type = Object)]
-pub struct ProgramOpenApiDocument(pub Value);

@@ -92,7 +92,11 @@ fn compact(mut value: Value) -> Value {
 /// self-contained: named schemas in `$defs`).
 fn schema<T: utoipa::ToSchema>() -> Arc<JsonObject> {
     match orquestra_api::json_schema::<T>() {
-        Value::Object(object) => Arc::new(object),
+        Value::Object(mut object) => {
+            // MCP wants `"type": "object"` at the root; a flattened struct is an `allOf` without it.
+            object.entry("type").or_insert_with(|| "object".into());
+            Arc::new(object)
+        }
         _ => Arc::new(JsonObject::new()),
     }
 }

@@ -144,8 +144,15 @@ fn clear_state_cookie(state: &AppState) -> String {
         (status = 302, description = "Signed in: sets the session cookie and redirects to the site",
             headers(("Location" = String, description = "The site's public URL"))),
         (status = 400, description = "Missing `code`/`state`, a state that does not match this \
-            browser, or a bad code (HTML page)", body = String, content_type = "text/html"),
-        (status = 403, description = "The user denied access (HTML page)", body = String, content_type = "text/html"),
+            browser, or a bad code: an HTML page for a browser, the error body for a client that \
+            accepts JSON", content(
+            (String = "text/html"),
+            (ErrorBody = "application/json"),
+        )),
+        (status = 403, description = "The user denied access: an HTML page, or the error body", content(
+            (String = "text/html"),
+            (ErrorBody = "application/json"),
+        )),
         (status = 502, description = "GitHub failed (HTML page)", body = String, content_type = "text/html"),
         (status = 503, description = "GitHub sign-in is not configured (HTML page)", body = String, content_type = "text/html"),
         (status = 504, description = "GitHub timed out (HTML page)", body = String, content_type = "text/html"),

@@ -224,6 +224,8 @@ async fn fetch(
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
         (status = 404, description = "Project not found", body = ErrorBody),
+        (status = 413, description = "Body over the limit", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Bad filters (JSON pointer)", body = ErrorBody),
         (status = 502, description = "The RPC failed", body = ErrorBody),
         (status = 504, description = "The RPC timed out", body = ErrorBody),

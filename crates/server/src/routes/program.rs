@@ -5,9 +5,10 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use orquestra_api::platform::OpenApiDocument;
 use orquestra_api::views::{
     AccountsView, ConstantsView, ErrorsView, EventsView, IdlView, InstructionView,
-    InstructionsView, ProgramOpenApiDocument, TypesView,
+    InstructionsView, TypesView,
 };
 use orquestra_api::ErrorCode;
 use orquestra_docs::{views, ProgramContext};
@@ -151,6 +152,7 @@ async fn accounts(
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 404, description = "Absent, private to someone else, no IDL yet, or no such instruction (`unknown_instruction`)", body = ErrorBody),
+        (status = 422, description = "The instruction's IDL definition is broken (`idl_item_unusable`, naming the defect)", body = ErrorBody),
     ),
 )]
 async fn instruction(
@@ -305,7 +307,7 @@ simple_view!(
         params(("project_id" = String, Path, description = "Project id")),
         security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
         responses(
-            (status = 200, description = "An OpenAPI 3.1 document, with an `ETag`", body = ProgramOpenApiDocument),
+            (status = 200, description = "An OpenAPI 3.1 document, with an `ETag`", body = OpenApiDocument),
             (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
             (status = 401, description = "Invalid credentials", body = ErrorBody),
             (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
@@ -318,8 +320,8 @@ simple_view!(
 fn program_openapi_document(
     program: &orquestra_idl::Program,
     ctx: &ProgramContext<'_>,
-) -> ProgramOpenApiDocument {
-    ProgramOpenApiDocument(orquestra_docs::program_openapi(program, ctx))
+) -> serde_json::Value {
+    orquestra_docs::program_openapi(program, ctx)
 }
 
 /// Which form of the IDL.

@@ -86,6 +86,7 @@ async fn known_programs(
         (status = 200, description = "The transaction decoded; instructions of known programs named with their IDL", body = DecodedTransactionResponse),
         (status = 400, description = "Malformed JSON or unknown cluster", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 413, description = "Body over the limit", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Not a valid transaction", body = ErrorBody),
     ),
