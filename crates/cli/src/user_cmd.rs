@@ -104,7 +104,7 @@ pub async fn token(database: &str, command: TokenCommand) -> Result<(), CliError
             .map_err(|e| CliError::Config(e.to_string()))?;
     println!(
         "{}",
-        json!({ "token": token, "user": { "id": found.id, "username": found.username }, "expiresAt": orquestra_server::time::rfc3339(claims.exp, 0), "header": format!("Authorization: Bearer {token}") })
+        json!({ "token": token, "user": { "id": found.id, "username": found.username }, "expiresAt": i64::try_from(claims.exp).ok().and_then(|exp| orquestra_server::time::rfc3339(exp, 0)), "header": format!("Authorization: Bearer {token}") })
     );
     Ok(())
 }
