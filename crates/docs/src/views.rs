@@ -516,16 +516,22 @@ pub fn idl(program: &Program, ctx: &ProgramContext<'_>, normalized: bool, idl: V
         version: ctx.version,
         normalized,
         idl,
-        warnings: program
-            .defects
-            .iter()
-            .map(|d| IdlWarning {
-                path: d.path.clone(),
-                code: defect_code(d.code),
-                message: d.message.clone(),
-                kind: item_kind(d.kind),
-                item: d.item.clone(),
-            })
-            .collect(),
+        warnings: warnings(program),
     }
+}
+
+/// Every defective item of `program`, with its JSON pointer into the IDL: the warnings of the
+/// IDL view, of an upload and of an ingest.
+pub fn warnings(program: &Program) -> Vec<IdlWarning> {
+    program
+        .defects
+        .iter()
+        .map(|d| IdlWarning {
+            path: d.path.clone(),
+            code: defect_code(d.code),
+            message: d.message.clone(),
+            kind: item_kind(d.kind),
+            item: d.item.clone(),
+        })
+        .collect()
 }

@@ -6,12 +6,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use orquestra_api::intake::{
-    ConfirmDelete, IdlDocument, IdlFormat, IdlIngested, IdlItemKind, IdlSubmission, IdlSummary,
-    IdlUploaded, IdlVersionInfo, IdlVersionList, IdlVersionPublished, IdlWarning, IdlWarningCode,
-    UploadedProject,
+    ConfirmDelete, IdlDocument, IdlFormat, IdlIngested, IdlSubmission, IdlSummary, IdlUploaded,
+    IdlVersionInfo, IdlVersionList, IdlVersionPublished, UploadedProject,
 };
 use orquestra_api::projects::ProjectDeleted;
-use orquestra_idl::{DefectCode, ItemKind, Program};
+use orquestra_docs::views::warnings;
+use orquestra_idl::Program;
 use orquestra_store::{GithubProfile, NewProject};
 use serde::Deserialize;
 use serde_json::Value;
@@ -76,33 +76,6 @@ fn summary(program: &Program, version: i64) -> IdlSummary {
         event_count: count(program.events.len()),
         warnings: warnings(program),
     }
-}
-
-/// Every defective item of `program`, with its JSON pointer into the IDL.
-fn warnings(program: &Program) -> Vec<IdlWarning> {
-    program
-        .defects
-        .iter()
-        .map(|d| IdlWarning {
-            path: d.path.clone(),
-            code: match d.code {
-                DefectCode::InvalidItem => IdlWarningCode::InvalidItem,
-                DefectCode::UnreadableItem => IdlWarningCode::UnreadableItem,
-                DefectCode::UsesUnusableType => IdlWarningCode::UsesUnusableType,
-            },
-            message: d.message.clone(),
-            kind: match d.kind {
-                ItemKind::Instruction => IdlItemKind::Instruction,
-                ItemKind::Account => IdlItemKind::Account,
-                ItemKind::Type => IdlItemKind::Type,
-                ItemKind::Event => IdlItemKind::Event,
-                ItemKind::Error => IdlItemKind::Error,
-                ItemKind::Constant => IdlItemKind::Constant,
-                ItemKind::Pda => IdlItemKind::Pda,
-            },
-            item: d.item.clone(),
-        })
-        .collect()
 }
 
 fn required<T>(value: Option<T>, pointer: &str) -> Result<T, ApiError> {
