@@ -219,14 +219,7 @@ pub(crate) fn parse_optional_account(value: Value) -> Result<Option<Account>, Rp
 
 /// Checks that `key` is a base58 public key (32 bytes).
 pub fn check_pubkey(what: &str, key: &str) -> Result<(), RpcError> {
-    match bs58::decode(key).into_vec() {
-        Ok(bytes) if bytes.len() == 32 => Ok(()),
-        Ok(bytes) => Err(RpcError::InvalidArgument(format!(
-            "{what}: expected a 32-byte base58 public key, got {} bytes",
-            bytes.len()
-        ))),
-        Err(_) => Err(RpcError::InvalidArgument(format!(
-            "{what}: not a base58 public key"
-        ))),
-    }
+    orquestra_idl::address::parse_address(key)
+        .map(|_| ())
+        .map_err(|e| RpcError::InvalidArgument(format!("{what}: {e}")))
 }
