@@ -19,6 +19,7 @@
 mod instructions;
 mod params;
 mod rest;
+mod results;
 mod tools;
 
 use std::sync::Arc;

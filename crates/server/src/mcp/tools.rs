@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use orquestra_api::account::{FetchedAccount, ProgramAccountsResponse};
-use orquestra_api::mcp::{InstructionPage, LlmsTxt, ProgramMatch, ProgramSearch};
+use orquestra_api::mcp::{InstructionPage, LlmsTxt, ProgramSearch};
 use orquestra_api::pda::{DerivePdaResponse, PdaList};
 use orquestra_api::transaction::{
     BuildTransactionResponse, DecodedTransactionResponse, TransactionSimulation,
@@ -28,6 +28,7 @@ use orquestra_api::views::{InstructionView, InstructionsView};
 use super::instructions;
 use super::params::*;
 use super::rest::{query, segment, Outcome, Rest};
+use super::results::*;
 use crate::AppState;
 
 /// Most members of a scoped list `search_programs` looks through.
@@ -41,105 +42,6 @@ struct Shared {
     rest: Router,
     state: AppState,
     tools: ToolRouter<Orquestra>,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Results
-// ---------------------------------------------------------------------------------------------
-
-/// A tool result from a REST outcome: the REST JSON as structuredContent (and as text), or an
-/// `isError` result with the REST error object and a one-line text.
-fn result(outcome: Outcome) -> CallToolResult {
-    match outcome {
-        Outcome::Json(value) => success(value),
-        Outcome::Text { content_type, text } => {
-            success(json!({ "contentType": content_type, "text": text }))
-        }
-        Outcome::Error { body, .. } => failure(body),
-    }
-}
-
-/// `structuredContent` is `value`; the text content is the same JSON (what the MCP specification
-/// asks of tools with structured results, for clients that read only text).
-fn success(value: Value) -> CallToolResult {
-    CallToolResult::structured(value)
-}
-
-/// An `isError` result whose text is the error body (`{"error": {code, message, details}}`). It
-/// has no `structuredContent`: that is for results matching the tool's output schema.
-fn failure(body: Value) -> CallToolResult {
-    CallToolResult::error(vec![ContentBlock::text(body.to_string())])
-}
-
-/// A tool error that did not come from a REST route, in the same shape.
-fn tool_error(code: &str, message: &str) -> CallToolResult {
-    failure(json!({"error": {"code": code, "message": message, "details": []}}))
-}
-
-fn cluster(cluster: Option<Cluster>, network: Option<Cluster>) -> Option<&'static str> {
-    cluster.or(network).map(Cluster::as_str)
-}
-
-/// Drops `null` members so the REST route sees them as absent.
-fn compact(mut value: Value) -> Value {
-    if let Some(object) = value.as_object_mut() {
-        object.retain(|_, v| !v.is_null());
-    }
-    value
-}
-
-/// A tool's input or output schema, from the type's `utoipa` derive (draft 2020-12,
-/// self-contained: named schemas in `$defs`).
-fn schema<T: utoipa::ToSchema>() -> Arc<JsonObject> {
-    match orquestra_api::json_schema::<T>() {
-        Value::Object(mut object) => {
-            // MCP wants `"type": "object"` at the root; a flattened struct is an `allOf` without it.
-            object.entry("type").or_insert_with(|| "object".into());
-            Arc::new(object)
-        }
-        _ => Arc::new(JsonObject::new()),
-    }
-}
-
-/// A REST body read back as its type, for tools that reshape it.
-fn typed<T: DeserializeOwned>(value: Value) -> Result<T, Box<CallToolResult>> {
-    serde_json::from_value(value).map_err(|e| {
-        tracing::error!(error = %e, "MCP: a REST body does not match its type");
-        Box::new(tool_error("internal", "internal error"))
-    })
-}
-
-/// A project of any REST project body, as search results show it.
-fn program_match(project: &Value) -> Option<ProgramMatch> {
-    Some(ProgramMatch {
-        id: project["id"].as_str()?.to_string(),
-        name: project["name"].as_str()?.to_string(),
-        program_id: project["programId"].as_str()?.to_string(),
-        description: project["description"].as_str().map(str::to_string),
-    })
-}
-
-/// Search results in the one shape `search_programs` declares.
-fn search_result(projects: &[Value], total: u64, scoped: bool) -> CallToolResult {
-    let found = ProgramSearch {
-        projects: projects.iter().filter_map(program_match).collect(),
-        total,
-        scoped,
-    };
-    match serde_json::to_value(found) {
-        Ok(value) => success(value),
-        Err(e) => tool_error("internal", &e.to_string()),
-    }
-}
-
-/// Invalid arguments: a tool execution error (MCP 2025-11-25: the model can read and correct
-/// it), with the JSON pointer at fault, in the REST error shape.
-fn invalid_args(path: &str, message: &str) -> CallToolResult {
-    failure(json!({"error": {
-        "code": "invalid_params",
-        "message": message,
-        "details": [{"path": path, "message": message}],
-    }}))
 }
 
 /// The tool's arguments as `T`, or the error naming the argument at fault.
