@@ -45,6 +45,8 @@ pub struct AppState {
     pub programs: programs::ProgramCache,
     /// Solana JSON-RPC with the operator's cluster policy.
     pub rpc: orquestra_rpc::RpcClient,
+    /// The database's last health answer, so `/health` polls cost no database round trip.
+    pub database_probe: Arc<routes::health::DatabaseProbe>,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             http: http_client(),
             programs: programs::ProgramCache::default(),
             rpc,
+            database_probe: Arc::default(),
         }
     }
 

@@ -1,5 +1,9 @@
 //! `GET /health` (JSON, checks the database) and `GET /health/ping` (plain text).
 
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -15,7 +19,49 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ping))
 }
 
-/// Service health, including whether the database answers.
+/// The database's last answer to a health probe, reused for a second: `/health` costs at most one
+/// database round trip a second however often it is polled, and still reports a database that
+/// stops answering within a second.
+pub struct DatabaseProbe {
+    fresh_for: Duration,
+    last: Mutex<Option<(Instant, bool)>>,
+}
+
+impl Default for DatabaseProbe {
+    fn default() -> Self {
+        Self::fresh_for(Duration::from_secs(1))
+    }
+}
+
+impl DatabaseProbe {
+    /// A probe whose answers are reused for `fresh_for`.
+    pub fn fresh_for(fresh_for: Duration) -> Self {
+        Self {
+            fresh_for,
+            last: Mutex::new(None),
+        }
+    }
+
+    /// Whether the database answers: the last answer while it is fresh, else `probe`'s.
+    pub async fn database_ok(&self, probe: impl Future<Output = bool>) -> bool {
+        if let Some(ok) = self.recent() {
+            return ok;
+        }
+        let ok = probe.await;
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((Instant::now(), ok));
+        }
+        ok
+    }
+
+    fn recent(&self) -> Option<bool> {
+        let last = self.last.lock().ok()?;
+        let (at, ok) = (*last)?;
+        (at.elapsed() < self.fresh_for).then_some(ok)
+    }
+}
+
+/// Service health, including whether the database answers (probed at most once a second).
 #[utoipa::path(
     get,
     path = "/health",
@@ -23,11 +69,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
     operation_id = "health",
     responses(
         (status = 200, description = "Healthy", body = Health),
-        (status = 503, description = "Degraded: the database does not answer", body = Health),
+        (status = 503, description = "Degraded: the database did not answer its last probe (at most a second ago)", body = Health),
     ),
 )]
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let database_ok = state.store.ping().await.is_ok();
+    let store = state.store.clone();
+    let database_ok = state
+        .database_probe
+        .database_ok(async move { store.ping().await.is_ok() })
+        .await;
     let status = if database_ok {
         StatusCode::OK
     } else {
@@ -61,4 +111,34 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
 )]
 async fn ping() -> &'static str {
     "pong"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    async fn answer(probe: &DatabaseProbe, calls: &AtomicUsize, ok: bool) -> bool {
+        probe
+            .database_ok(async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                ok
+            })
+            .await
+    }
+
+    #[tokio::test]
+    async fn a_fresh_answer_is_reused_and_a_stale_one_is_probed_again() {
+        let calls = AtomicUsize::new(0);
+        let probe = DatabaseProbe::fresh_for(Duration::from_secs(60));
+        assert!(answer(&probe, &calls, true).await);
+        assert!(answer(&probe, &calls, false).await, "the fresh answer");
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+        let calls = AtomicUsize::new(0);
+        let probe = DatabaseProbe::fresh_for(Duration::ZERO);
+        assert!(answer(&probe, &calls, true).await);
+        assert!(!answer(&probe, &calls, false).await, "probed again");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
 }
