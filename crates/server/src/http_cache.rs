@@ -18,15 +18,13 @@ pub fn etag_of(body: &[u8]) -> String {
     format!("\"{}\"", orquestra_idl::hex::encode(&digest[..12]))
 }
 
-fn split_entry(entry: &[u8], version: i64) -> Option<(String, Bytes)> {
+fn split_entry(entry: &Bytes, version: i64) -> Option<(String, Bytes)> {
     let newline = entry.iter().position(|b| *b == b'\n')?;
     let head = std::str::from_utf8(&entry[..newline]).ok()?;
     let (tag_version, etag) = head.strip_prefix('v')?.split_once(' ')?;
     (tag_version.parse::<i64>().ok()? == version).then(|| {
-        (
-            etag.to_string(),
-            Bytes::copy_from_slice(&entry[newline + 1..]),
-        )
+        // A cache hit shares the stored body; it is never copied.
+        (etag.to_string(), entry.slice(newline + 1..))
     })
 }
 

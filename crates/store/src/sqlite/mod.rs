@@ -4,6 +4,7 @@ mod admin;
 mod keys;
 mod lists;
 mod migrate;
+mod project_cache;
 mod projects;
 mod search;
 mod stats;
@@ -16,7 +17,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{ConnectOptions, SqlitePool};
+use std::sync::Arc;
+
+use project_cache::ProjectCache;
 
 use crate::{OpenOptions, StoreError};
 
@@ -28,6 +32,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct SqliteStore {
     pool: SqlitePool,
     path: PathBuf,
+    /// Project rows with their latest version, for the read hot path.
+    projects: Arc<ProjectCache>,
 }
 
 impl SqliteStore {
@@ -49,7 +55,7 @@ impl SqliteStore {
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
-            .connect_with(connect)
+            .connect_with(connect.clone())
             .await
             .map_err(|e| open_error(&path, e))?;
         // The first real read tells a corrupt or foreign file apart from a database.
@@ -57,12 +63,30 @@ impl SqliteStore {
             .execute(&pool)
             .await
             .map_err(|e| open_error(&path, e))?;
-        Ok(Self { pool, path })
+        let projects = ProjectCache::new();
+        let watcher = connect.connect().await.map_err(|e| open_error(&path, e))?;
+        tokio::spawn(project_cache::watch_foreign_writes(
+            watcher,
+            Arc::downgrade(&projects),
+        ));
+        Ok(Self {
+            pool,
+            path,
+            projects,
+        })
     }
 
     /// The file this store lives in.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Runs a write that may change project rows, their owners or their versions, then retires
+    /// every cached project row (after the write ends, committed or not: see `project_cache`).
+    async fn changing_projects<T>(&self, write: impl std::future::Future<Output = T>) -> T {
+        let result = write.await;
+        self.projects.invalidate();
+        result
     }
 
     /// The connection pool, for tests and benchmarks that need raw SQL.

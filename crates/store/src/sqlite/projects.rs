@@ -46,6 +46,10 @@ impl SqliteStore {
         &self,
         id: &str,
     ) -> Result<Option<(Project, Option<i64>)>, StoreError> {
+        if let Some(row) = self.projects.get(id) {
+            return Ok(row);
+        }
+        let generation = self.projects.generation();
         let row: Option<ProjectWithVersion> = sqlx::query_as(
             "SELECT id, user_id, name, description, program_id, is_public, custom_docs, created_at, updated_at,
                (SELECT MAX(version) FROM idl_versions WHERE project_id = projects.id) AS latest_version
@@ -55,7 +59,9 @@ impl SqliteStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
-        Ok(row.map(|r| (r.project, r.latest_version)))
+        let row = row.map(|r| (r.project, r.latest_version));
+        self.projects.insert(id, generation, &row);
+        Ok(row)
     }
 
     pub(crate) async fn update_project_impl(

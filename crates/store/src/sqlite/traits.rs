@@ -12,7 +12,7 @@ type Result<T> = std::result::Result<T, StoreError>;
 #[async_trait]
 impl Store for SqliteStore {
     async fn migrate(&self) -> Result<Vec<AppliedMigration>> {
-        self.run_migrations().await
+        self.changing_projects(self.run_migrations()).await
     }
     async fn applied_migrations(&self) -> Result<Vec<AppliedMigration>> {
         self.recorded_migrations().await
@@ -35,14 +35,15 @@ impl Store for SqliteStore {
         self.get_user_by_username_impl(username).await
     }
     async fn delete_user(&self, id: &str) -> Result<bool> {
-        self.delete_user_impl(id).await
+        self.changing_projects(self.delete_user_impl(id)).await
     }
     async fn user_with_projects(&self, id: &str) -> Result<Option<UserWithProjects>> {
         self.user_with_projects_impl(id).await
     }
 
     async fn create_project(&self, project: &NewProject) -> Result<Project> {
-        self.create_project_impl(project).await
+        self.changing_projects(self.create_project_impl(project))
+            .await
     }
     async fn get_project_with_version(&self, id: &str) -> Result<Option<(Project, Option<i64>)>> {
         self.get_project_with_version_impl(id).await
@@ -51,10 +52,11 @@ impl Store for SqliteStore {
         self.get_project_impl(id).await
     }
     async fn update_project(&self, id: &str, update: &ProjectUpdate) -> Result<Option<Project>> {
-        self.update_project_impl(id, update).await
+        self.changing_projects(self.update_project_impl(id, update))
+            .await
     }
     async fn delete_project(&self, id: &str) -> Result<bool> {
-        self.delete_project_impl(id).await
+        self.changing_projects(self.delete_project_impl(id)).await
     }
     async fn list_user_projects(&self, user_id: &str) -> Result<Vec<Project>> {
         self.list_user_projects_impl(user_id).await
@@ -75,7 +77,7 @@ impl Store for SqliteStore {
         project: &NewProject,
         version: NewVersion<'_>,
     ) -> Result<(Project, IdlVersion)> {
-        self.create_project_with_version_impl(project_id, project, version)
+        self.changing_projects(self.create_project_with_version_impl(project_id, project, version))
             .await
     }
     async fn search_public_projects(
@@ -97,7 +99,8 @@ impl Store for SqliteStore {
         project_id: &str,
         version: NewVersion<'_>,
     ) -> Result<IdlVersion> {
-        self.append_idl_version_impl(project_id, version).await
+        self.changing_projects(self.append_idl_version_impl(project_id, version))
+            .await
     }
     async fn latest_idl_version(&self, project_id: &str) -> Result<Option<IdlVersion>> {
         self.latest_idl_version_impl(project_id).await
@@ -241,13 +244,13 @@ impl Store for SqliteStore {
 #[async_trait]
 impl Admin for SqliteStore {
     async fn query(&self, sql: &str) -> Result<QueryResult> {
-        self.query_impl(sql).await
+        self.changing_projects(self.query_impl(sql)).await
     }
     async fn export(&self) -> Result<String> {
         self.export_impl().await
     }
     async fn import(&self, script: &str) -> Result<()> {
-        self.import_impl(script).await
+        self.changing_projects(self.import_impl(script)).await
     }
     async fn tables(&self) -> Result<Vec<String>> {
         self.tables_impl().await
