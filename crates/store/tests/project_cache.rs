@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The project-row cache behind `get_project_with_version`: a write through the store is seen by
 //! the next read, and a write by another connection to the same file (another process, the CLI's
 //! admin commands) is seen once its poll notices the commit.
