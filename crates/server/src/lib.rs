@@ -33,9 +33,23 @@ use utoipa_axum::router::OpenApiRouter;
 pub use config::{GithubConfig, RateLimits, ServerConfig};
 pub use error::{ApiError, ErrorDetail};
 
-/// What every handler can reach. Cheap to clone.
+/// What every handler can reach: one shared [`AppServices`], so the many clones a request makes
+/// (every extractor and middleware layer takes the state) are a single reference count.
 #[derive(Clone)]
 pub struct AppState {
+    services: Arc<AppServices>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppServices;
+
+    fn deref(&self) -> &AppServices {
+        &self.services
+    }
+}
+
+/// The services behind [`AppState`].
+pub struct AppServices {
     pub store: Arc<dyn Store>,
     pub kv: Arc<dyn Kv>,
     pub config: Arc<ServerConfig>,
@@ -57,7 +71,7 @@ impl AppState {
         config: ServerConfig,
         rpc: orquestra_rpc::RpcClient,
     ) -> Self {
-        Self {
+        let services = AppServices {
             store,
             kv,
             config: Arc::new(config),
@@ -65,6 +79,9 @@ impl AppState {
             programs: programs::ProgramCache::default(),
             rpc,
             database_probe: Arc::default(),
+        };
+        Self {
+            services: Arc::new(services),
         }
     }
 

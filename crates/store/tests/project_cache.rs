@@ -116,3 +116,39 @@ async fn writes_by_another_connection_are_seen_after_the_poll() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn listings_follow_every_change_of_what_they_show() {
+    let t = common::migrated().await;
+    let store = &t.db.store;
+    let page = orquestra_store::Page::new(20, 0);
+    let owner = common::user(&t.db, 1).await;
+    assert_eq!(store.list_public_projects(page).await.unwrap().total, 0);
+    let project = common::project(
+        &t.db,
+        &owner,
+        "Prog1111111111111111111111111111111111111111",
+        true,
+    )
+    .await;
+    let listed = store.list_public_projects(page).await.unwrap();
+    assert_eq!(listed.total, 1, "a cached empty listing hid a new project");
+
+    // Hiding it empties the cached listing and search at once.
+    let found = store.search_public_projects("Project", page).await.unwrap();
+    assert_eq!(found.total, 1);
+    let update = ProjectUpdate {
+        is_public: Some(false),
+        ..Default::default()
+    };
+    store.update_project(&project.id, &update).await.unwrap();
+    assert_eq!(store.list_public_projects(page).await.unwrap().total, 0);
+    assert_eq!(
+        store
+            .search_public_projects("Project", page)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+}

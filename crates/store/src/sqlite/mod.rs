@@ -89,6 +89,21 @@ impl SqliteStore {
         result
     }
 
+    /// A public listing or search page from the cache, or read by `read` and remembered.
+    async fn cached_listing(
+        &self,
+        key: project_cache::ListingKey,
+        read: impl std::future::Future<Output = Result<crate::Paged<crate::PublicProject>, StoreError>>,
+    ) -> Result<crate::Paged<crate::PublicProject>, StoreError> {
+        if let Some(listing) = self.projects.listing(&key) {
+            return Ok(listing);
+        }
+        let generation = self.projects.generation();
+        let listing = read.await?;
+        self.projects.insert_listing(key, generation, &listing);
+        Ok(listing)
+    }
+
     /// The connection pool, for tests and benchmarks that need raw SQL.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool

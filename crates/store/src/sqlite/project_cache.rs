@@ -1,6 +1,7 @@
 //! The in-process cache of the read hot path: a project row with its latest version number, which
-//! every program read needs before anything else (visibility first). Without it each request pays
-//! a database round trip that costs more than serving a cached body.
+//! every program read needs before anything else (visibility first), and public listing and search
+//! pages. Without it each request pays a database round trip that costs more than serving a
+//! cached body.
 //!
 //! **Correctness rests on one generation counter.** Every entry remembers the generation it was
 //! read under, and only an entry of the current generation is served. Each write that can change a
@@ -22,7 +23,7 @@ use std::time::Duration;
 use moka::sync::Cache;
 use sqlx::{Connection, SqliteConnection};
 
-use crate::model::Project;
+use crate::model::{Paged, Project, PublicProject};
 
 /// How often the database file is checked for commits made by other processes.
 pub const FOREIGN_WRITE_POLL: Duration = Duration::from_millis(200);
@@ -31,7 +32,8 @@ impl std::fmt::Debug for ProjectCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProjectCache")
             .field("generation", &self.generation())
-            .field("entries", &self.entries.entry_count())
+            .field("rows", &self.rows.entry_count())
+            .field("listings", &self.listings.entry_count())
             .finish()
     }
 }
@@ -40,14 +42,30 @@ impl std::fmt::Debug for ProjectCache {
 /// ids costs one query each and evicts older entries, never more memory).
 const MAX_ENTRIES: u64 = 20_000;
 
-type Row = Option<(Project, Option<i64>)>;
+/// Listing and search pages remembered at most.
+const MAX_LISTINGS: u64 = 2_000;
 
-/// Project rows with their latest version, valid for one write generation.
+/// A project row with its latest version number (`None`: no such project).
+pub type ProjectRow = Option<(Project, Option<i64>)>;
+
+/// A public listing (`query: None`) or search page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ListingKey {
+    pub query: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// Entries of one kind, each tagged with the generation it was read under.
+type Entries<K, V> = Cache<K, (u64, Arc<V>)>;
+
+/// Project rows and public listings, valid for one write generation.
 pub struct ProjectCache {
     generation: AtomicU64,
     /// Set when foreign writes can no longer be watched: from then on nothing is served.
     disabled: AtomicBool,
-    entries: Cache<Arc<str>, (u64, Arc<Row>)>,
+    rows: Entries<Arc<str>, ProjectRow>,
+    listings: Entries<ListingKey, Paged<PublicProject>>,
 }
 
 impl ProjectCache {
@@ -55,36 +73,64 @@ impl ProjectCache {
         Arc::new(Self {
             generation: AtomicU64::new(0),
             disabled: AtomicBool::new(false),
-            entries: Cache::builder().max_capacity(MAX_ENTRIES).build(),
+            rows: Cache::builder().max_capacity(MAX_ENTRIES).build(),
+            listings: Cache::builder().max_capacity(MAX_LISTINGS).build(),
         })
     }
 
-    /// The generation a read must note *before* it queries, for [`Self::insert`].
+    /// The generation a read must note *before* it queries, for the `insert_*` methods.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }
 
     /// The cached row of `id`, if it was read under the current generation.
-    pub fn get(&self, id: &str) -> Option<Row> {
-        if self.disabled.load(Ordering::Acquire) {
-            return None;
-        }
-        let (generation, row) = self.entries.get(id)?;
-        (generation == self.generation()).then(|| (*row).clone())
+    pub fn row(&self, id: &str) -> Option<ProjectRow> {
+        self.current(&self.rows, id)
     }
 
     /// Remembers `row`, read from the database after noting `generation`.
-    pub fn insert(&self, id: &str, generation: u64, row: &Row) {
-        if generation == self.generation() {
-            self.entries
-                .insert(Arc::from(id), (generation, Arc::new(row.clone())));
-        }
+    pub fn insert_row(&self, id: &str, generation: u64, row: &ProjectRow) {
+        self.remember(&self.rows, Arc::from(id), generation, row);
     }
 
-    /// Called after a write that may change projects or their versions has committed.
+    /// The cached listing for `key`, if it was read under the current generation.
+    pub fn listing(&self, key: &ListingKey) -> Option<Paged<PublicProject>> {
+        self.current(&self.listings, key)
+    }
+
+    /// Remembers `listing`, read from the database after noting `generation`.
+    pub fn insert_listing(&self, key: ListingKey, generation: u64, listing: &Paged<PublicProject>) {
+        self.remember(&self.listings, key, generation, listing);
+    }
+
+    /// Called after a write that may change projects, their owners or their versions has ended.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
-        self.entries.invalidate_all();
+        self.rows.invalidate_all();
+        self.listings.invalidate_all();
+    }
+
+    fn current<K, V, Q>(&self, entries: &Entries<K, V>, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q> + std::hash::Hash + Eq + Send + Sync + 'static,
+        Q: std::hash::Hash + Eq + ?Sized,
+        V: Clone + Send + Sync + 'static,
+    {
+        if self.disabled.load(Ordering::Acquire) {
+            return None;
+        }
+        let (generation, value) = entries.get(key)?;
+        (generation == self.generation()).then(|| (*value).clone())
+    }
+
+    fn remember<K, V>(&self, entries: &Entries<K, V>, key: K, generation: u64, value: &V)
+    where
+        K: std::hash::Hash + Eq + Send + Sync + 'static,
+        V: Clone + Send + Sync + 'static,
+    {
+        if generation == self.generation() {
+            entries.insert(key, (generation, Arc::new(value.clone())));
+        }
     }
 }
 

@@ -46,7 +46,7 @@ impl SqliteStore {
         &self,
         id: &str,
     ) -> Result<Option<(Project, Option<i64>)>, StoreError> {
-        if let Some(row) = self.projects.get(id) {
+        if let Some(row) = self.projects.row(id) {
             return Ok(row);
         }
         let generation = self.projects.generation();
@@ -60,7 +60,7 @@ impl SqliteStore {
         .await
         .map_err(db_err)?;
         let row = row.map(|r| (r.project, r.latest_version));
-        self.projects.insert(id, generation, &row);
+        self.projects.insert_row(id, generation, &row);
         Ok(row)
     }
 

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 
+use super::project_cache::ListingKey;
 use super::SqliteStore;
 use crate::error::db_err;
 use crate::model::*;
@@ -26,7 +27,9 @@ impl Store for SqliteStore {
     }
 
     async fn upsert_github_user(&self, profile: &GithubProfile) -> Result<User> {
-        self.upsert_github_user_impl(profile).await
+        // A listing shows its owners' names and avatars.
+        self.changing_projects(self.upsert_github_user_impl(profile))
+            .await
     }
     async fn get_user(&self, id: &str) -> Result<Option<User>> {
         self.get_user_impl(id).await
@@ -65,7 +68,13 @@ impl Store for SqliteStore {
         self.projects_by_program_impl(program_id).await
     }
     async fn list_public_projects(&self, page: Page) -> Result<Paged<PublicProject>> {
-        self.list_public_projects_impl(page).await
+        let key = ListingKey {
+            query: None,
+            limit: page.limit,
+            offset: page.offset,
+        };
+        self.cached_listing(key, self.list_public_projects_impl(page))
+            .await
     }
     async fn project_details(&self, id: &str) -> Result<Option<ProjectDetails>> {
         self.project_details_impl(id).await
@@ -85,7 +94,13 @@ impl Store for SqliteStore {
         query: &str,
         page: Page,
     ) -> Result<Paged<PublicProject>> {
-        self.search_public_projects_impl(query, page).await
+        let key = ListingKey {
+            query: Some(query.to_string()),
+            limit: page.limit,
+            offset: page.offset,
+        };
+        self.cached_listing(key, self.search_public_projects_impl(query, page))
+            .await
     }
     async fn sitemap(&self, limit: u32) -> Result<Vec<SitemapEntry>> {
         self.sitemap_impl(limit).await
