@@ -6,6 +6,7 @@ pub mod access;
 pub mod auth;
 mod chain;
 pub mod config;
+mod envelope;
 mod error;
 mod extract;
 mod http_cache;
@@ -32,6 +33,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use config::{GithubConfig, RateLimits, ServerConfig};
 pub use error::{ApiError, ErrorDetail};
+pub use listen::App;
 
 /// What every handler can reach: one shared [`AppServices`], so the many clones a request makes
 /// (every extractor and middleware layer takes the state) are a single reference count.
@@ -139,19 +141,25 @@ pub fn openapi(config: &ServerConfig) -> utoipa::openapi::OpenApi {
     api(config).1
 }
 
-/// The whole application router with its middleware.
-pub fn router(state: AppState) -> Router {
+/// The whole application, every route inside the cross-cutting layers (see `middleware.rs`), as
+/// one tower service: what [`serve`] serves, and what in-process callers (benchmarks) can call.
+pub fn app(state: &AppState) -> impl App {
+    middleware::wrap(router(state), state)
+}
+
+/// Every route (REST, OpenAPI, MCP), without the cross-cutting layers.
+fn router(state: &AppState) -> Router {
     let (routes, doc) = api(&state.config);
     let app = routes
         .merge(platform_openapi::router(&doc))
         .fallback(routes::not_found);
     // MCP tools call the REST routes in-process: the same routes and state, without middleware.
     let rest = app.clone().with_state(state.clone());
-    let app = app.merge(mcp::router(rest, &state));
-    middleware::wrap(app, &state).with_state(state)
+    app.merge(mcp::router(rest, state))
+        .with_state(state.clone())
 }
 
-/// Serves `router(state)` on `listener` until `shutdown` resolves, then drains in-flight requests.
+/// Serves [`app`] on `listener` until `shutdown` resolves, then drains in-flight requests.
 /// Connections get [`ServerConfig::header_timeout`] to send each request head and at most
 /// [`ServerConfig::max_connections`] are served at once (see `listen.rs`).
 pub async fn serve(
@@ -164,5 +172,5 @@ pub async fn serve(
         write_timeout: state.config.body_timeout,
         max_connections: state.config.max_connections,
     };
-    listen::serve(listener, router(state), limits, shutdown).await
+    listen::serve(listener, app(&state), limits, shutdown).await
 }

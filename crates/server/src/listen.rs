@@ -13,6 +13,7 @@
 //!
 //! Body and whole-request timeouts are middleware ([`crate::timeouts`]).
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
@@ -22,9 +23,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::Request;
-use axum::Router;
+use axum::extract::{ConnectInfo, Request};
+use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
@@ -43,10 +43,29 @@ pub struct Limits {
     pub max_connections: usize,
 }
 
+/// What [`serve`] serves: the app inside its layers.
+pub trait App:
+    tower::Service<Request, Response = Response, Error = Infallible, Future: Send + 'static>
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<S> App for S where
+    S: tower::Service<Request, Response = Response, Error = Infallible, Future: Send + 'static>
+        + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
+
 /// Serves `app` on `listener` until `shutdown` resolves, then drains the open connections.
 pub async fn serve(
     listener: TcpListener,
-    app: Router,
+    app: impl App,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -105,12 +124,12 @@ pub async fn serve(
 async fn connection(
     stream: WriteTimeout<TcpStream>,
     peer: SocketAddr,
-    app: Router,
+    app: impl App,
     http: &hyper::server::conn::http1::Builder,
     mut stopped: watch::Receiver<bool>,
 ) {
     let _ = stream.inner.set_nodelay(true);
-    let service = app.map_request(move |request: Request<Incoming>| {
+    let service = app.map_request(move |request: axum::http::Request<Incoming>| {
         let mut request = request.map(Body::new);
         request.extensions_mut().insert(ConnectInfo(peer));
         request

@@ -38,15 +38,18 @@
 //! rounded up).
 
 use orquestra_api::ErrorCode;
+use std::convert::Infallible;
+use std::future::Future;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
@@ -277,37 +280,91 @@ fn set_headers(headers: &mut HeaderMap, decision: &Decision) {
     }
 }
 
-/// The middleware: classify, identify, decide; 429 or the inner response, with the headers.
-pub async fn enforce(
-    State(limiter): State<Arc<RateLimiter>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let Some(bucket) = classify(request.method(), request.uri().path())
-        .and_then(|class| limiter.buckets[class.index()].as_ref())
-    else {
-        return next.run(request).await;
-    };
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    let client = limiter.client(request.headers(), peer).await;
-    let decision = RateLimiter::decide(bucket, &client);
-    let mut response = if decision.allowed {
-        next.run(request).await
-    } else {
-        ApiError::new(
-            ErrorCode::RateLimited,
-            format!(
-                "rate limit of {} requests per minute exceeded; retry in {} s",
-                decision.limit, decision.reset
-            ),
-        )
-        .into_response()
-    };
-    set_headers(response.headers_mut(), &decision);
-    response
+/// The limiter as a tower layer around the routes; requests of classes without a limit (all of
+/// them when the limiter is off) pass straight through.
+#[derive(Clone)]
+pub struct RateLimitLayer {
+    limiter: Arc<RateLimiter>,
+}
+
+impl RateLimitLayer {
+    pub fn new(limiter: RateLimiter) -> Self {
+        Self {
+            limiter: Arc::new(limiter),
+        }
+    }
+}
+
+impl<S> tower::Layer<S> for RateLimitLayer {
+    type Service = RateLimited<S>;
+
+    fn layer(&self, inner: S) -> RateLimited<S> {
+        RateLimited {
+            inner,
+            limiter: self.limiter.clone(),
+        }
+    }
+}
+
+/// The service [`RateLimitLayer`] wraps around another.
+#[derive(Clone)]
+pub struct RateLimited<S> {
+    inner: S,
+    limiter: Arc<RateLimiter>,
+}
+
+impl<S> tower::Service<Request> for RateLimited<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let Some(class) = classify(request.method(), request.uri().path())
+            .filter(|class| self.limiter.buckets[class.index()].is_some())
+        else {
+            return Box::pin(self.inner.call(request));
+        };
+        // The inner service is called after an await: take the one that is ready, leave a clone.
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        let limiter = self.limiter.clone();
+        Box::pin(async move {
+            let peer = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip());
+            let client = limiter.client(request.headers(), peer).await;
+            let Some(bucket) = limiter.buckets[class.index()].as_ref() else {
+                return inner.call(request).await;
+            };
+            let decision = RateLimiter::decide(bucket, &client);
+            let mut response = if decision.allowed {
+                match inner.call(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            } else {
+                ApiError::new(
+                    ErrorCode::RateLimited,
+                    format!(
+                        "rate limit of {} requests per minute exceeded; retry in {} s",
+                        decision.limit, decision.reset
+                    ),
+                )
+                .into_response()
+            };
+            set_headers(response.headers_mut(), &decision);
+            Ok(response)
+        })
+    }
 }
 
 #[cfg(test)]

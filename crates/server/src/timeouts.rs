@@ -10,6 +10,7 @@
 //!   trickling bytes), else `503` (`code: "timeout"`). Both close the connection.
 
 use orquestra_api::ErrorCode;
+use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -18,9 +19,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::Frame;
 use tokio::time::Sleep;
@@ -40,13 +40,68 @@ const READING: u8 = 1;
 const DONE: u8 = 2;
 const TIMED_OUT: u8 = 3;
 
-/// The middleware: the body deadline on the request, the request deadline around the handler.
-pub async fn enforce(State(timeouts): State<Timeouts>, request: Request, next: Next) -> Response {
-    let progress = Arc::new(AtomicU8::new(UNREAD));
-    let request =
-        request.map(|body| Body::new(TimedBody::new(body, timeouts.body, progress.clone())));
-    let response = tokio::time::timeout(timeouts.request, next.run(request)).await;
-    match (response, progress.load(Ordering::Acquire)) {
+/// The deadlines as a tower layer: the body deadline on the request, the request deadline around
+/// the inner service.
+impl<S> tower::Layer<S> for Timeouts {
+    type Service = Deadlines<S>;
+
+    fn layer(&self, inner: S) -> Deadlines<S> {
+        Deadlines {
+            inner,
+            timeouts: *self,
+        }
+    }
+}
+
+/// The service [`Timeouts`] wraps around another.
+#[derive(Clone)]
+pub struct Deadlines<S> {
+    inner: S,
+    timeouts: Timeouts,
+}
+
+impl<S> tower::Service<Request> for Deadlines<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let timeouts = self.timeouts;
+        // A request without a body (most GETs) has nothing to time but the handler.
+        let progress = if http_body::Body::is_end_stream(request.body()) {
+            None
+        } else {
+            Some(Arc::new(AtomicU8::new(UNREAD)))
+        };
+        let request = match &progress {
+            Some(progress) => {
+                request.map(|body| Body::new(TimedBody::new(body, timeouts.body, progress.clone())))
+            }
+            None => request,
+        };
+        let response = self.inner.call(request);
+        Box::pin(async move { Ok(deadline(timeouts, progress, response).await) })
+    }
+}
+
+/// `response`, or the timeout answer if it does not come within the request deadline or the body
+/// stalled.
+async fn deadline(
+    timeouts: Timeouts,
+    progress: Option<Arc<AtomicU8>>,
+    response: impl Future<Output = Result<Response, Infallible>>,
+) -> Response {
+    let response = tokio::time::timeout(timeouts.request, response).await;
+    let progress = progress.map_or(DONE, |progress| progress.load(Ordering::Acquire));
+    match (response, progress) {
         (_, TIMED_OUT) => closing(ApiError::new(
             ErrorCode::RequestTimeout,
             format!(
@@ -54,7 +109,8 @@ pub async fn enforce(State(timeouts): State<Timeouts>, request: Request, next: N
                 timeouts.body.as_secs_f64()
             ),
         )),
-        (Ok(response), _) => response,
+        (Ok(Ok(response)), _) => response,
+        (Ok(Err(never)), _) => match never {},
         (Err(_), READING) => closing(ApiError::new(
             ErrorCode::RequestTimeout,
             format!(
@@ -226,7 +282,7 @@ mod tests {
                 }),
             )
             .route("/echo", post(|body: Bytes| async move { body }))
-            .layer(axum::middleware::from_fn_with_state(timeouts, enforce))
+            .layer(timeouts)
     }
 
     async fn call(

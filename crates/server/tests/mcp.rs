@@ -367,6 +367,74 @@ async fn transport_negotiates_lists_every_tool_and_answers_json_rpc_errors() {
     assert_eq!(no_accept.status().as_u16(), 406);
 }
 
+/// A plain `tools/list` is answered from memory once rmcp has answered one (see
+/// `mcp/tool_list.rs`): the bytes must be exactly rmcp's, with the request's id, for every protocol
+/// version, and requests that are not plain still reach rmcp and agree.
+#[tokio::test]
+async fn repeated_tool_lists_are_byte_for_byte_what_rmcp_answers() {
+    let server = start().await;
+    let raw = |version: Option<&str>, body: String| {
+        let mut request = server
+            .http
+            .post(format!("{}/mcp", server.base))
+            .header("accept", "application/json, text/event-stream")
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(version) = version {
+            request = request.header("mcp-protocol-version", version);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let content_type = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            (status, content_type, response.text().await.unwrap())
+        }
+    };
+    let list = |id: Value, params: Option<Value>| {
+        let mut body = json!({"jsonrpc": "2.0", "id": id, "method": "tools/list"});
+        if let Some(params) = params {
+            body["params"] = params;
+        }
+        body.to_string()
+    };
+    let versions = rmcp::model::ProtocolVersion::KNOWN_VERSIONS
+        .iter()
+        .map(|v| Some(v.as_str()))
+        .chain([None]);
+    let mut answered = 0;
+    for version in versions {
+        let first = raw(version, list(json!(1), None)).await;
+        if first.0 != 200 {
+            // rmcp refuses a bare request of this version: so must every later one.
+            let again = raw(version, list(json!(1), None)).await;
+            assert_eq!(again, first, "{version:?}");
+            continue;
+        }
+        answered += 1;
+        assert_eq!(first.1, "application/json", "{version:?}");
+        assert!(first
+            .2
+            .starts_with(r#"{"jsonrpc":"2.0","id":1,"result":{"tools":["#));
+        let with_id = |id: &str| first.2.replacen(r#""id":1"#, &format!(r#""id":{id}"#), 1);
+        // Served from memory: the same bytes with the new id, string or number.
+        for id in [json!("req-2"), json!(i64::MAX), json!(-3)] {
+            let again = raw(version, list(id.clone(), Some(json!({})))).await;
+            assert_eq!(again.0, 200);
+            assert_eq!(again.1, "application/json");
+            assert_eq!(again.2, with_id(&id.to_string()), "{version:?} {id}");
+        }
+        // Not plain (`_meta`, a cursor of null): rmcp answers, with the same list.
+        for params in [json!({"_meta": {}}), json!({"cursor": null}), Value::Null] {
+            let other = raw(version, list(json!(9), Some(params.clone()))).await;
+            assert_eq!(other.2, with_id("9"), "{version:?} {params}");
+        }
+    }
+    assert!(answered >= 3, "only {answered} protocol versions answered");
+}
+
 #[tokio::test]
 async fn dns_rebinding_hosts_and_origins_outside_the_allow_list_get_403() {
     let server = start_with(|c| c.mcp_allowed_hosts.push("mcp.example:8443".into())).await;

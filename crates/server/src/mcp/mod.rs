@@ -20,6 +20,7 @@ mod instructions;
 mod params;
 mod rest;
 mod results;
+mod tool_list;
 mod tools;
 
 use std::sync::Arc;
@@ -34,6 +35,7 @@ use rmcp::transport::streamable_http_server::session::never::NeverSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 
 use crate::AppState;
+use tool_list::{PlainToolList, ToolListAnswers};
 
 /// The `/mcp` route. `rest` is the REST router (without `/mcp`) with its state, which the tools
 /// call in-process.
@@ -54,10 +56,11 @@ pub fn router(rest: Router, state: &AppState) -> Router<AppState> {
     );
     let allowed = Arc::new(AllowedHosts::new(&state.config.mcp_allowed_hosts));
     let limit = state.config.body_limit;
+    let tool_lists = Arc::new(ToolListAnswers::default());
     Router::new()
         .route_service("/mcp", service)
         .layer(middleware::from_fn(move |request: Request, next: Next| {
-            transport_errors(limit, request, next)
+            transport_errors(limit, tool_lists.clone(), request, next)
         }))
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             let allowed = allowed.clone();
@@ -211,9 +214,16 @@ fn has_json_body(headers: &HeaderMap) -> bool {
 }
 
 /// JSON-RPC errors for what rmcp would refuse in plain text (see the module docs): a JSON body is
-/// read here (up to `limit`) and must parse; rmcp's non-JSON error responses are rewritten.
-async fn transport_errors(limit: usize, request: Request, next: Next) -> Response {
+/// read here (up to `limit`) and must parse; rmcp's non-JSON error responses are rewritten. A
+/// plain `tools/list` is answered from `tool_lists` once rmcp has answered one.
+async fn transport_errors(
+    limit: usize,
+    tool_lists: Arc<ToolListAnswers>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut parsed = false;
+    let mut tool_list = None;
     let request =
         if request.method() == axum::http::Method::POST && has_json_body(request.headers()) {
             let (parts, body) = request.into_parts();
@@ -247,11 +257,18 @@ async fn transport_errors(limit: usize, request: Request, next: Next) -> Respons
                 );
             }
             parsed = true;
+            tool_list = PlainToolList::recognise(&parts.headers, &bytes);
+            if let Some(answer) = tool_list.as_ref().and_then(|t| tool_lists.answer(t)) {
+                return answer;
+            }
             Request::from_parts(parts, Body::from(bytes))
         } else {
             request
         };
     let response = next.run(request).await;
+    if let Some(tool_list) = tool_list.filter(|_| response.status() == StatusCode::OK) {
+        return tool_lists.learn(&tool_list, response).await;
+    }
     let status = response.status();
     let is_json = response
         .headers()
