@@ -9,6 +9,7 @@ pub mod config;
 mod envelope;
 mod error;
 mod extract;
+mod head_timeout;
 mod http_cache;
 mod listen;
 mod mcp;

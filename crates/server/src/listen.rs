@@ -2,7 +2,8 @@
 //! connections and graceful shutdown (what `axum::serve` does, plus the limits it lacks).
 //!
 //! * **Header timeout** ([`crate::ServerConfig::header_timeout`]): a connection that does not
-//!   finish a request head in time — a new one, or a keep-alive one between requests — is closed.
+//!   finish a request head in time — a new one, or a keep-alive one between requests — is closed
+//!   (checked coarsely, see [`crate::head_timeout`]).
 //! * **Write stall**: a response that cannot be written for [`crate::ServerConfig::body_timeout`]
 //!   (the client stopped reading) ends the connection, so slow readers cannot hold it either.
 //! * **Connection cap** ([`crate::ServerConfig::max_connections`]): a connection is accepted only
@@ -20,19 +21,21 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
 use axum::response::Response;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
 use tokio::time::Sleep;
 use tower::ServiceExt;
+
+use crate::head_timeout::{self, Activity};
 
 /// The connection-level limits.
 #[derive(Debug, Clone, Copy)]
@@ -74,9 +77,10 @@ pub async fn serve(
     let slots = Arc::new(Semaphore::new(max as usize));
     let (stop, stopped) = watch::channel(false);
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout);
+    // Enforced per connection by `head_timeout`, not by a timer per request.
+    http.header_read_timeout(None);
     let http = Arc::new(http);
+    let epoch = Instant::now();
     let shutdown = std::pin::pin!(shutdown);
     let mut shutdown = shutdown;
     loop {
@@ -108,7 +112,17 @@ pub async fn serve(
         let (app, http, stopped) = (app.clone(), http.clone(), stopped.clone());
         tokio::spawn(async move {
             let stream = WriteTimeout::new(stream, limits.write_timeout);
-            connection(stream, peer, app, &http, stopped).await;
+            let activity = Activity::new(epoch);
+            connection(
+                stream,
+                peer,
+                app,
+                &http,
+                activity,
+                limits.header_timeout,
+                stopped,
+            )
+            .await;
             drop(slot);
         });
     }
@@ -126,27 +140,46 @@ async fn connection(
     peer: SocketAddr,
     app: impl App,
     http: &hyper::server::conn::http1::Builder,
+    activity: Arc<Activity>,
+    header_timeout: Duration,
     mut stopped: watch::Receiver<bool>,
 ) {
     let _ = stream.inner.set_nodelay(true);
-    let service = app.map_request(move |request: axum::http::Request<Incoming>| {
-        let mut request = request.map(Body::new);
-        request.extensions_mut().insert(ConnectInfo(peer));
-        request
-    });
+    let started = activity.clone();
+    let service = app
+        .map_request(move |request: axum::http::Request<Incoming>| {
+            started.begin();
+            let mut request = request.map(Body::new);
+            request.extensions_mut().insert(ConnectInfo(peer));
+            request
+        })
+        .map_response({
+            let activity = activity.clone();
+            move |response| activity.track(response)
+        });
     let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
     let mut conn = std::pin::pin!(conn);
-    tokio::select! {
-        result = conn.as_mut() => {
-            if let Err(error) = result {
-                tracing::debug!(%error, %peer, "connection ended with an error");
+    let mut check = tokio::time::interval(head_timeout::check_every(header_timeout));
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(error) = result {
+                    tracing::debug!(%error, %peer, "connection ended with an error");
+                }
+                return;
             }
-            return;
+            _ = stopped.wait_for(|stop| *stop), if !stopping => {
+                stopping = true;
+                conn.as_mut().graceful_shutdown();
+            }
+            // While draining too: a half-sent head must not hold up the shutdown.
+            _ = check.tick() => if activity.waited(header_timeout) {
+                tracing::debug!(%peer, "no request head in time: closing the connection");
+                return;
+            },
         }
-        _ = stopped.wait_for(|stop| *stop) => conn.as_mut().graceful_shutdown(),
-    }
-    if let Err(error) = conn.await {
-        tracing::debug!(%error, %peer, "connection ended with an error");
     }
 }
 
