@@ -6,7 +6,7 @@
 //! `orquestra-docs` from a project's IDL.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -23,7 +23,7 @@ use utoipa::openapi::{
 
 use orquestra_api::platform::OpenApiDocument;
 
-use crate::http_cache::{etag_of, respond};
+use crate::http_cache::{etag_of, respond, IfNoneMatch};
 use crate::ApiError;
 
 /// Where the document is served.
@@ -73,9 +73,9 @@ const TAGS: &[(&str, &str)] = &[
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
     ),
 )]
-async fn document(State(doc): State<Document>, headers: HeaderMap) -> Response {
+async fn document(State(doc): State<Document>, if_none_match: IfNoneMatch) -> Response {
     match doc.body {
-        Some(body) => respond(&headers, doc.etag, body, "application/json"),
+        Some((etag, body)) => respond(&if_none_match, etag, body, "application/json"),
         None => ApiError::internal(&"the OpenAPI document could not be serialised").into_response(),
     }
 }
@@ -83,8 +83,8 @@ async fn document(State(doc): State<Document>, headers: HeaderMap) -> Response {
 /// The serialised document, built once at startup.
 #[derive(Clone)]
 struct Document {
-    body: Option<Bytes>,
-    etag: String,
+    /// The ETag and body; `None` if the document could not be serialised.
+    body: Option<(HeaderValue, Bytes)>,
 }
 
 /// The document's own path, as an operation to merge into the collected document.
@@ -225,9 +225,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(doc: &OpenApi) -> Router<S> {
     let body = serde_json::to_vec(doc)
         .map_err(|e| tracing::error!(error = %e, "serialising the OpenAPI document"))
         .ok()
-        .map(Bytes::from);
-    let etag = body.as_deref().map(etag_of).unwrap_or_default();
+        .map(|body| (etag_of(&body), Bytes::from(body)));
     Router::new()
         .route(PATH, get(document))
-        .with_state(Document { body, etag })
+        .with_state(Document { body })
 }

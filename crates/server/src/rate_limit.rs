@@ -94,8 +94,18 @@ pub fn classify(method: &Method, path: &str) -> Option<Class> {
     if !(rest.is_empty() || rest.starts_with('/')) {
         return None;
     }
-    let segments: Vec<&str> = rest.split('/').skip(1).collect();
-    let class = match (method, segments.as_slice()) {
+    // The patterns below have at most four segments; a longer path is plain API traffic. (No
+    // `Vec`: this runs for every request.)
+    let mut segments = [""; 4];
+    let mut count = 0;
+    for segment in rest.split('/').skip(1) {
+        if count == segments.len() {
+            return Some(Class::Api);
+        }
+        segments[count] = segment;
+        count += 1;
+    }
+    let class = match (method, &segments[..count]) {
         (&Method::POST, ["idl", "upload"]) | (&Method::PUT, ["idl", _]) => Class::Upload,
         (&Method::POST, ["ingest", "idl"]) => Class::Upload,
         (&Method::POST, ["transactions" | "tx", "simulate"]) => Class::Simulate,
@@ -327,7 +337,9 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let Some(class) = classify(request.method(), request.uri().path())
+        let Some(class) = (self.limiter.is_active())
+            .then(|| classify(request.method(), request.uri().path()))
+            .flatten()
             .filter(|class| self.limiter.buckets[class.index()].is_some())
         else {
             return Box::pin(self.inner.call(request));

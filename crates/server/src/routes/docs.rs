@@ -2,7 +2,7 @@
 //! generated `CPI.md`) and `GET /project/{projectId}/llms.txt`.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bytes::Bytes;
@@ -19,7 +19,7 @@ use crate::access::{project_for, Access};
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
-use crate::http_cache::{etag_of, lookup, respond, store};
+use crate::http_cache::{etag_of, lookup, respond, store, IfNoneMatch};
 use crate::programs::load;
 use crate::{ApiError, AppState};
 
@@ -45,7 +45,7 @@ struct DocsQuery {
 async fn generated_docs(
     state: &AppState,
     loaded: &crate::programs::Loaded,
-    headers: &HeaderMap,
+    if_none_match: &IfNoneMatch,
     markdown: bool,
 ) -> Result<Response, ApiError> {
     // Each form is cached as the response body it is, so a hit is a KV read and nothing else.
@@ -60,7 +60,7 @@ async fn generated_docs(
         "application/json"
     };
     if let Some((etag, body)) = lookup(state, &key, loaded.version).await {
-        return Ok(respond(headers, etag, body, content_type));
+        return Ok(respond(if_none_match, etag, body, content_type));
     }
     let addresses = state.store.list_known_addresses(&loaded.project.id).await?;
     let known = crate::programs::known_address_refs(&addresses);
@@ -78,7 +78,7 @@ async fn generated_docs(
         .map_err(|e| ApiError::internal(&e))?
     };
     let (etag, body) = store(state, &key, loaded.version, body).await;
-    Ok(respond(headers, etag, body, content_type))
+    Ok(respond(if_none_match, etag, body, content_type))
 }
 
 /// The project's documentation: the owner's Markdown if set, else the generated `CPI.md`.
@@ -102,7 +102,7 @@ async fn generated_docs(
 async fn read(
     State(state): State<AppState>,
     principal: Principal,
-    headers: HeaderMap,
+    if_none_match: IfNoneMatch,
     Path(id): Path<String>,
     QueryParams(q): QueryParams<DocsQuery>,
 ) -> Result<Response, ApiError> {
@@ -120,7 +120,7 @@ async fn read(
         if markdown {
             let body = Bytes::from(custom);
             return Ok(respond(
-                &headers,
+                &if_none_match,
                 etag_of(&body),
                 body,
                 "text/markdown; charset=utf-8",
@@ -133,9 +133,9 @@ async fn read(
             is_custom: true,
             docs: custom,
         };
-        return Ok(crate::http_cache::json_with_etag(&headers, &body));
+        return Ok(crate::http_cache::json_with_etag(&if_none_match, &body));
     }
-    generated_docs(&state, &loaded, &headers, markdown).await
+    generated_docs(&state, &loaded, &if_none_match, markdown).await
 }
 
 /// Owner-written documentation.
@@ -249,7 +249,7 @@ async fn reset(
 async fn llms(
     State(state): State<AppState>,
     principal: Principal,
-    headers: HeaderMap,
+    if_none_match: IfNoneMatch,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let loaded = load(&state, &principal, &id, None).await?;
@@ -267,7 +267,7 @@ async fn llms(
             store(&state, &key, loaded.version, text.into_bytes()).await
         }
     };
-    let mut response = respond(&headers, etag, body, "text/plain; charset=utf-8");
+    let mut response = respond(&if_none_match, etag, body, "text/plain; charset=utf-8");
     response.headers_mut().insert(
         header::X_CONTENT_TYPE_OPTIONS,
         header::HeaderValue::from_static("nosniff"),

@@ -23,7 +23,7 @@ use crate::auth::state_cookie::constant_time_eq;
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
-use crate::http_cache::json_with_etag;
+use crate::http_cache::{json_with_etag, IfNoneMatch};
 use crate::programs::{idl_json, program_at};
 use crate::publish::{add_version, create_project, validate_idl};
 use crate::submission::{Submission, MAX_BODY_BYTES};
@@ -233,7 +233,7 @@ struct VersionQuery {
 async fn read(
     State(state): State<AppState>,
     principal: Principal,
-    headers: HeaderMap,
+    if_none_match: IfNoneMatch,
     Path(project_id): Path<String>,
     QueryParams(q): QueryParams<VersionQuery>,
 ) -> Result<Response, ApiError> {
@@ -255,7 +255,7 @@ async fn read(
         warnings: warnings(&program),
     })
     .map_err(|e| ApiError::internal(&e))?;
-    Ok(json_with_etag(&headers, &document))
+    Ok(json_with_etag(&if_none_match, &document))
 }
 
 /// A project's IDL versions.

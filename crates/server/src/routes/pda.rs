@@ -2,7 +2,6 @@
 //! inputs each needs) and `POST /api/{projectId}/pda/derive`.
 
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use orquestra_api::pda::{DerivePdaRequest, DerivePdaResponse, PdaList};
@@ -13,7 +12,7 @@ use utoipa_axum::routes;
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
-use crate::http_cache::json_with_etag;
+use crate::http_cache::{json_with_etag, IfNoneMatch};
 use crate::programs::load;
 use crate::{ApiError, AppState};
 
@@ -41,7 +40,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
-    headers: HeaderMap,
+    if_none_match: IfNoneMatch,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let loaded = load(&state, &principal, &id, None).await?;
@@ -56,7 +55,7 @@ async fn list(
             .collect(),
     };
     let body = serde_json::to_value(&body).map_err(|e| ApiError::internal(&e))?;
-    Ok(json_with_etag(&headers, &body))
+    Ok(json_with_etag(&if_none_match, &body))
 }
 
 /// Derives one PDA (an instruction's account, or a named PDA) from the given seed values.

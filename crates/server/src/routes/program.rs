@@ -3,7 +3,6 @@
 //! the program and the IDL version it was built from.
 
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use orquestra_api::platform::OpenApiDocument;
 use orquestra_api::views::{
@@ -22,7 +21,7 @@ use utoipa_axum::routes;
 use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::QueryParams;
-use crate::http_cache::{cached, lookup, respond, store};
+use crate::http_cache::{cached, lookup, respond, store, IfNoneMatch};
 use crate::programs::{ensure_usable, idl_json, load, Loaded};
 use crate::{ApiError, AppState};
 
@@ -79,7 +78,7 @@ fn to_bytes(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
 async fn instructions(
     State(state): State<AppState>,
     principal: Principal,
-    headers: HeaderMap,
+    if_none_match: IfNoneMatch,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let loaded = load(&state, &principal, &id, None).await?;
@@ -89,7 +88,7 @@ async fn instructions(
         &key,
         loaded.version,
         "application/json",
-        &headers,
+        &if_none_match,
         || {
             to_bytes(&views::instructions(
                 &loaded.program,
@@ -118,7 +117,7 @@ async fn instructions(
 async fn accounts(
     State(state): State<AppState>,
     principal: Principal,
-    headers: HeaderMap,
+    if_none_match: IfNoneMatch,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let loaded = load(&state, &principal, &id, None).await?;
@@ -128,7 +127,7 @@ async fn accounts(
         &key,
         loaded.version,
         "application/json",
-        &headers,
+        &if_none_match,
         || {
             to_bytes(&views::accounts(
                 &loaded.program,
@@ -158,7 +157,7 @@ async fn accounts(
 async fn instruction(
     State(state): State<AppState>,
     principal: Principal,
-    headers: HeaderMap,
+    if_none_match: IfNoneMatch,
     Path((id, name)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let loaded = load(&state, &principal, &id, None).await?;
@@ -170,7 +169,7 @@ async fn instruction(
         ));
     };
     let view_name = format!("instruction:{}", ix.name);
-    cached_view(&state, &loaded, &headers, &view_name, || {
+    cached_view(&state, &loaded, &if_none_match, &view_name, || {
         views::instruction(&loaded.program, &context(&state, &loaded, &[]), &ix.name).ok_or_else(
             || {
                 ApiError::new(
@@ -187,7 +186,7 @@ async fn instruction(
 async fn cached_view<T: Serialize>(
     state: &AppState,
     loaded: &Loaded,
-    headers: &HeaderMap,
+    if_none_match: &IfNoneMatch,
     view: &str,
     build: impl FnOnce() -> Result<T, ApiError>,
 ) -> Result<Response, ApiError> {
@@ -197,7 +196,7 @@ async fn cached_view<T: Serialize>(
         &key,
         loaded.version,
         "application/json",
-        headers,
+        if_none_match,
         || to_bytes(&build()?),
     )
     .await
@@ -209,11 +208,11 @@ macro_rules! simple_view {
         async fn $name(
             State(state): State<AppState>,
             principal: Principal,
-            headers: HeaderMap,
+            if_none_match: IfNoneMatch,
             Path(id): Path<String>,
         ) -> Result<Response, ApiError> {
             let loaded = load(&state, &principal, &id, None).await?;
-            cached_view(&state, &loaded, &headers, stringify!($name), || {
+            cached_view(&state, &loaded, &if_none_match, stringify!($name), || {
                 Ok($view(&loaded.program, &context(&state, &loaded, &[])))
             })
             .await
@@ -351,7 +350,7 @@ struct IdlQuery {
 async fn idl(
     State(state): State<AppState>,
     principal: Principal,
-    headers: HeaderMap,
+    if_none_match: IfNoneMatch,
     Path(id): Path<String>,
     QueryParams(q): QueryParams<IdlQuery>,
 ) -> Result<Response, ApiError> {
@@ -362,7 +361,7 @@ async fn idl(
         if normalized { "idl:normalized" } else { "idl" },
     );
     if let Some((etag, body)) = lookup(&state, &key, loaded.version).await {
-        return Ok(respond(&headers, etag, body, "application/json"));
+        return Ok(respond(&if_none_match, etag, body, "application/json"));
     }
     let idl: Value = if normalized {
         serde_json::to_value(&*loaded.program).map_err(|e| ApiError::internal(&e))?
@@ -377,5 +376,5 @@ async fn idl(
         idl,
     );
     let (etag, body) = store(&state, &key, loaded.version, to_bytes(&body)?).await;
-    Ok(respond(&headers, etag, body, "application/json"))
+    Ok(respond(&if_none_match, etag, body, "application/json"))
 }
