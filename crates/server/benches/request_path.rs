@@ -50,6 +50,7 @@ static GLOBAL: Counting = Counting;
 const IDL: &str = include_str!("../../../testdata/idls/anchor/raydium_clmm.json");
 const SECRET: &[u8] = b"bench-secret-bench-secret-bench-secret!!";
 const BLOCKHASH: &str = "4uQeVj5tqViQh7yWWGStvkEG1Zmhx6uasJtWCJziofM";
+const RENT: &str = "SysvarRent111111111111111111111111111111111";
 
 /// One request of the benchmark: method, path, body.
 struct Case {
@@ -155,6 +156,39 @@ fn request_path(c: &mut Criterion) {
         let detail: Value = serde_json::from_slice(&detail).expect("JSON");
         let mut build = detail["instruction"]["exampleRequest"].clone();
         build["recentBlockhash"] = json!(BLOCKHASH);
+        // A PDA of an instruction account whose seeds need account addresses only.
+        let (_, pdas) = call(&app, get("", format!("/api/{id}/pda")).request()).await;
+        let pdas: Value = serde_json::from_slice(&pdas).expect("JSON");
+        let derive = pdas["pdaAccounts"]
+            .as_array()
+            .expect("PDA accounts")
+            .iter()
+            .find(|e| {
+                e["named"] != true
+                    && e["usedBy"].as_array().is_some_and(|u| !u.is_empty())
+                    && e["inputs"]
+                        .as_array()
+                        .is_some_and(|inputs| inputs.iter().all(|input| input["kind"] == "account"))
+            })
+            .map(|e| {
+                let accounts: serde_json::Map<String, Value> = e["inputs"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|input| {
+                        (
+                            input["name"].as_str().unwrap_or("").to_string(),
+                            json!(RENT),
+                        )
+                    })
+                    .collect();
+                json!({
+                    "instruction": e["usedBy"][0]["instruction"],
+                    "account": e["usedBy"][0]["account"],
+                    "accounts": accounts,
+                })
+            })
+            .expect("a PDA with account seeds only");
         let cases = vec![
             get("health", "/health".into()),
             get(
@@ -164,6 +198,12 @@ fn request_path(c: &mut Criterion) {
             get("accounts", format!("/api/{id}/accounts")),
             get("idl", format!("/api/{id}/idl")),
             get("search", "/api/projects?q=close".into()),
+            Case {
+                name: "pda_derive",
+                method: Method::POST,
+                path: format!("/api/{id}/pda/derive"),
+                body: Some(derive),
+            },
             Case {
                 name: "build",
                 method: Method::POST,

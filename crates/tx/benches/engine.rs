@@ -163,6 +163,17 @@ fn bench_pda(c: &mut Criterion) {
             )
         })
     });
+    // Bump searches are remembered: a seed never seen before measures the search itself.
+    group.bench_function("derive_raw_unseen_seeds", |b| {
+        let mut n = 0u64;
+        b.iter(|| {
+            n += 1;
+            derive_raw(
+                black_box("BUYuxRfhCMWavaUWxhGtPP3ksKEDZxCD5gzknk3JfAya"),
+                &[b"receipts".to_vec(), n.to_le_bytes().to_vec()],
+            )
+        })
+    });
     let quarry = parse(&testdata("idls/anchor/quarry_mine.json"));
     let pda = find_pda(&quarry, "create_quarry", "quarry")
         .unwrap()

@@ -13,6 +13,7 @@
 
 mod error;
 mod list;
+pub(crate) mod memo;
 mod raw;
 mod seeds;
 
@@ -184,7 +185,7 @@ pub(crate) fn find_program_address(
         });
     }
     let refs: Vec<&[u8]> = seeds.iter().map(Vec::as_slice).collect();
-    Address::try_find_program_address(&refs, program_id).ok_or(PdaError::NoViableBump)
+    memo::try_find_program_address(&refs, program_id).ok_or(PdaError::NoViableBump)
 }
 
 /// `a` and `b` name the same thing up to casing style (`store_name` / `storeName` / `StoreName`).

@@ -283,7 +283,9 @@ impl State<'_> {
             if let (Some(owner), Some(mint), Some(token_program)) = (owner, mint, token_program) {
                 let seeds: [&[u8]; 3] = [owner.as_ref(), token_program.as_ref(), mint.as_ref()];
                 let ata = parse_idl_address(path, well_known::ASSOCIATED_TOKEN_PROGRAM_ID)?;
-                if let Some((address, bump)) = Address::try_find_program_address(&seeds, &ata) {
+                if let Some((address, bump)) =
+                    crate::pda::memo::try_find_program_address(&seeds, &ata)
+                {
                     return Ok(Some(found(address, Some(bump))));
                 }
             }
