@@ -243,17 +243,10 @@ async fn json_errors(method: Method, response: Response) -> Response {
 
 /// `application/json` or any `+json` type.
 fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"))
+    crate::extract::media_type(headers).is_some_and(|essence| {
+        let essence = essence.to_ascii_lowercase();
+        essence == "application/json" || essence.ends_with("+json")
+    })
 }
 
 #[cfg(test)]

@@ -3,11 +3,23 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use orquestra_api::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
+
+/// The media type of a `Content-Type` header, without its parameters (`application/json` for
+/// `application/json; charset=utf-8`), as sent: compare it ignoring ASCII case.
+pub fn media_type(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    value.split(';').next().map(str::trim)
+}
+
+/// Whether `Content-Type` names `expected` (ignoring case and parameters).
+pub fn has_media_type(headers: &HeaderMap, expected: &str) -> bool {
+    media_type(headers).is_some_and(|essence| essence.eq_ignore_ascii_case(expected))
+}
 
 /// Like `axum::Json`, but: 415 without a JSON content type, 413 past the body limit, 400 for
 /// malformed JSON (with line/column), 422 for a wrong shape with the JSON pointer at fault.
@@ -17,19 +29,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .eq_ignore_ascii_case("application/json")
-            })
-            .unwrap_or(false);
-        if !is_json {
+        if !has_media_type(req.headers(), "application/json") {
             return Err(ApiError::new(
                 ErrorCode::UnsupportedMediaType,
                 "expected Content-Type: application/json",

@@ -2,11 +2,12 @@
 //! with the size limits applied to the IDL and the `CPI.md` themselves.
 
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use orquestra_api::intake::IdlSubmission;
 use orquestra_api::ErrorCode;
 use serde_json::Value;
 
+use crate::extract::has_media_type;
 use crate::extract::parse_json;
 use crate::ApiError;
 
@@ -135,19 +136,13 @@ impl<S: Send + Sync> FromRequest<S> for Submission {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if content_type.starts_with("multipart/form-data") {
+        if has_media_type(req.headers(), "multipart/form-data") {
             let form = Multipart::from_request(req, state)
                 .await
                 .map_err(|e| ApiError::bad_request(e.body_text()))?;
             return from_multipart(form).await.map(Submission);
         }
-        if content_type.split(';').next().map(str::trim) != Some("application/json") {
+        if !has_media_type(req.headers(), "application/json") {
             return Err(ApiError::new(
                 ErrorCode::UnsupportedMediaType,
                 "expected application/json or multipart/form-data",

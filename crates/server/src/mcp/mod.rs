@@ -204,15 +204,6 @@ fn jsonrpc_error(status: StatusCode, code: i32, message: &str) -> Response {
         .into_response()
 }
 
-/// Whether the request says its body is JSON.
-fn has_json_body(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
-}
-
 /// JSON-RPC errors for what rmcp would refuse in plain text (see the module docs): a JSON body is
 /// read here (up to `limit`) and must parse; rmcp's non-JSON error responses are rewritten. A
 /// plain `tools/list` is answered from `tool_lists` once rmcp has answered one.
@@ -224,47 +215,48 @@ async fn transport_errors(
 ) -> Response {
     let mut parsed = false;
     let mut tool_list = None;
-    let request =
-        if request.method() == axum::http::Method::POST && has_json_body(request.headers()) {
-            let (parts, body) = request.into_parts();
-            let bytes = match axum::body::to_bytes(body, limit).await {
-                Ok(bytes) => bytes,
-                Err(error) => {
-                    // A length-limit error, or the body could not be read (the timeout middleware
-                    // answers 408 when the client stalled).
-                    let too_large = std::error::Error::source(&error)
-                        .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
-                    return if too_large {
-                        jsonrpc_error(
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            SERVER_ERROR,
-                            &format!("Payload Too Large: request body exceeds {limit} bytes"),
-                        )
-                    } else {
-                        jsonrpc_error(
-                            StatusCode::BAD_REQUEST,
-                            SERVER_ERROR,
-                            "Bad Request: the request body could not be read",
-                        )
-                    };
-                }
-            };
-            if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
-                return jsonrpc_error(
-                    StatusCode::BAD_REQUEST,
-                    PARSE_ERROR,
-                    &format!("Parse error: {error}"),
-                );
+    let request = if request.method() == axum::http::Method::POST
+        && crate::extract::has_media_type(request.headers(), "application/json")
+    {
+        let (parts, body) = request.into_parts();
+        let bytes = match axum::body::to_bytes(body, limit).await {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                // A length-limit error, or the body could not be read (the timeout middleware
+                // answers 408 when the client stalled).
+                let too_large = std::error::Error::source(&error)
+                    .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+                return if too_large {
+                    jsonrpc_error(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        SERVER_ERROR,
+                        &format!("Payload Too Large: request body exceeds {limit} bytes"),
+                    )
+                } else {
+                    jsonrpc_error(
+                        StatusCode::BAD_REQUEST,
+                        SERVER_ERROR,
+                        "Bad Request: the request body could not be read",
+                    )
+                };
             }
-            parsed = true;
-            tool_list = PlainToolList::recognise(&parts.headers, &bytes);
-            if let Some(answer) = tool_list.as_ref().and_then(|t| tool_lists.answer(t)) {
-                return answer;
-            }
-            Request::from_parts(parts, Body::from(bytes))
-        } else {
-            request
         };
+        if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+            return jsonrpc_error(
+                StatusCode::BAD_REQUEST,
+                PARSE_ERROR,
+                &format!("Parse error: {error}"),
+            );
+        }
+        parsed = true;
+        tool_list = PlainToolList::recognise(&parts.headers, &bytes);
+        if let Some(answer) = tool_list.as_ref().and_then(|t| tool_lists.answer(t)) {
+            return answer;
+        }
+        Request::from_parts(parts, Body::from(bytes))
+    } else {
+        request
+    };
     let response = next.run(request).await;
     if let Some(tool_list) = tool_list.filter(|_| response.status() == StatusCode::OK) {
         return tool_lists.learn(&tool_list, response).await;
