@@ -46,6 +46,10 @@ pub struct Limits {
     pub max_connections: usize,
 }
 
+/// The future of the cross-cutting layers' services (`envelope`, `timeouts`, `rate_limit`):
+/// boxed once per layer, answering with a response and never failing.
+pub type LayerFuture = std::pin::Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
 /// What [`serve`] serves: the app inside its layers.
 pub trait App:
     tower::Service<Request, Response = Response, Error = Infallible, Future: Send + 'static>
