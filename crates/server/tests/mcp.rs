@@ -79,7 +79,12 @@ fn vector(stem: &str, instruction: &str) -> Value {
 }
 
 /// A JSON-RPC POST to `/mcp` with extra headers; (HTTP status, body: JSON, SSE data or text).
-async fn post_raw(server: &TestServer, headers: &[(&str, &str)], body: String) -> (u16, Value) {
+/// A POST to `/mcp` as a Streamable HTTP client sends it: status, content type and body text.
+async fn post_text(
+    server: &TestServer,
+    headers: &[(&str, &str)],
+    body: String,
+) -> (u16, String, String) {
     let mut request = server
         .http
         .post(format!("{}/mcp", server.base))
@@ -96,7 +101,11 @@ async fn post_raw(server: &TestServer, headers: &[(&str, &str)], body: String) -
         .get("content-type")
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default();
-    let text = response.text().await.unwrap();
+    (status, content_type, response.text().await.unwrap())
+}
+
+async fn post_raw(server: &TestServer, headers: &[(&str, &str)], body: String) -> (u16, Value) {
+    let (status, content_type, text) = post_text(server, headers, body).await;
     let value = if content_type.starts_with("text/event-stream") {
         // The last `data:` line is the response (earlier ones would be notifications).
         text.lines()
@@ -373,25 +382,13 @@ async fn transport_negotiates_lists_every_tool_and_answers_json_rpc_errors() {
 #[tokio::test]
 async fn repeated_tool_lists_are_byte_for_byte_what_rmcp_answers() {
     let server = start().await;
-    let raw = |version: Option<&str>, body: String| {
-        let mut request = server
-            .http
-            .post(format!("{}/mcp", server.base))
-            .header("accept", "application/json, text/event-stream")
-            .header("content-type", "application/json")
-            .body(body);
-        if let Some(version) = version {
-            request = request.header("mcp-protocol-version", version);
-        }
-        async move {
-            let response = request.send().await.unwrap();
-            let status = response.status().as_u16();
-            let content_type = response.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .to_string();
-            (status, content_type, response.text().await.unwrap())
-        }
+    let raw = |version: Option<&'static str>, body: String| {
+        let headers: Vec<(&str, &str)> = version
+            .map(|v| ("mcp-protocol-version", v))
+            .into_iter()
+            .collect();
+        let server = &server;
+        async move { post_text(server, &headers, body).await }
     };
     let list = |id: Value, params: Option<Value>| {
         let mut body = json!({"jsonrpc": "2.0", "id": id, "method": "tools/list"});
