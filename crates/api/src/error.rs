@@ -96,6 +96,8 @@ error_codes! {
     IdlItemUnusable = "idl_item_unusable" => 422,
     /// A per-project limit (e.g. known addresses) is reached.
     LimitReached = "limit_reached" => 409,
+    /// The project has no IDL version with the number asked for (`?version=`).
+    VersionNotFound = "version_not_found" => 404,
 
     // Program values and transactions.
     UnknownInstruction = "unknown_instruction" => 404,

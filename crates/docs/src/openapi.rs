@@ -130,6 +130,7 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
     for ix in &program.instructions {
         instruction_ops.add(ix, &mut paths);
     }
+    pin_operations(&shared, &mut paths);
 
     let mut schemas = gen.finish();
     schemas.extend(shared.schemas);
@@ -168,6 +169,18 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
         "paths": {},
         "components": {
             "schemas": {},
+            "parameters": {
+                VERSION_PARAMETER: {
+                    "name": "version",
+                    "in": "query",
+                    "required": false,
+                    "description": format!("IDL version to answer from (1, 2, …; default: the latest). \
+                        This document describes version {}. An unknown version is 404 \
+                        `version_not_found`; the `x-idl-version` response header names the version \
+                        that answered.", ctx.version),
+                    "schema": {"type": "integer", "minimum": 1},
+                },
+            },
             "securitySchemes": {
                 "apiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-API-Key",
                     "description": "Project API key (needed for private projects)"},
@@ -178,6 +191,30 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
     document["paths"] = Value::Object(paths);
     document["components"]["schemas"] = Value::Object(schemas);
     document
+}
+
+/// The component name of the `version` query parameter every operation takes.
+const VERSION_PARAMETER: &str = "IdlVersion";
+
+/// Gives every operation the `version` query parameter, and the `400` a bad one answers.
+fn pin_operations(shared: &Shared, paths: &mut Map<String, Value>) {
+    let parameter = json!({"$ref": format!("#/components/parameters/{VERSION_PARAMETER}")});
+    for operation in paths.values_mut().filter_map(Value::as_object_mut) {
+        for op in operation.values_mut() {
+            let Some(fields) = op.as_object_mut() else {
+                continue;
+            };
+            match fields.get_mut("parameters") {
+                Some(Value::Array(list)) => list.push(parameter.clone()),
+                _ => {
+                    fields.insert("parameters".into(), json!([parameter.clone()]));
+                }
+            }
+            if op.pointer("/responses/400").is_none() {
+                add_bad_query(shared, op, "Invalid query parameter (`version`)");
+            }
+        }
+    }
 }
 
 /// A path segment with everything but unreserved characters percent-encoded.

@@ -24,6 +24,7 @@ mod submission;
 pub mod time;
 mod timeouts;
 mod validate;
+pub mod version;
 
 use std::sync::{Arc, Once};
 

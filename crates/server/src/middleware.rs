@@ -19,10 +19,11 @@ use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::envelope::EnvelopeLayer;
+use crate::envelope::{EnvelopeLayer, REQUEST_ID};
 use crate::listen::App;
 use crate::rate_limit::{RateLimitLayer, RateLimiter};
 use crate::timeouts::Timeouts;
+use crate::version::IDL_VERSION;
 use crate::AppState;
 
 /// `app` inside every layer.
@@ -54,6 +55,8 @@ pub fn wrap(app: Router, state: &AppState) -> impl App {
             HeaderName::from_static("x-api-key"),
             HeaderName::from_static("x-scope-key"),
         ])
+        // Browsers show cross-origin callers only the response headers named here.
+        .expose_headers([IDL_VERSION, REQUEST_ID])
         .allow_credentials(true);
     let timeouts = Timeouts {
         body: config.body_timeout,

@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use moka::sync::Cache;
 use orquestra_idl::{ItemKind, ParseOptions, Program};
-use orquestra_store::kv::keys;
+use orquestra_store::kv::{keys, Key};
 use orquestra_store::Project;
 
 use crate::access::{project_with_version_for, Access};
 use crate::auth::Principal;
+use crate::version::{Answered, Pinned};
 use crate::{ApiError, AppState};
 
 /// Parsed programs by (project id, version), least recently used evicted first. Bounded by the
@@ -68,7 +69,27 @@ impl Default for ProgramCache {
 pub struct Loaded {
     pub project: Project,
     pub version: i64,
+    /// The project's latest version (equal to `version` unless the request pinned an older one).
+    pub latest: i64,
     pub program: Arc<Program>,
+}
+
+impl Loaded {
+    /// The `x-idl-version` header naming the version that answered.
+    pub fn answered(&self) -> Answered {
+        Answered(self.version)
+    }
+
+    /// The `CACHE` key of a view of this version: `latest_key` (the project's shared key) for the
+    /// latest version, else a key of its own under the same project prefix, so a pinned read
+    /// never displaces the latest body and every project-wide invalidation still reaches it.
+    pub fn cache_key(&self, view: &str, latest_key: impl FnOnce(&str) -> Key) -> Key {
+        if self.version == self.latest {
+            latest_key(&self.project.id)
+        } else {
+            keys::api_version_view(&self.project.id, self.version, view)
+        }
+    }
 }
 
 /// Parses stored IDL JSON with the project's program id as the fallback address.
@@ -98,7 +119,12 @@ pub async fn idl_json(
         .store
         .idl_version(&project.id, version)
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("version {version} not found")))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::VersionNotFound,
+                format!("this project has no version {version}"),
+            )
+        })?;
     state
         .kv
         .put(&key, row.idl_json.clone().into(), key.ttl())
@@ -123,26 +149,38 @@ pub async fn program_at(
     Ok(program)
 }
 
-/// Visibility check, then the program at `version` (latest when `None`).
+/// Visibility check, then the program at the pinned version (the latest when not pinned); 404
+/// `version_not_found` for a version the project does not have.
 pub async fn load(
     state: &AppState,
     principal: &Principal,
     project_id: &str,
-    version: Option<i64>,
+    pinned: Pinned,
 ) -> Result<Loaded, ApiError> {
     let (project, latest) =
         project_with_version_for(state, principal, project_id, Access::Read).await?;
-    let version = match (version, latest) {
-        (Some(v), _) => v,
-        (None, Some(latest)) => latest,
-        (None, None) => return Err(ApiError::not_found("this project has no IDL yet")),
+    let version = pinned_version(pinned, latest)?;
+    let Some(latest) = latest else {
+        return Err(ApiError::not_found("this project has no IDL yet"));
     };
     let program = program_at(state, &project, version).await?;
     Ok(Loaded {
         project,
         version,
+        latest,
         program,
     })
+}
+
+/// The version a request answers from: the pinned one if the project has it, else the latest.
+/// Versions are numbered 1, 2, … without gaps, so the latest number bounds every valid pin.
+pub fn pinned_version(pinned: Pinned, latest: Option<i64>) -> Result<i64, ApiError> {
+    match (pinned.0, latest) {
+        (Some(v), Some(latest)) if v <= latest => Ok(v),
+        (Some(v), latest) => Err(crate::version::not_found(v, latest.unwrap_or(0))),
+        (None, Some(latest)) => Ok(latest),
+        (None, None) => Err(ApiError::not_found("this project has no IDL yet")),
+    }
 }
 
 /// 422 `idl_item_unusable` when `name` is an item the IDL's lenient parse found defective (its

@@ -126,6 +126,7 @@ mod tests {
             name_contains: name.map(str::to_string),
             offset,
             limit,
+            idl_version: None,
         }
     }
 

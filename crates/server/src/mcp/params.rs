@@ -36,6 +36,10 @@ pub struct SearchPrograms {
 pub struct ProjectOnly {
     /// The Orquestra project id (from search_programs).
     pub project_id: String,
+    /// IDL version to answer from (1, 2, …; default: the latest). An unknown version is a
+    /// `version_not_found` error.
+    #[schema(minimum = 1)]
+    pub idl_version: Option<u32>,
 }
 
 pub use orquestra_api::mcp::Detail;
@@ -62,6 +66,10 @@ pub struct ListInstructions {
     #[serde(default = "default_page_limit")]
     #[schema(minimum = 1, maximum = 200)]
     pub limit: u32,
+    /// IDL version to answer from (1, 2, …; default: the latest). An unknown version is a
+    /// `version_not_found` error.
+    #[schema(minimum = 1)]
+    pub idl_version: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -71,6 +79,10 @@ pub struct GetInstruction {
     pub project_id: String,
     /// Instruction name (either casing: `initializeMint` or `initialize_mint`).
     pub instruction: String,
+    /// IDL version to answer from (1, 2, …; default: the latest). An unknown version is a
+    /// `version_not_found` error.
+    #[schema(minimum = 1)]
+    pub idl_version: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -126,6 +138,10 @@ pub struct BuildInstruction {
     pub compute_unit_limit: Option<u32>,
     /// Adds a SetComputeUnitPrice instruction (micro-lamports per unit).
     pub compute_unit_price: Option<u64>,
+    /// IDL version to answer from (1, 2, …; default: the latest). An unknown version is a
+    /// `version_not_found` error.
+    #[schema(minimum = 1)]
+    pub idl_version: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -152,6 +168,10 @@ pub struct SimulateInstruction {
     pub network: Option<Cluster>,
     /// Custom RPC URL (only hosts the operator allow-lists).
     pub rpc_url: Option<String>,
+    /// IDL version to answer from (1, 2, …; default: the latest). An unknown version is a
+    /// `version_not_found` error.
+    #[schema(minimum = 1)]
+    pub idl_version: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -177,6 +197,10 @@ pub struct DerivePda {
     pub cluster: Option<Cluster>,
     /// Accepted for compatibility, like `cluster`.
     pub network: Option<Cluster>,
+    /// IDL version to answer from (1, 2, …; default: the latest). An unknown version is a
+    /// `version_not_found` error.
+    #[schema(minimum = 1)]
+    pub idl_version: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -196,6 +220,10 @@ pub struct FetchPdaData {
     pub account_type: Option<String>,
     /// Include the raw base64 data.
     pub include_raw: Option<bool>,
+    /// IDL version to answer from (1, 2, …; default: the latest). An unknown version is a
+    /// `version_not_found` error.
+    #[schema(minimum = 1)]
+    pub idl_version: Option<u32>,
 }
 
 #[derive(Debug, serde::Serialize, Deserialize, ToSchema)]
@@ -249,6 +277,10 @@ pub struct GetProgramData {
     /// Include raw base64 data of every account (always included for undecodable ones).
     #[serde(default)]
     pub include_raw: bool,
+    /// IDL version to answer from (1, 2, …; default: the latest). An unknown version is a
+    /// `version_not_found` error.
+    #[schema(minimum = 1)]
+    pub idl_version: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -131,6 +131,11 @@ pub fn segment(text: &str) -> String {
     }
 }
 
+/// The `?version=N` that pins a program route to one IDL version (nothing for the latest).
+pub fn pin(idl_version: Option<u32>) -> String {
+    query([("version", idl_version.map(|v| v.to_string()))])
+}
+
 /// `?a=b&c=d` from the pairs whose value is present ("" when none).
 pub fn query<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<String>)>) -> String {
     let mut serializer = form_urlencoded::Serializer::new(String::new());

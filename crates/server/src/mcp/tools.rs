@@ -27,7 +27,7 @@ use orquestra_api::views::{InstructionView, InstructionsView};
 
 use super::instructions;
 use super::params::*;
-use super::rest::{query, segment, Outcome, Rest};
+use super::rest::{pin, query, segment, Outcome, Rest};
 use super::results::*;
 use crate::AppState;
 
@@ -162,7 +162,11 @@ impl Orquestra {
         if !(1..=200).contains(&p.limit) {
             return Ok(invalid_args("/limit", "must be 1..=200"));
         }
-        let path = format!("/api/{}/instructions", segment(&p.project_id));
+        let path = format!(
+            "/api/{}/instructions{}",
+            segment(&p.project_id),
+            pin(p.idl_version)
+        );
         Ok(match self.rest(&parts).get(&path).await {
             Outcome::Json(view) => match typed::<InstructionsView>(view) {
                 Ok(view) => match serde_json::to_value(instructions::page(view, &p)) {
@@ -189,9 +193,10 @@ impl Orquestra {
     ) -> Result<CallToolResult, ErrorData> {
         let p: GetInstruction = args!(args);
         let path = format!(
-            "/api/{}/instructions/{}",
+            "/api/{}/instructions/{}{}",
             segment(&p.project_id),
-            segment(&p.instruction)
+            segment(&p.instruction),
+            pin(p.idl_version)
         );
         Ok(result(self.rest(&parts).get(&path).await))
     }
@@ -258,9 +263,10 @@ impl Orquestra {
             "computeUnitPrice": p.compute_unit_price,
         }));
         let path = format!(
-            "/api/{}/instructions/{}/build",
+            "/api/{}/instructions/{}/build{}",
             segment(&p.project_id),
-            segment(&p.instruction)
+            segment(&p.instruction),
+            pin(p.idl_version)
         );
         Ok(result(self.rest(&parts).post(&path, body).await))
     }
@@ -287,9 +293,10 @@ impl Orquestra {
             "simulate": true,
         }));
         let path = format!(
-            "/api/{}/instructions/{}/build",
+            "/api/{}/instructions/{}/build{}",
             segment(&p.project_id),
-            segment(&p.instruction)
+            segment(&p.instruction),
+            pin(p.idl_version)
         );
         Ok(result(self.rest(&parts).post(&path, body).await))
     }
@@ -307,7 +314,7 @@ impl Orquestra {
         Extension(parts): Extension<Parts>,
     ) -> Result<CallToolResult, ErrorData> {
         let p: ProjectOnly = args!(args);
-        let path = format!("/api/{}/pda", segment(&p.project_id));
+        let path = format!("/api/{}/pda{}", segment(&p.project_id), pin(p.idl_version));
         Ok(result(self.rest(&parts).get(&path).await))
     }
 
@@ -334,7 +341,11 @@ impl Orquestra {
             "args": p.args,
             "accounts": p.accounts,
         }));
-        let path = format!("/api/{}/pda/derive", segment(&p.project_id));
+        let path = format!(
+            "/api/{}/pda/derive{}",
+            segment(&p.project_id),
+            pin(p.idl_version)
+        );
         Ok(result(self.rest(&parts).post(&path, body).await))
     }
 
@@ -351,7 +362,11 @@ impl Orquestra {
         Extension(parts): Extension<Parts>,
     ) -> Result<CallToolResult, ErrorData> {
         let p: ProjectOnly = args!(args);
-        let path = format!("/project/{}/llms.txt", segment(&p.project_id));
+        let path = format!(
+            "/project/{}/llms.txt{}",
+            segment(&p.project_id),
+            pin(p.idl_version)
+        );
         Ok(match self.rest(&parts).get(&path).await {
             Outcome::Text { content_type, text } => {
                 let mut llms = success(json!(LlmsTxt {
@@ -389,6 +404,7 @@ impl Orquestra {
                 ("rpcUrl", p.rpc_url),
                 ("accountType", p.account_type),
                 ("includeRaw", p.include_raw.map(|b| b.to_string())),
+                ("version", p.idl_version.map(|v| v.to_string())),
             ])
         );
         Ok(result(self.rest(&parts).get(&path).await))
@@ -420,7 +436,11 @@ impl Orquestra {
             "limit": p.limit,
             "includeRaw": p.include_raw,
         }));
-        let path = format!("/api/{}/program-accounts/query", segment(&p.project_id));
+        let path = format!(
+            "/api/{}/program-accounts/query{}",
+            segment(&p.project_id),
+            pin(p.idl_version)
+        );
         Ok(result(self.rest(&parts).post(&path, body).await))
     }
 

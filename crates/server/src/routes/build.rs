@@ -26,6 +26,7 @@ use crate::chain::{endpoint, simulation_view};
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::programs::{ensure_usable, load, Loaded};
+use crate::version::{Answered, Pinned, VersionQuery};
 use crate::{validate, ApiError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -139,15 +140,15 @@ fn instruction_data(data: &[u8]) -> InstructionData {
     path = "/api/{project_id}/instructions/{name}/build",
     tag = "transactions",
     operation_id = "buildTransaction",
-    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name (either casing)")),
+    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name (either casing)"), VersionQuery),
     request_body = BuildRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
         (status = 200, description = "The unsigned transaction, its message, instruction, signers and fee (and simulation when asked)", body = BuildTransactionResponse),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 400, description = "Malformed JSON, or an invalid `version` query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
-        (status = 404, description = "Project or instruction not found", body = ErrorBody),
+        (status = 404, description = "Project or instruction not found, or no such version (`version_not_found`)", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid args (JSON pointer), missing accounts (every one named), bad addresses", body = ErrorBody),
         (status = 502, description = "The RPC failed", body = ErrorBody),
@@ -157,9 +158,10 @@ fn instruction_data(data: &[u8]) -> InstructionData {
 async fn build(
     State(state): State<AppState>,
     principal: Principal,
+    pinned: Pinned,
     Path((id, name)): Path<(String, String)>,
     JsonBody(request): JsonBody<BuildRequest>,
-) -> Result<Json<BuildTransactionResponse>, ApiError> {
+) -> Result<(Answered, Json<BuildTransactionResponse>), ApiError> {
     let fee_payer = request
         .fee_payer
         .clone()
@@ -167,7 +169,7 @@ async fn build(
     validate::pubkey("/feePayer", &fee_payer)?;
     let encoding = request.encoding.unwrap_or_default();
     let version = request.version.unwrap_or_default();
-    let loaded = load(&state, &principal, &id, None).await?;
+    let loaded = load(&state, &principal, &id, pinned).await?;
     let mut chain = Chain {
         state: &state,
         request: &request,
@@ -258,7 +260,7 @@ async fn build(
         body.network = Some(endpoint.network().into());
         body.rpc_url_host = Some(endpoint.host().into());
     }
-    Ok(Json(body))
+    Ok((loaded.answered(), Json(body)))
 }
 
 /// Resolves the instruction's account metas (what `build` would use), without a transaction.
@@ -267,15 +269,15 @@ async fn build(
     path = "/api/{project_id}/instructions/{name}/accounts",
     tag = "transactions",
     operation_id = "resolveAccounts",
-    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name (either casing)")),
+    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name (either casing)"), VersionQuery),
     request_body = BuildRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
         (status = 200, description = "The instruction's accounts, resolved", body = InstructionAccountsResponse),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 400, description = "Malformed JSON, or an invalid `version` query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
-        (status = 404, description = "Project or instruction not found", body = ErrorBody),
+        (status = 404, description = "Project or instruction not found, or no such version (`version_not_found`)", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid args (JSON pointer), missing accounts (every one named), bad addresses", body = ErrorBody),
         (status = 502, description = "The RPC failed", body = ErrorBody),
@@ -285,17 +287,22 @@ async fn build(
 async fn accounts(
     State(state): State<AppState>,
     principal: Principal,
+    pinned: Pinned,
     Path((id, name)): Path<(String, String)>,
     JsonBody(request): JsonBody<BuildRequest>,
-) -> Result<Json<InstructionAccountsResponse>, ApiError> {
-    let body = encode_and_resolve(&state, &principal, &id, &name, &request).await?;
-    Ok(Json(InstructionAccountsResponse {
-        project_id: body.project_id,
-        program_id: body.program_id,
-        version: body.version,
-        instruction: body.instruction,
-        accounts: body.accounts,
-    }))
+) -> Result<(Answered, Json<InstructionAccountsResponse>), ApiError> {
+    let body = encode_and_resolve(&state, &principal, &id, pinned, &name, &request).await?;
+    let answered = Answered(body.version);
+    Ok((
+        answered,
+        Json(InstructionAccountsResponse {
+            project_id: body.project_id,
+            program_id: body.program_id,
+            version: body.version,
+            instruction: body.instruction,
+            accounts: body.accounts,
+        }),
+    ))
 }
 
 /// What `accounts` and `data` share: the encoded data and the resolved metas, without a transaction.
@@ -303,13 +310,14 @@ async fn encode_and_resolve(
     state: &AppState,
     principal: &Principal,
     id: &str,
+    pinned: Pinned,
     name: &str,
     request: &BuildRequest,
 ) -> Result<InstructionDataResponse, ApiError> {
     if let Some(fee_payer) = &request.fee_payer {
         validate::pubkey("/feePayer", fee_payer)?;
     }
-    let loaded = load(state, principal, id, None).await?;
+    let loaded = load(state, principal, id, pinned).await?;
     let mut chain = Chain {
         state,
         request,
@@ -332,15 +340,15 @@ async fn encode_and_resolve(
     path = "/api/{project_id}/instructions/{name}/data",
     tag = "transactions",
     operation_id = "instructionData",
-    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name (either casing)")),
+    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name (either casing)"), VersionQuery),
     request_body = BuildRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
         (status = 200, description = "The encoded instruction data and its accounts", body = InstructionDataResponse),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 400, description = "Malformed JSON, or an invalid `version` query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
-        (status = 404, description = "Project or instruction not found", body = ErrorBody),
+        (status = 404, description = "Project or instruction not found, or no such version (`version_not_found`)", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Invalid args (JSON pointer), missing accounts (every one named), bad addresses", body = ErrorBody),
         (status = 502, description = "The RPC failed", body = ErrorBody),
@@ -350,9 +358,10 @@ async fn encode_and_resolve(
 async fn data(
     State(state): State<AppState>,
     principal: Principal,
+    pinned: Pinned,
     Path((id, name)): Path<(String, String)>,
     JsonBody(request): JsonBody<BuildRequest>,
-) -> Result<Json<InstructionDataResponse>, ApiError> {
-    let body = encode_and_resolve(&state, &principal, &id, &name, &request).await?;
-    Ok(Json(body))
+) -> Result<(Answered, Json<InstructionDataResponse>), ApiError> {
+    let body = encode_and_resolve(&state, &principal, &id, pinned, &name, &request).await?;
+    Ok((Answered(body.version), Json(body)))
 }

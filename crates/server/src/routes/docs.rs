@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use bytes::Bytes;
 use orquestra_api::views::{DocsUpdated, DocsView};
@@ -21,6 +21,7 @@ use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
 use crate::http_cache::{etag_of, lookup, respond, store, IfNoneMatch};
 use crate::programs::load;
+use crate::version::{Answered, Pinned, VersionQuery};
 use crate::{ApiError, AppState};
 
 /// Largest owner-written documentation.
@@ -40,7 +41,7 @@ struct DocsQuery {
     format: Option<String>,
 }
 
-/// Generated docs of the latest version with the project's current known addresses, as Markdown
+/// Generated docs of the loaded version with the project's current known addresses, as Markdown
 /// or wrapped in JSON; both come from the one cached Markdown body.
 async fn generated_docs(
     state: &AppState,
@@ -50,9 +51,9 @@ async fn generated_docs(
 ) -> Result<Response, ApiError> {
     // Each form is cached as the response body it is, so a hit is a KV read and nothing else.
     let key = if markdown {
-        keys::api_docs_markdown(&loaded.project.id)
+        loaded.cache_key("docs:md", keys::api_docs_markdown)
     } else {
-        keys::api_docs(&loaded.project.id)
+        loaded.cache_key("docs", keys::api_docs)
     };
     let content_type = if markdown {
         "text/markdown; charset=utf-8"
@@ -87,7 +88,7 @@ async fn generated_docs(
     path = "/api/{project_id}/docs",
     tag = "docs",
     operation_id = "getDocs",
-    params(("project_id" = String, Path, description = "Project id"), DocsQuery),
+    params(("project_id" = String, Path, description = "Project id"), DocsQuery, VersionQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
         (status = 200, description = "`{\"projectId\", \"programName\", \"version\", \"isCustom\", \"docs\"}`, \
@@ -96,16 +97,17 @@ async fn generated_docs(
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
         (status = 400, description = "Unknown `format`, or an invalid query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
     ),
 )]
 async fn read(
     State(state): State<AppState>,
     principal: Principal,
     if_none_match: IfNoneMatch,
+    pinned: Pinned,
     Path(id): Path<String>,
     QueryParams(q): QueryParams<DocsQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<(Answered, Response), ApiError> {
     let markdown = match q.format.as_deref() {
         None | Some("json") => false,
         Some("md" | "markdown") => true,
@@ -115,16 +117,17 @@ async fn read(
             )))
         }
     };
-    let loaded = load(&state, &principal, &id, None).await?;
+    let loaded = load(&state, &principal, &id, pinned).await?;
     if let Some(custom) = loaded.project.custom_docs.clone() {
         if markdown {
             let body = Bytes::from(custom);
-            return Ok(respond(
+            let response = respond(
                 &if_none_match,
                 etag_of(&body),
                 body,
                 "text/markdown; charset=utf-8",
-            ));
+            );
+            return Ok((loaded.answered(), response));
         }
         let body = DocsView {
             project_id: loaded.project.id.clone(),
@@ -133,9 +136,11 @@ async fn read(
             is_custom: true,
             docs: custom,
         };
-        return Ok(crate::http_cache::json_with_etag(&if_none_match, &body));
+        let response = crate::http_cache::json_with_etag(&if_none_match, &body);
+        return Ok((loaded.answered(), response));
     }
-    generated_docs(&state, &loaded, &if_none_match, markdown).await
+    let response = generated_docs(&state, &loaded, &if_none_match, markdown).await?;
+    Ok((loaded.answered(), response))
 }
 
 /// Owner-written documentation.
@@ -236,24 +241,27 @@ async fn reset(
     path = "/project/{project_id}/llms.txt",
     tag = "docs",
     operation_id = "getLlmsTxt",
-    params(("project_id" = String, Path, description = "Project id")),
+    params(("project_id" = String, Path, description = "Project id"), VersionQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
         (status = 200, description = "Plain text for language models, with an `ETag`", body = String,
             content_type = "text/plain"),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 400, description = "Invalid query parameter (`version`)", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
     ),
 )]
 async fn llms(
     State(state): State<AppState>,
     principal: Principal,
     if_none_match: IfNoneMatch,
+    pinned: Pinned,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let loaded = load(&state, &principal, &id, None).await?;
-    let key = keys::api_view(&loaded.project.id, orquestra_store::kv::LLMS_VIEW);
+) -> Result<(Answered, Response), ApiError> {
+    let loaded = load(&state, &principal, &id, pinned).await?;
+    let view = orquestra_store::kv::LLMS_VIEW;
+    let key = loaded.cache_key(view, |id| keys::api_view(id, view));
     let (etag, body) = match lookup(&state, &key, loaded.version).await {
         Some(hit) => hit,
         None => {
@@ -272,5 +280,5 @@ async fn llms(
         header::X_CONTENT_TYPE_OPTIONS,
         header::HeaderValue::from_static("nosniff"),
     );
-    Ok(response.into_response())
+    Ok((loaded.answered(), response))
 }

@@ -24,9 +24,10 @@ use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
 use crate::http_cache::{json_with_etag, IfNoneMatch};
-use crate::programs::{idl_json, program_at};
+use crate::programs::{idl_json, pinned_version, program_at};
 use crate::publish::{add_version, create_project, validate_idl};
 use crate::submission::{Submission, MAX_BODY_BYTES};
+use crate::version::{Answered, Pinned, VersionQuery};
 use crate::{time, validate};
 use crate::{ApiError, AppState};
 
@@ -206,14 +207,6 @@ async fn new_version(
     ))
 }
 
-/// Which version to read.
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct VersionQuery {
-    /// IDL version (default: the latest).
-    version: Option<i64>,
-}
-
 /// A project's IDL as uploaded (latest version, or `?version=`).
 #[utoipa::path(
     get,
@@ -227,22 +220,19 @@ struct VersionQuery {
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
         (status = 400, description = "Invalid query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
     ),
 )]
 async fn read(
     State(state): State<AppState>,
     principal: Principal,
     if_none_match: IfNoneMatch,
+    pinned: Pinned,
     Path(project_id): Path<String>,
-    QueryParams(q): QueryParams<VersionQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<(Answered, Response), ApiError> {
     let (project, latest) =
         project_with_version_for(&state, &principal, &project_id, Access::Read).await?;
-    let version = q
-        .version
-        .or(latest)
-        .ok_or_else(|| ApiError::not_found("this project has no IDL yet"))?;
+    let version = pinned_version(pinned, latest)?;
     let text = idl_json(&state, &project, version).await?;
     let idl: Value = serde_json::from_str(&text).map_err(|e| ApiError::internal(&e))?;
     let program = program_at(&state, &project, version).await?;
@@ -255,7 +245,7 @@ async fn read(
         warnings: warnings(&program),
     })
     .map_err(|e| ApiError::internal(&e))?;
-    Ok(json_with_etag(&if_none_match, &document))
+    Ok((Answered(version), json_with_etag(&if_none_match, &document)))
 }
 
 /// A project's IDL versions.

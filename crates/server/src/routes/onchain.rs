@@ -25,6 +25,7 @@ use crate::chain::endpoint;
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, QueryParams};
 use crate::programs::{ensure_usable, load};
+use crate::version::{Answered, Pinned, VersionQuery};
 use crate::{validate, ApiError, AppState};
 
 /// Most accounts one query returns.
@@ -154,14 +155,14 @@ struct FetchQuery {
     path = "/api/{project_id}/pda/fetch/{address}",
     tag = "accounts",
     operation_id = "fetchAccount",
-    params(("project_id" = String, Path, description = "Project id"), ("address" = String, Path, description = "Account address (base58)"), FetchQuery),
+    params(("project_id" = String, Path, description = "Project id"), ("address" = String, Path, description = "Account address (base58)"), FetchQuery, VersionQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
         (status = 200, description = "The account, decoded with the IDL when its type is known", body = FetchedAccount),
         (status = 400, description = "Bad address, query or cluster", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
-        (status = 404, description = "Project or account not found", body = ErrorBody),
+        (status = 404, description = "Project or account not found, or no such version (`version_not_found`)", body = ErrorBody),
         (status = 502, description = "The RPC failed", body = ErrorBody),
         (status = 504, description = "The RPC timed out", body = ErrorBody),
     ),
@@ -169,14 +170,15 @@ struct FetchQuery {
 async fn fetch(
     State(state): State<AppState>,
     principal: Principal,
+    pinned: Pinned,
     Path((id, address)): Path<(String, String)>,
     QueryParams(q): QueryParams<FetchQuery>,
-) -> Result<Json<FetchedAccount>, ApiError> {
+) -> Result<(Answered, Json<FetchedAccount>), ApiError> {
     validate::pubkey("/address", &address).map_err(|e| ApiError {
         status: StatusCode::BAD_REQUEST,
         ..e
     })?;
-    let loaded = load(&state, &principal, &id, None).await?;
+    let loaded = load(&state, &principal, &id, pinned).await?;
     if let Some(name) = q.account_type.as_deref() {
         ensure_usable(&loaded.program, ItemKind::Account, name)?;
     }
@@ -201,11 +203,12 @@ async fn fetch(
         q.account_type.as_deref(),
         q.include_raw.unwrap_or(false),
     );
-    Ok(Json(FetchedAccount {
+    let body = FetchedAccount {
         account: decoded,
         owned_by_program: account.owner == loaded.project.program_id,
         network: endpoint.network().into(),
-    }))
+    };
+    Ok((loaded.answered(), Json(body)))
 }
 
 /// `getProgramAccounts` with typed filters (account type, field values at their layout offsets),
@@ -215,15 +218,15 @@ async fn fetch(
     path = "/api/{project_id}/program-accounts/query",
     tag = "accounts",
     operation_id = "queryProgramAccounts",
-    params(("project_id" = String, Path, description = "Project id")),
+    params(("project_id" = String, Path, description = "Project id"), VersionQuery),
     request_body = ProgramAccountsRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
         (status = 200, description = "The matching accounts, decoded, with the filters sent", body = ProgramAccountsResponse),
-        (status = 400, description = "Malformed JSON or unknown cluster", body = ErrorBody),
+        (status = 400, description = "Malformed JSON, unknown cluster, or an invalid `version` query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 403, description = "A custom `rpcUrl` that is not allow-listed or is private", body = ErrorBody),
-        (status = 404, description = "Project not found", body = ErrorBody),
+        (status = 404, description = "Project not found, or no such version (`version_not_found`)", body = ErrorBody),
         (status = 413, description = "Body over the limit", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "Bad filters (JSON pointer)", body = ErrorBody),
@@ -234,9 +237,10 @@ async fn fetch(
 async fn query(
     State(state): State<AppState>,
     principal: Principal,
+    pinned: Pinned,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ProgramAccountsRequest>,
-) -> Result<Json<ProgramAccountsResponse>, ApiError> {
+) -> Result<(Answered, Json<ProgramAccountsResponse>), ApiError> {
     let limit = body.limit.unwrap_or(25);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ApiError::invalid(
@@ -244,7 +248,7 @@ async fn query(
             format!("must be 1..={MAX_LIMIT}"),
         ));
     }
-    let loaded = load(&state, &principal, &id, None).await?;
+    let loaded = load(&state, &principal, &id, pinned).await?;
     let program = &loaded.program;
     if let Some(name) = &body.account_type {
         ensure_usable(program, ItemKind::Account, name)?;
@@ -287,17 +291,20 @@ async fn query(
             )
         })
         .collect();
-    Ok(Json(ProgramAccountsResponse {
-        project_id: loaded.project.id.clone(),
-        program_id: loaded.project.program_id.clone(),
-        version: loaded.version,
-        network: endpoint.network().into(),
-        slot: found.slot,
-        filters_applied: compiled.applied,
-        matched: total,
-        count: accounts.len(),
-        accounts,
-    }))
+    Ok((
+        loaded.answered(),
+        Json(ProgramAccountsResponse {
+            project_id: loaded.project.id.clone(),
+            program_id: loaded.project.program_id.clone(),
+            version: loaded.version,
+            network: endpoint.network().into(),
+            slot: found.slot,
+            filters_applied: compiled.applied,
+            matched: total,
+            count: accounts.len(),
+            accounts,
+        }),
+    ))
 }
 
 /// The bytes of `text` in `encoding`, or a 422 pointing at `/data`.
@@ -367,7 +374,7 @@ fn decode_failure(program: &Program, failure: DecodeFailure) -> ApiError {
     }
 }
 
-/// Decodes account data the caller already has with the project's latest IDL: the type is
+/// Decodes account data the caller already has with the project's IDL (the latest version, or `?version=`): the type is
 /// identified by its discriminator (or given as `accountType`); no RPC call. The decoded part
 /// (`accountType`, `data`, `trailingBytes`) is the same as `GET /api/{projectId}/pda/fetch/{address}`'s.
 #[utoipa::path(
@@ -375,14 +382,14 @@ fn decode_failure(program: &Program, failure: DecodeFailure) -> ApiError {
     path = "/api/{project_id}/accounts/decode",
     tag = "accounts",
     operation_id = "decodeAccount",
-    params(("project_id" = String, Path, description = "Project id")),
+    params(("project_id" = String, Path, description = "Project id"), VersionQuery),
     request_body = DecodeAccountRequest,
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
         (status = 200, description = "The data decoded with the IDL", body = DecodeAccountResponse),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 400, description = "Malformed JSON, or an invalid `version` query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 404, description = "Project not found, or it has no IDL yet", body = ErrorBody),
+        (status = 404, description = "Project not found, it has no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
         (status = 422, description = "`data` not in its encoding (`invalid_encoding`), an unknown `accountType` (`unknown_account_type`), data matching no account type (`no_matching_account_type`), or data that does not decode as the type (`discriminator_mismatch`, `undecodable_account_data`, with the byte offset); details point at `/data` or `/accountType`", body = ErrorBody),
@@ -391,21 +398,25 @@ fn decode_failure(program: &Program, failure: DecodeFailure) -> ApiError {
 async fn decode(
     State(state): State<AppState>,
     principal: Principal,
+    pinned: Pinned,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<DecodeAccountRequest>,
-) -> Result<Json<DecodeAccountResponse>, ApiError> {
+) -> Result<(Answered, Json<DecodeAccountResponse>), ApiError> {
     let data = data_bytes(&body.data, body.encoding.unwrap_or_default())?;
-    let loaded = load(&state, &principal, &id, None).await?;
+    let loaded = load(&state, &principal, &id, pinned).await?;
     let program = &loaded.program;
     let decoded = decode_data(program, &data, body.account_type.as_deref())
         .map_err(|failure| decode_failure(program, failure))?;
-    Ok(Json(DecodeAccountResponse {
-        project_id: loaded.project.id.clone(),
-        program_id: loaded.project.program_id.clone(),
-        version: loaded.version,
-        account_type: decoded.account_type,
-        data: decoded.data,
-        trailing_bytes: decoded.trailing_bytes,
-        space: data.len(),
-    }))
+    Ok((
+        loaded.answered(),
+        Json(DecodeAccountResponse {
+            project_id: loaded.project.id.clone(),
+            program_id: loaded.project.program_id.clone(),
+            version: loaded.version,
+            account_type: decoded.account_type,
+            data: decoded.data,
+            trailing_bytes: decoded.trailing_bytes,
+            space: data.len(),
+        }),
+    ))
 }

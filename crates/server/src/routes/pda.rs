@@ -14,6 +14,7 @@ use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::http_cache::{json_with_etag, IfNoneMatch};
 use crate::programs::load;
+use crate::version::{Answered, Pinned, VersionQuery};
 use crate::{ApiError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -28,22 +29,24 @@ pub fn routes() -> OpenApiRouter<AppState> {
     path = "/api/{project_id}/pda",
     tag = "program",
     operation_id = "listPdas",
-    params(("project_id" = String, Path, description = "Project id")),
+    params(("project_id" = String, Path, description = "Project id"), VersionQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
         (status = 200, description = "Every PDA of the program, with an `ETag`", body = PdaList),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 400, description = "Invalid query parameter (`version`)", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
     ),
 )]
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
     if_none_match: IfNoneMatch,
+    pinned: Pinned,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let loaded = load(&state, &principal, &id, None).await?;
+) -> Result<(Answered, Response), ApiError> {
+    let loaded = load(&state, &principal, &id, pinned).await?;
     let body = PdaList {
         project_id: loaded.project.id.clone(),
         program_name: loaded.program.name.clone(),
@@ -55,7 +58,7 @@ async fn list(
             .collect(),
     };
     let body = serde_json::to_value(&body).map_err(|e| ApiError::internal(&e))?;
-    Ok(json_with_etag(&if_none_match, &body))
+    Ok((loaded.answered(), json_with_etag(&if_none_match, &body)))
 }
 
 /// Derives one PDA (an instruction's account, or a named PDA) from the given seed values.
@@ -64,14 +67,14 @@ async fn list(
     path = "/api/{project_id}/pda/derive",
     tag = "program",
     operation_id = "derivePda",
-    params(("project_id" = String, Path, description = "Project id")),
+    params(("project_id" = String, Path, description = "Project id"), VersionQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     request_body = DerivePdaRequest,
     responses(
         (status = 200, description = "The derived address (`pda`, `address`), its bump and seeds", body = DerivePdaResponse),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 400, description = "Malformed JSON, or an invalid `version` query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 404, description = "Absent or private project, no IDL yet, or no such instruction, account or PDA",
+        (status = 404, description = "Absent or private project, no IDL yet, no such version (`version_not_found`), or no such instruction, account or PDA",
             body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
@@ -81,13 +84,14 @@ async fn list(
 async fn derive_one(
     State(state): State<AppState>,
     principal: Principal,
+    pinned: Pinned,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<DerivePdaRequest>,
-) -> Result<Json<DerivePdaResponse>, ApiError> {
+) -> Result<(Answered, Json<DerivePdaResponse>), ApiError> {
     if body.account.trim().is_empty() {
         return Err(ApiError::invalid("/account", "must not be empty"));
     }
-    let loaded = load(&state, &principal, &id, None).await?;
+    let loaded = load(&state, &principal, &id, pinned).await?;
     let inputs = SeedInputs {
         instruction: body.instruction.clone(),
         args: body.args,
@@ -106,10 +110,13 @@ async fn derive_one(
             derive(&loaded.program, found.pda, &inputs)
         }),
     }?;
-    Ok(Json(DerivePdaResponse {
-        pda: derived.address.clone(),
-        derived,
-        project_id: loaded.project.id.clone(),
-        version: loaded.version,
-    }))
+    Ok((
+        loaded.answered(),
+        Json(DerivePdaResponse {
+            pda: derived.address.clone(),
+            derived,
+            project_id: loaded.project.id.clone(),
+            version: loaded.version,
+        }),
+    ))
 }

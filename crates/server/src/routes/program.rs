@@ -23,6 +23,7 @@ use crate::error::ErrorBody;
 use crate::extract::QueryParams;
 use crate::http_cache::{cached, lookup, respond, store, IfNoneMatch};
 use crate::programs::{ensure_usable, idl_json, load, Loaded};
+use crate::version::{Answered, Pinned, VersionQuery};
 use crate::{ApiError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -66,24 +67,26 @@ fn to_bytes(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
     path = "/api/{project_id}/instructions",
     tag = "program",
     operation_id = "listInstructions",
-    params(("project_id" = String, Path, description = "Project id")),
+    params(("project_id" = String, Path, description = "Project id"), VersionQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "Instructions of the latest IDL version, with an `ETag`", body = InstructionsView),
+        (status = 200, description = "Instructions of the IDL version asked for (default: the latest), with an `ETag`", body = InstructionsView),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 400, description = "Invalid query parameter (`version`)", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
     ),
 )]
 async fn instructions(
     State(state): State<AppState>,
     principal: Principal,
     if_none_match: IfNoneMatch,
+    pinned: Pinned,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let loaded = load(&state, &principal, &id, None).await?;
-    let key = keys::api_instructions(&loaded.project.id);
-    cached(
+) -> Result<(Answered, Response), ApiError> {
+    let loaded = load(&state, &principal, &id, pinned).await?;
+    let key = loaded.cache_key("instructions", keys::api_instructions);
+    let response = cached(
         &state,
         &key,
         loaded.version,
@@ -96,7 +99,8 @@ async fn instructions(
             ))
         },
     )
-    .await
+    .await?;
+    Ok((loaded.answered(), response))
 }
 
 /// The program's account types with their layouts.
@@ -105,24 +109,26 @@ async fn instructions(
     path = "/api/{project_id}/accounts",
     tag = "program",
     operation_id = "listAccounts",
-    params(("project_id" = String, Path, description = "Project id")),
+    params(("project_id" = String, Path, description = "Project id"), VersionQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
-        (status = 200, description = "Account types of the latest IDL version, with an `ETag`", body = AccountsView),
+        (status = 200, description = "Account types of the IDL version asked for (default: the latest), with an `ETag`", body = AccountsView),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 400, description = "Invalid query parameter (`version`)", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
     ),
 )]
 async fn accounts(
     State(state): State<AppState>,
     principal: Principal,
     if_none_match: IfNoneMatch,
+    pinned: Pinned,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let loaded = load(&state, &principal, &id, None).await?;
-    let key = keys::api_accounts(&loaded.project.id);
-    cached(
+) -> Result<(Answered, Response), ApiError> {
+    let loaded = load(&state, &principal, &id, pinned).await?;
+    let key = loaded.cache_key("accounts", keys::api_accounts);
+    let response = cached(
         &state,
         &key,
         loaded.version,
@@ -135,7 +141,8 @@ async fn accounts(
             ))
         },
     )
-    .await
+    .await?;
+    Ok((loaded.answered(), response))
 }
 
 /// One instruction by name.
@@ -144,13 +151,14 @@ async fn accounts(
     path = "/api/{project_id}/instructions/{name}",
     tag = "program",
     operation_id = "getInstruction",
-    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name as in the IDL")),
+    params(("project_id" = String, Path, description = "Project id"), ("name" = String, Path, description = "Instruction name as in the IDL"), VersionQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
         (status = 200, description = "The instruction, with an `ETag`", body = InstructionView),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+        (status = 400, description = "Invalid query parameter (`version`)", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 404, description = "Absent, private to someone else, no IDL yet, or no such instruction (`unknown_instruction`)", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, no IDL yet, no such version (`version_not_found`), or no such instruction (`unknown_instruction`)", body = ErrorBody),
         (status = 422, description = "The instruction's IDL definition is broken (`idl_item_unusable`, naming the defect)", body = ErrorBody),
     ),
 )]
@@ -158,9 +166,10 @@ async fn instruction(
     State(state): State<AppState>,
     principal: Principal,
     if_none_match: IfNoneMatch,
+    pinned: Pinned,
     Path((id, name)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let loaded = load(&state, &principal, &id, None).await?;
+) -> Result<(Answered, Response), ApiError> {
+    let loaded = load(&state, &principal, &id, pinned).await?;
     let Some(ix) = loaded.program.find_instruction(&name) else {
         ensure_usable(&loaded.program, ItemKind::Instruction, &name)?;
         return Err(ApiError::new(
@@ -169,7 +178,7 @@ async fn instruction(
         ));
     };
     let view_name = format!("instruction:{}", ix.name);
-    cached_view(&state, &loaded, &if_none_match, &view_name, || {
+    let response = cached_view(&state, &loaded, &if_none_match, &view_name, || {
         views::instruction(&loaded.program, &context(&state, &loaded, &[]), &ix.name).ok_or_else(
             || {
                 ApiError::new(
@@ -179,10 +188,12 @@ async fn instruction(
             },
         )
     })
-    .await
+    .await?;
+    Ok((loaded.answered(), response))
 }
 
-/// A generated JSON view of the latest version, cached in KV `CACHE` under `api:{id}:{view}`.
+/// A generated JSON view of the loaded version, cached in KV `CACHE` under `api:{id}:{view}`
+/// (or the pinned version's own key).
 async fn cached_view<T: Serialize>(
     state: &AppState,
     loaded: &Loaded,
@@ -190,7 +201,7 @@ async fn cached_view<T: Serialize>(
     view: &str,
     build: impl FnOnce() -> Result<T, ApiError>,
 ) -> Result<Response, ApiError> {
-    let key = keys::api_view(&loaded.project.id, view);
+    let key = loaded.cache_key(view, |id| keys::api_view(id, view));
     cached(
         state,
         &key,
@@ -209,13 +220,15 @@ macro_rules! simple_view {
             State(state): State<AppState>,
             principal: Principal,
             if_none_match: IfNoneMatch,
+            pinned: Pinned,
             Path(id): Path<String>,
-        ) -> Result<Response, ApiError> {
-            let loaded = load(&state, &principal, &id, None).await?;
-            cached_view(&state, &loaded, &if_none_match, stringify!($name), || {
+        ) -> Result<(Answered, Response), ApiError> {
+            let loaded = load(&state, &principal, &id, pinned).await?;
+            let response = cached_view(&state, &loaded, &if_none_match, stringify!($name), || {
                 Ok($view(&loaded.program, &context(&state, &loaded, &[])))
             })
-            .await
+            .await?;
+            Ok((loaded.answered(), response))
         }
     };
 }
@@ -227,13 +240,14 @@ simple_view!(
         path = "/api/{project_id}/types",
         tag = "program",
         operation_id = "listTypes",
-        params(("project_id" = String, Path, description = "Project id")),
+        params(("project_id" = String, Path, description = "Project id"), VersionQuery),
         security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
         responses(
-            (status = 200, description = "Types of the latest IDL version, with an `ETag`", body = TypesView),
+            (status = 200, description = "Types of the IDL version asked for (default: the latest), with an `ETag`", body = TypesView),
             (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+            (status = 400, description = "Invalid query parameter (`version`)", body = ErrorBody),
             (status = 401, description = "Invalid credentials", body = ErrorBody),
-            (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+            (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
         ),
     )]
     types,
@@ -246,13 +260,14 @@ simple_view!(
         path = "/api/{project_id}/errors",
         tag = "program",
         operation_id = "listErrors",
-        params(("project_id" = String, Path, description = "Project id")),
+        params(("project_id" = String, Path, description = "Project id"), VersionQuery),
         security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
         responses(
-            (status = 200, description = "Errors of the latest IDL version, with an `ETag`", body = ErrorsView),
+            (status = 200, description = "Errors of the IDL version asked for (default: the latest), with an `ETag`", body = ErrorsView),
             (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+            (status = 400, description = "Invalid query parameter (`version`)", body = ErrorBody),
             (status = 401, description = "Invalid credentials", body = ErrorBody),
-            (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+            (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
         ),
     )]
     errors,
@@ -265,13 +280,14 @@ simple_view!(
         path = "/api/{project_id}/events",
         tag = "program",
         operation_id = "listEvents",
-        params(("project_id" = String, Path, description = "Project id")),
+        params(("project_id" = String, Path, description = "Project id"), VersionQuery),
         security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
         responses(
-            (status = 200, description = "Events of the latest IDL version, with an `ETag`", body = EventsView),
+            (status = 200, description = "Events of the IDL version asked for (default: the latest), with an `ETag`", body = EventsView),
             (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+            (status = 400, description = "Invalid query parameter (`version`)", body = ErrorBody),
             (status = 401, description = "Invalid credentials", body = ErrorBody),
-            (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+            (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
         ),
     )]
     events,
@@ -284,13 +300,14 @@ simple_view!(
         path = "/api/{project_id}/constants",
         tag = "program",
         operation_id = "listConstants",
-        params(("project_id" = String, Path, description = "Project id")),
+        params(("project_id" = String, Path, description = "Project id"), VersionQuery),
         security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
         responses(
-            (status = 200, description = "Constants of the latest IDL version, with an `ETag`", body = ConstantsView),
+            (status = 200, description = "Constants of the IDL version asked for (default: the latest), with an `ETag`", body = ConstantsView),
             (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+            (status = 400, description = "Invalid query parameter (`version`)", body = ErrorBody),
             (status = 401, description = "Invalid credentials", body = ErrorBody),
-            (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+            (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
         ),
     )]
     constants,
@@ -303,13 +320,14 @@ simple_view!(
         path = "/api/{project_id}/openapi.json",
         tag = "program",
         operation_id = "getProgramOpenApi",
-        params(("project_id" = String, Path, description = "Project id")),
+        params(("project_id" = String, Path, description = "Project id"), VersionQuery),
         security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
         responses(
             (status = 200, description = "An OpenAPI 3.1 document, with an `ETag`", body = OpenApiDocument),
             (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
+            (status = 400, description = "Invalid query parameter (`version`)", body = ErrorBody),
             (status = 401, description = "Invalid credentials", body = ErrorBody),
-            (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+            (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
         ),
     )]
     openapi,
@@ -337,31 +355,31 @@ struct IdlQuery {
     path = "/api/{project_id}/idl",
     tag = "program",
     operation_id = "getProgramIdl",
-    params(("project_id" = String, Path, description = "Project id"), IdlQuery),
+    params(("project_id" = String, Path, description = "Project id"), IdlQuery, VersionQuery),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
     responses(
         (status = 200, description = "The IDL (or its normalised model) with its warnings, with an `ETag`", body = IdlView),
         (status = 304, description = "Not modified (`If-None-Match` matched the `ETag`)"),
         (status = 400, description = "Invalid query parameter", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
-        (status = 404, description = "Absent, private to someone else, or no IDL yet", body = ErrorBody),
+        (status = 404, description = "Absent, private to someone else, no IDL yet, or no such version (`version_not_found`)", body = ErrorBody),
     ),
 )]
 async fn idl(
     State(state): State<AppState>,
     principal: Principal,
     if_none_match: IfNoneMatch,
+    pinned: Pinned,
     Path(id): Path<String>,
     QueryParams(q): QueryParams<IdlQuery>,
-) -> Result<Response, ApiError> {
-    let loaded = load(&state, &principal, &id, None).await?;
+) -> Result<(Answered, Response), ApiError> {
+    let loaded = load(&state, &principal, &id, pinned).await?;
     let normalized = matches!(q.normalized.as_deref(), Some("1" | "true"));
-    let key = keys::api_view(
-        &loaded.project.id,
-        if normalized { "idl:normalized" } else { "idl" },
-    );
+    let view = if normalized { "idl:normalized" } else { "idl" };
+    let key = loaded.cache_key(view, |id| keys::api_view(id, view));
     if let Some((etag, body)) = lookup(&state, &key, loaded.version).await {
-        return Ok(respond(&if_none_match, etag, body, "application/json"));
+        let response = respond(&if_none_match, etag, body, "application/json");
+        return Ok((loaded.answered(), response));
     }
     let idl: Value = if normalized {
         serde_json::to_value(&*loaded.program).map_err(|e| ApiError::internal(&e))?
@@ -376,5 +394,6 @@ async fn idl(
         idl,
     );
     let (etag, body) = store(&state, &key, loaded.version, to_bytes(&body)?).await;
-    Ok(respond(&if_none_match, etag, body, "application/json"))
+    let response = respond(&if_none_match, etag, body, "application/json");
+    Ok((loaded.answered(), response))
 }

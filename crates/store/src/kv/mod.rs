@@ -105,7 +105,6 @@ pub mod keys {
         }
     }
 
-    /// Every key of a project in `IDLS` starts with this.
     /// `CACHE` `api:{projectId}:{view}` — another generated view of the latest version (`types`,
     /// `openapi`, `llms`, `instruction:{name}`, …), under the same prefix as the seed's keys so
     /// every project-wide invalidation reaches it.
@@ -116,6 +115,22 @@ pub mod keys {
         }
     }
 
+    /// `CACHE` `api:{projectId}:pinned:v{version}:{view}` — a view of a version older than the
+    /// latest (a request pinned with `?version=`), under the project's prefix so every
+    /// project-wide invalidation reaches it.
+    pub fn api_version_view(project_id: &str, version: i64, view: &str) -> Key {
+        Key {
+            namespace: Namespace::Cache,
+            key: format!("api:{project_id}:pinned:v{version}:{view}"),
+        }
+    }
+
+    /// Every [`api_version_view`] key of a project starts with this.
+    pub fn pinned_views_prefix(project_id: &str) -> (Namespace, String) {
+        (Namespace::Cache, format!("api:{project_id}:pinned:"))
+    }
+
+    /// Every key of a project in `IDLS` starts with this.
     pub fn project_idls_prefix(project_id: &str) -> (Namespace, String) {
         (Namespace::Idls, format!("project:{project_id}:"))
     }
@@ -137,11 +152,15 @@ pub trait Kv: Send + Sync + 'static {
     async fn delete_prefix(&self, namespace: Namespace, prefix: &str);
 }
 
-/// Deletes a project's cached docs in every form (after a docs or known-address change).
+/// Deletes a project's cached docs in every form (after a docs or known-address change), for
+/// every version: docs show the project's current known addresses and custom docs whatever the
+/// version they describe.
 pub async fn forget_docs(kv: &dyn Kv, project_id: &str) {
     kv.delete(&keys::api_docs(project_id)).await;
     kv.delete(&keys::api_docs_markdown(project_id)).await;
     kv.delete(&keys::api_view(project_id, LLMS_VIEW)).await;
+    let (ns, prefix) = keys::pinned_views_prefix(project_id);
+    kv.delete_prefix(ns, &prefix).await;
 }
 
 /// The [`keys::api_view`] name of `llms.txt`, which shows the known addresses and custom docs.
