@@ -577,3 +577,42 @@ fn markdown_escapes_idl_text() {
     assert!(!md.contains("<script>"), "{md}");
     assert!(md.contains("&lt;script&gt;\\|x"), "{md}");
 }
+
+#[test]
+fn a_long_chain_of_types_is_compared_in_linear_time() {
+    // T0 embeds T1, which embeds T2, …: a change at the end reaches every type, each found once.
+    const N: usize = 5_000;
+    let chain = |last: &str| {
+        let mut v = idl();
+        let types = array(&mut v, "/types");
+        for i in 0..N {
+            let ty = if i + 1 == N {
+                json!(last)
+            } else {
+                json!({"defined": {"name": format!("T{}", i + 1)}})
+            };
+            types.push(
+                json!({"name": format!("T{i}"), "type": {"kind": "struct", "fields": [
+                    {"name": "next", "type": ty}
+                ]}}),
+            );
+        }
+        program(&v)
+    };
+    let started = std::time::Instant::now();
+    let d = diff(&chain("u8"), &chain("u16"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(d.summary.types.changed, N, "{:#?}", d.summary);
+    expect(
+        &d,
+        "/types/T0/fields/next",
+        ChangeCode::ChangedViaType,
+        Severity::Breaking,
+    );
+    expect(
+        &d,
+        &format!("/types/T{}/fields/next", N - 1),
+        ChangeCode::FieldRetyped,
+        Severity::Breaking,
+    );
+}
