@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod diff;
 pub mod error;
 pub mod intake;
 pub mod keys;

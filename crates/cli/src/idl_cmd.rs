@@ -91,6 +91,8 @@ pub enum IdlCommand {
         #[arg(long)]
         jsonl: bool,
     },
+    /// Compare two IDLs of a program: items added, removed or changed, breaking or compatible.
+    Diff(crate::idl_diff_cmd::DiffArgs),
     /// Derive a PDA: prints {"address","bump"}.
     Pda {
         /// The program id (base58).
@@ -251,6 +253,7 @@ pub fn run(cmd: IdlCommand) -> Result<(), IdlCliError> {
                 print_line(&mut out, &decoded["value"])?;
             }
         }
+        IdlCommand::Diff(args) => crate::idl_diff_cmd::run(&args, &mut out)?,
         IdlCommand::Pda { program_id, seeds } => {
             let seeds: Vec<RawSeed> =
                 serde_json::from_str(&seeds).map_err(|e| IdlCliError::InvalidJson {
@@ -265,7 +268,7 @@ pub fn run(cmd: IdlCommand) -> Result<(), IdlCliError> {
     Ok(())
 }
 
-fn load(args: &IdlFileArgs) -> Result<Program, IdlCliError> {
+pub(crate) fn load(args: &IdlFileArgs) -> Result<Program, IdlCliError> {
     let text = std::fs::read_to_string(&args.file).map_err(|source| IdlCliError::Read {
         path: args.file.clone(),
         source,

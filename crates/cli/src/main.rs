@@ -11,6 +11,7 @@ mod config;
 mod db_cmd;
 mod error;
 mod idl_cmd;
+mod idl_diff_cmd;
 mod serve_cmd;
 mod table;
 mod user_cmd;

@@ -9,6 +9,8 @@
 //! * [`program_openapi`]: an OpenAPI 3.1 document for one program, with a typed `build_<name>`
 //!   operation per instruction.
 //! * [`cpi_md`] (the `CPI.md` Markdown reference) and [`llms_txt`] (the llms.txt document).
+//! * [`diff()`] (the structured difference between two programs, breaking or compatible per change)
+//!   and [`render_markdown`] (that difference as a Markdown report).
 //! * [`render_type`] (human type strings such as `Vec<pubkey>`) and [`escape_cell`] (Markdown
 //!   escaping of user-controlled text).
 //!
@@ -23,6 +25,7 @@
 //! path, or `null`).
 
 mod api;
+pub mod diff;
 mod env;
 mod example;
 mod expand;
@@ -35,6 +38,7 @@ mod schema;
 mod usability;
 pub mod views;
 
+pub use diff::{diff, render_markdown};
 pub use example::{
     example_args, example_request, example_value, placeholder_pubkey, MAX_DOCUMENT_EXAMPLE_NODES,
     MAX_EXAMPLE_ITEMS, MAX_EXAMPLE_NODES,
