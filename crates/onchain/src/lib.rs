@@ -94,7 +94,10 @@ pub enum FetchIdlError {
     },
     /// Reading an account failed.
     #[error("reading account {account}: {source}")]
-    Rpc { account: String, source: RpcError },
+    Rpc {
+        account: String,
+        source: Box<RpcError>,
+    },
     /// The account exists but is not owned by the program that writes that scheme's accounts.
     #[error("account {account} is owned by {owner}, not {expected}")]
     WrongOwner {
@@ -113,7 +116,7 @@ pub enum FetchIdlError {
     UrlSourceNotAllowed { url: String },
     /// Fetching the URL failed (or was refused by the address policy).
     #[error("fetching the IDL from {url}: {source}")]
-    UrlFetch { url: String, source: RpcError },
+    UrlFetch { url: String, source: Box<RpcError> },
 }
 
 impl FetchIdlError {
@@ -239,7 +242,7 @@ async fn content(
                 .await
                 .map_err(|source| FetchIdlError::UrlFetch {
                     url: shown.clone(),
-                    source,
+                    source: Box::new(source),
                 })?;
             check_json(&shown, &idl).map_err(FetchIdlError::Decode)?;
             Ok((IdlSource::Url { url }, idl))
@@ -258,7 +261,7 @@ async fn read(
         .await
         .map_err(|source| FetchIdlError::Rpc {
             account: address.to_owned(),
-            source,
+            source: Box::new(source),
         })?;
     Ok(answer.value.map(|account| (answer.slot, account)))
 }

@@ -298,10 +298,8 @@ async fn fetches_published_idls_from_a_real_svm() {
     assert!(
         matches!(
             &err,
-            FetchIdlError::UrlFetch {
-                source: RpcError::PrivateAddress { .. },
-                ..
-            }
+            FetchIdlError::UrlFetch { source, .. }
+                if matches!(**source, RpcError::PrivateAddress { .. })
         ),
         "{err}"
     );
