@@ -33,6 +33,8 @@ pub struct IdlFileArgs {
 /// Offline IDL tools.
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum IdlCommand {
+    /// Fetch the IDL a program published on chain (Anchor IDL account or Program Metadata).
+    Fetch(crate::idl_fetch_cmd::FetchArgs),
     /// Summarise an IDL: format, name, program id, counts, instruction names.
     Inspect {
         #[command(flatten)]
@@ -132,6 +134,8 @@ pub enum IdlCliError {
     Pda(#[from] PdaError),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    #[error(transparent)]
+    Fetch(#[from] crate::idl_fetch_cmd::FetchCliError),
 }
 
 fn codec_line(path: &str, message: &str) -> String {
@@ -171,6 +175,7 @@ impl IdlCliError {
             IdlCliError::Pda(e) => (e.code().as_str(), ""),
             IdlCliError::Read { .. } | IdlCliError::Output(_) => ("io_error", ""),
             IdlCliError::Parse { .. } | IdlCliError::Refused { .. } => ("invalid_idl", ""),
+            IdlCliError::Fetch(e) => (e.code(), ""),
         };
         json!({"error": {"code": code, "message": self.to_string(), "path": path}})
     }
@@ -181,6 +186,7 @@ pub fn run(cmd: IdlCommand) -> Result<(), IdlCliError> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match cmd {
+        IdlCommand::Fetch(args) => crate::idl_fetch_cmd::run(args, &mut out)?,
         IdlCommand::Inspect { idl } => match load(&idl) {
             Ok(program) => print_line(&mut out, &inspect(&program))?,
             Err(IdlCliError::Parse {

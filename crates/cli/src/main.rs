@@ -1,5 +1,6 @@
 //! `orquestra`: the one binary. `serve` runs the service; `migrate`, `db`, `stats` administer the
-//! database; `idl` runs the IDL engine offline. Flags override `ORQUESTRA_*` environment variables.
+//! database; `idl` runs the IDL engine offline (`idl fetch` reads an IDL published on chain).
+//! Flags override `ORQUESTRA_*` environment variables.
 
 /// mimalloc: the request path allocates many small, short-lived objects on every worker thread;
 /// under load it costs 5–10% less server CPU per small request than glibc's malloc, for ~15 MB
@@ -12,6 +13,7 @@ mod db_cmd;
 mod error;
 mod idl_cmd;
 mod idl_diff_cmd;
+mod idl_fetch_cmd;
 mod serve_cmd;
 mod table;
 mod user_cmd;
@@ -73,7 +75,7 @@ enum Command {
         #[command(subcommand)]
         command: user_cmd::TokenCommand,
     },
-    /// The IDL engine, offline: inspect, encode, decode, derive PDAs.
+    /// The IDL engine: inspect, encode, decode, derive PDAs offline; fetch a published IDL.
     Idl {
         #[command(subcommand)]
         cmd: idl_cmd::IdlCommand,

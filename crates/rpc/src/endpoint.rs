@@ -175,7 +175,11 @@ pub(crate) async fn for_custom(
     })
 }
 
-async fn resolve(host: &str, port: u16, config: &RpcConfig) -> Result<Vec<SocketAddr>, RpcError> {
+pub(crate) async fn resolve(
+    host: &str,
+    port: u16,
+    config: &RpcConfig,
+) -> Result<Vec<SocketAddr>, RpcError> {
     let lookup = tokio::net::lookup_host((host, port));
     let addrs: Vec<SocketAddr> = match tokio::time::timeout(config.timeout, lookup).await {
         Err(_) => {

@@ -17,6 +17,8 @@
 //! * **Transport**: no redirects, no proxies, a per-attempt deadline, a streamed response-size cap
 //!   (per-call overridable), and retries on transport failures only — never on a timeout, an HTTP
 //!   status or a JSON-RPC error.
+//! * **Public documents** ([`RpcClient::fetch_public_https`], for content published by URL on
+//!   chain): `https` only, every resolved address public (no allow-list applies), pinned, capped.
 //! * **Errors** are typed ([`RpcError`]); [`RpcError::code`] names the API error code (which carries the
 //!   HTTP status: this crate chooses none); messages carry host names, never full URLs (they may hold API keys).
 //!
@@ -33,6 +35,7 @@
 mod config;
 mod endpoint;
 mod error;
+mod fetch;
 mod methods;
 mod transport;
 mod types;
@@ -49,7 +52,7 @@ pub use endpoint::{canonical_ip, is_public, Endpoint, EndpointKind};
 pub use error::{ConfigError, RpcError};
 pub use types::{
     check_pubkey, Account, Commitment, DataSlice, Filter, LatestBlockhash, MemcmpBytes,
-    ProgramAccounts, ProgramAccountsQuery, ReturnData, SimulateOptions, SimulateResult,
+    ProgramAccounts, ProgramAccountsQuery, ReturnData, SimulateOptions, SimulateResult, WithSlot,
     MAX_MEMCMP_BYTES,
 };
 

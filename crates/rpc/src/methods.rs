@@ -7,7 +7,7 @@ use crate::endpoint::Endpoint;
 use crate::error::RpcError;
 use crate::types::{
     check_pubkey, parse_account, parse_optional_account, Account, Commitment, LatestBlockhash,
-    ProgramAccounts, ProgramAccountsQuery, ReturnData, SimulateOptions, SimulateResult,
+    ProgramAccounts, ProgramAccountsQuery, ReturnData, SimulateOptions, SimulateResult, WithSlot,
 };
 use crate::RpcClient;
 
@@ -97,11 +97,26 @@ impl RpcClient {
         endpoint: &Endpoint,
         pubkey: &str,
     ) -> Result<Option<Account>, RpcError> {
+        Ok(self
+            .get_account_info_with_slot(endpoint, pubkey)
+            .await?
+            .value)
+    }
+
+    /// `getAccountInfo` with the slot the node read it at (`context.slot`).
+    pub async fn get_account_info_with_slot(
+        &self,
+        endpoint: &Endpoint,
+        pubkey: &str,
+    ) -> Result<WithSlot<Option<Account>>, RpcError> {
         check_pubkey("pubkey", pubkey)?;
         let params = json!([pubkey, account_config()]);
         let result = self.call(endpoint, "getAccountInfo", params).await?;
-        let (_, value) = split_context(result)?;
-        parse_optional_account(value)
+        let (slot, value) = split_context(result)?;
+        Ok(WithSlot {
+            slot,
+            value: parse_optional_account(value)?,
+        })
     }
 
     /// `getMultipleAccounts` (base64, `confirmed`), in request order; batches of 100.

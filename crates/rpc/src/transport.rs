@@ -13,8 +13,8 @@ use crate::endpoint::{duration_ms, Endpoint};
 use crate::error::RpcError;
 
 /// How much of a non-2xx body is kept for [`RpcError::HttpStatus`].
-const SNIPPET_BYTES: usize = 512;
-const SNIPPET_CHARS: usize = 200;
+pub(crate) const SNIPPET_BYTES: usize = 512;
+pub(crate) const SNIPPET_CHARS: usize = 200;
 
 /// The reqwest builder every RPC client starts from: rustls/ring, no redirects, no proxies.
 pub(crate) fn client_builder(config_timeout: Duration) -> reqwest::ClientBuilder {
@@ -155,14 +155,14 @@ async fn attempt_once(
     }
 }
 
-enum ReadError {
+pub(crate) enum ReadError {
     TooLarge,
     Http(reqwest::Error),
 }
 
 /// Reads the body chunk by chunk, stopping as soon as it passes `limit`
 /// (`strict`: error; otherwise: truncate, for error snippets).
-async fn read_capped(
+pub(crate) async fn read_capped(
     response: &mut reqwest::Response,
     limit: usize,
     strict: bool,
@@ -196,7 +196,7 @@ fn classify(e: reqwest::Error, timed_out: &impl Fn() -> RpcError) -> Attempt {
 }
 
 /// The error and its sources, without the URL (it may carry an API key).
-fn chain(e: &reqwest::Error) -> String {
+pub(crate) fn chain(e: &reqwest::Error) -> String {
     let mut msg = match e.url() {
         Some(_) => {
             let kind = if e.is_connect() {

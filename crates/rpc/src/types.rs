@@ -35,6 +35,13 @@ pub struct LatestBlockhash {
     pub slot: u64,
 }
 
+/// A value and the slot the node answered at (`context.slot`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithSlot<T> {
+    pub slot: u64,
+    pub value: T,
+}
+
 /// An on-chain account, data decoded from base64.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {

@@ -19,6 +19,9 @@
 //!   accounts with IDLs. [`encoding`] converts bytes to and from base58/base64.
 //! * [`simulation`]: a failed simulation's custom error named with the failing program's IDL;
 //!   [`filters`]: `getProgramAccounts` filters from an account type and field values.
+//! * [`published_idl`]: IDLs published on chain (Anchor's IDL account, the Program Metadata
+//!   program's `idl` metadata): their addresses, and the IDL JSON decoded from account bytes
+//!   (bounded decompression, typed errors naming the account and field).
 //!
 //! Pure: no I/O, no async. Errors are typed enums ([`PdaError`], [`ResolveError`],
 //! [`TxError`]) that name the seed, account, instruction or byte offset at fault.
@@ -29,6 +32,7 @@ mod error;
 pub mod filters;
 pub mod name;
 pub mod pda;
+pub mod published_idl;
 pub mod resolve;
 pub mod simulation;
 pub mod transaction;
