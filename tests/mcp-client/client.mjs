@@ -58,7 +58,7 @@ await check("initialize", async () => {
 
 await check("list_tools", async () => {
   const { tools } = await client.listTools();
-  assert(tools.length === 12, `expected 12 tools, got ${tools.length}`);
+  assert(tools.length === 14, `expected 14 tools, got ${tools.length}`);
   for (const tool of tools) {
     assert(tool.inputSchema?.type === "object", `${tool.name}: inputSchema`);
     assert(tool.description?.length > 20, `${tool.name}: description`);
@@ -194,6 +194,22 @@ await check("get_program_data", async () => {
   const result = await callOk(client, "get_program_data", { projectId: input.token, accountType: "mint", network: "localnet", limit: 5 });
   assert(Array.isArray(result.structuredContent.accounts), "accounts");
   return { matched: result.structuredContent.matched };
+});
+
+await check("diff_versions", async () => {
+  const result = await callOk(client, "diff_versions", { projectId: input.token });
+  const diff = result.structuredContent;
+  assert(diff.from.version === 1 && diff.to.version === 1, "one version: diffed with itself");
+  assert(diff.breaking === false && diff.changes.length === 0, "no changes");
+  return { from: diff.from.version, to: diff.to.version };
+});
+
+await check("import_program", async () => {
+  // Without an X-API-Key nobody owns the import: a tool error, before any RPC call.
+  const result = await client.callTool({ name: "import_program", arguments: { programId: input.tokenProgram, cluster: "localnet" } });
+  assert(result.isError === true, "isError");
+  assert(JSON.parse(result.content[0].text).error?.code === "unauthorized", JSON.stringify(result));
+  return { code: "unauthorized" };
 });
 
 await check("tool_error", async () => {

@@ -98,6 +98,9 @@ error_codes! {
     LimitReached = "limit_reached" => 409,
     /// The project has no IDL version with the number asked for (`?version=`).
     VersionNotFound = "version_not_found" => 404,
+    /// The program has published no IDL on the cluster (no Anchor IDL account, no Program
+    /// Metadata `idl` account).
+    IdlNotPublished = "idl_not_published" => 404,
 
     // Program values and transactions.
     UnknownInstruction = "unknown_instruction" => 404,

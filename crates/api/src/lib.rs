@@ -17,6 +17,7 @@ pub mod mcp;
 pub mod pda;
 pub mod platform;
 pub mod projects;
+pub mod published;
 pub mod transaction;
 pub mod views;
 

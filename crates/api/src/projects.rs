@@ -145,8 +145,10 @@ pub struct OwnProjects {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Trust {
-    /// Not checked against the program's on-chain IDL.
+    /// Not checked against the program's on-chain IDL, or not equal to it.
     Unverified,
+    /// The latest version equals the IDL the program published on chain, at its latest check.
+    Verified,
 }
 
 /// Why a project was chosen to stand for a program id.
@@ -155,6 +157,8 @@ pub enum Trust {
 pub enum ProgramBasis {
     /// The caller's own project (their user's, or the project of their API key).
     Own,
+    /// A public project whose latest version equals the program's published IDL.
+    Verified,
     /// The first public project registered for the program id.
     OldestPublic,
 }

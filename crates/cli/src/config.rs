@@ -87,6 +87,10 @@ pub struct ConnectionArgs {
     /// client (e.g. `127.0.0.1/32,10.0.0.0/8,::1/128`); empty = trust no one.
     #[arg(long, env = "ORQUESTRA_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<String>,
+    /// Re-check every verified project's latest version against its on-chain IDL this often
+    /// (`6h`, `30m`, …); `0` or unset: only on demand.
+    #[arg(long, env = "ORQUESTRA_VERIFY_INTERVAL", default_value = "0")]
+    verify_interval: String,
 }
 
 /// The connection settings into `config`; one-line errors naming the variable.
@@ -98,6 +102,11 @@ fn apply_connection_args(config: &mut ServerConfig, args: &ConnectionArgs) -> Re
     config.header_timeout = duration("ORQUESTRA_HEADER_TIMEOUT", &args.header_timeout)?;
     config.body_timeout = duration("ORQUESTRA_BODY_TIMEOUT", &args.body_timeout)?;
     config.request_timeout = duration("ORQUESTRA_REQUEST_TIMEOUT", &args.request_timeout)?;
+    config.verify_interval = match args.verify_interval.trim() {
+        "" | "0" => None,
+        text => Some(duration("ORQUESTRA_VERIFY_INTERVAL", text)?),
+    }
+    .filter(|every| !every.is_zero());
     if args.max_connections == 0 {
         return Err(CliError::Config(
             "ORQUESTRA_MAX_CONNECTIONS must be at least 1".into(),

@@ -124,7 +124,7 @@ impl FetchIdlError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Address(e) | Self::Decode(e) => e.code(),
-            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::NotFound { .. } => ErrorCode::IdlNotPublished,
             Self::Rpc { source, .. } | Self::UrlFetch { source, .. } => source.code(),
             Self::WrongOwner { .. } => ErrorCode::InvalidAccountData,
             Self::ExternalAccountMissing { .. } => ErrorCode::AccountNotOnChain,

@@ -244,7 +244,7 @@ async fn fetches_published_idls_from_a_real_svm() {
             metadata_address(NOTHING_PROGRAM, None, IDL_SEED).unwrap()
         ]
     );
-    assert_eq!(err.code(), orquestra_api::ErrorCode::NotFound);
+    assert_eq!(err.code(), orquestra_api::ErrorCode::IdlNotPublished);
 
     // A third-party (non-canonical) account is found only when its authority is given.
     let third = metadata_address(NOTHING_PROGRAM, Some(AUTHORITY), IDL_SEED).unwrap();

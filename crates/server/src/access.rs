@@ -84,13 +84,18 @@ pub use orquestra_api::projects::ProgramBasis;
 pub struct ProgramProject {
     pub project: Project,
     pub basis: ProgramBasis,
+    /// Whether the project's latest version equals the program's published IDL (latest check).
+    pub verified: bool,
 }
 
 impl ProgramProject {
-    /// How far the project's IDL can be trusted to describe the deployed program: unverified
-    /// until it is checked against the program's on-chain IDL.
+    /// How far the project's IDL can be trusted to describe the deployed program.
     pub fn trust(&self) -> Trust {
-        Trust::Unverified
+        if self.verified {
+            Trust::Verified
+        } else {
+            Trust::Unverified
+        }
     }
 
     /// The project used and why, for responses that used it.
@@ -109,7 +114,8 @@ impl ProgramProject {
 /// upload with a doctored IDL rename a real program's instructions for everyone):
 ///
 /// 1. the caller's own project (their user's, or their API key's);
-/// 2. (once IDL verification exists: a project whose IDL equals the program's on-chain IDL);
+/// 2. the oldest public project whose latest version equals the program's published IDL at its
+///    latest check (see `verification`);
 /// 3. the oldest public project for the program id.
 pub async fn project_for_program(
     state: &AppState,
@@ -117,22 +123,37 @@ pub async fn project_for_program(
     program_id: &str,
 ) -> Result<Option<ProgramProject>, ApiError> {
     let candidates = state.store.projects_by_program(program_id).await?;
+    if candidates.is_empty() {
+        return Ok(None);
+    }
+    let verified = state.store.verified_projects(program_id).await?;
+    let chosen = |project: Project, basis| ProgramProject {
+        verified: verified.contains(&project.id),
+        project,
+        basis,
+    };
     let own = candidates.iter().position(|p| {
         principal.user_id() == Some(p.user_id.as_str())
             || matches!(principal, Principal::ProjectKey { project_id, .. } if *project_id == p.id)
     });
     if let Some(i) = own {
-        return Ok(candidates.into_iter().nth(i).map(|project| ProgramProject {
-            project,
-            basis: ProgramBasis::Own,
-        }));
+        return Ok(candidates
+            .into_iter()
+            .nth(i)
+            .map(|project| chosen(project, ProgramBasis::Own)));
     }
     // Candidates come newest first, in insertion order (timestamps tie within a second).
+    if let Some(i) = candidates
+        .iter()
+        .rposition(|p| p.is_public && verified.contains(&p.id))
+    {
+        return Ok(candidates
+            .into_iter()
+            .nth(i)
+            .map(|project| chosen(project, ProgramBasis::Verified)));
+    }
     let oldest_public = candidates.into_iter().rfind(|p| p.is_public);
-    Ok(oldest_public.map(|project| ProgramProject {
-        project,
-        basis: ProgramBasis::OldestPublic,
-    }))
+    Ok(oldest_public.map(|project| chosen(project, ProgramBasis::OldestPublic)))
 }
 
 /// Whether `principal` may see a project row it already has (for listings).

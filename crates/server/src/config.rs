@@ -88,6 +88,9 @@ pub struct ServerConfig {
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name the client (for rate
     /// limits). Default: none, so those headers are ignored.
     pub trusted_proxies: TrustedProxies,
+    /// How often the latest version of every project checked against the chain once is checked
+    /// again; `None` (the default) never re-checks on a schedule.
+    pub verify_interval: Option<Duration>,
 }
 
 /// Default [`ServerConfig::header_timeout`].
@@ -117,6 +120,7 @@ impl ServerConfig {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             trusted_proxies: TrustedProxies::default(),
+            verify_interval: None,
         }
         .with_default_mcp_hosts()
     }

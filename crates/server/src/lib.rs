@@ -24,6 +24,7 @@ mod submission;
 pub mod time;
 mod timeouts;
 mod validate;
+pub mod verification;
 pub mod version;
 
 use std::sync::{Arc, Once};
@@ -128,6 +129,8 @@ fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::idl::routes())
         .merge(routes::program::routes())
         .merge(routes::docs::routes())
+        .merge(routes::diff::routes())
+        .merge(routes::published::routes())
         .merge(routes::discovery::routes())
         .merge(routes::pda::routes())
         .merge(routes::build::routes())
@@ -174,5 +177,14 @@ pub async fn serve(
         write_timeout: state.config.body_timeout,
         max_connections: state.config.max_connections,
     };
-    listen::serve(listener, app(&state), limits, shutdown).await
+    // Scheduled re-checks live as long as the server: aborted when it stops serving.
+    let rechecks = state
+        .config
+        .verify_interval
+        .map(|every| verification::spawn_rechecks(state.clone(), every));
+    let served = listen::serve(listener, app(&state), limits, shutdown).await;
+    if let Some(task) = rechecks {
+        task.abort();
+    }
+    served
 }

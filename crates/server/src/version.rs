@@ -67,6 +67,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Pinned {
 /// 404 `version_not_found` for a version the project does not have; `latest` is its latest
 /// version (0 when it has none), named in the message so the caller knows what to ask for.
 pub fn not_found(version: i64, latest: i64) -> ApiError {
+    not_found_in("version", version, latest)
+}
+
+/// [`not_found`] for a version given in the query parameter `param`.
+pub fn not_found_in(param: &str, version: i64, latest: i64) -> ApiError {
     let known = match latest {
         0 => "it has no IDL yet".to_owned(),
         1 => "it has version 1 only".to_owned(),
@@ -76,7 +81,7 @@ pub fn not_found(version: i64, latest: i64) -> ApiError {
         ErrorCode::VersionNotFound,
         format!("this project has no version {version} ({known})"),
     )
-    .with_detail("?version", "no such version")
+    .with_detail(format!("?{param}"), "no such version")
 }
 
 /// The `x-idl-version` header of a response built from `version`.

@@ -407,6 +407,69 @@ async fn every_platform_operation_answers_its_happy_path_as_documented() {
     )
     .await;
 
+    // A program's life cycle: its IDL published in an Anchor IDL account, imported, verified,
+    // and the versions diffed.
+    let relations = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/idls/anchor/anchor_relations.json"),
+    )
+    .unwrap();
+    let relations_id = idl("anchor/anchor_relations.json")["address"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut compressed =
+        flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut compressed, &relations).unwrap();
+    let compressed = compressed.finish().unwrap();
+    let mut account = orquestra_tx::published_idl::ANCHOR_IDL_ACCOUNT_DISCRIMINATOR.to_vec();
+    account.extend(bs58::decode(PAYER).into_vec().unwrap());
+    account.extend(u32::try_from(compressed.len()).unwrap().to_le_bytes());
+    account.extend(compressed);
+    rpc_call(
+        &url,
+        "litesvm_setAccount",
+        json!([
+            orquestra_tx::published_idl::anchor_idl_address(&relations_id).unwrap(),
+            {"lamports": 1_000_000_000u64, "owner": relations_id,
+             "data": base64::engine::general_purpose::STANDARD.encode(&account)}
+        ]),
+    )
+    .await;
+    let imported = ok(
+        &server,
+        &alice,
+        "POST",
+        "/api/idl/import",
+        Some(json!({"programId": relations_id, "cluster": "localnet"})),
+    )
+    .await;
+    let relations_project = id_in(&imported);
+    ok(
+        &server,
+        &alice,
+        "POST",
+        &format!("/api/{relations_project}/verify"),
+        Some(json!({"cluster": "localnet"})),
+    )
+    .await;
+    ok(
+        &server,
+        &anon,
+        "GET",
+        &format!("/api/{relations_project}/verifications"),
+        None,
+    )
+    .await;
+    ok(
+        &server,
+        &anon,
+        "GET",
+        &format!("/api/{relations_project}/diff"),
+        None,
+    )
+    .await;
+
     // On-chain accounts: a mint written into LiteSVM, fetched, decoded, queried.
     let mut mint = vec![1u8, 0, 0, 0];
     mint.extend(bs58::decode(PAYER).into_vec().unwrap());

@@ -20,7 +20,7 @@ const SYSTEM: &str = "11111111111111111111111111111111";
 const ATA: &str = "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL";
 const BLOCKHASH: &str = "EkSnNWid2cvwEVnVx9aBqawnmiCNiDgp3gUdkDPTKN1N";
 
-const TOOLS: [&str; 12] = [
+const TOOLS: [&str; 14] = [
     "search_programs",
     "list_instructions",
     "get_instruction",
@@ -33,6 +33,8 @@ const TOOLS: [&str; 12] = [
     "fetch_pda_data",
     "get_program_data",
     "simulate_transaction",
+    "diff_versions",
+    "import_program",
 ];
 
 fn repo(rel: &str) -> PathBuf {
@@ -263,6 +265,7 @@ async fn transport_negotiates_lists_every_tool_and_answers_json_rpc_errors() {
             "search_programs",
             "simulate_transaction",
             "decode_transaction",
+            "import_program",
         ]
         .contains(&name)
         {

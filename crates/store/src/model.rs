@@ -87,6 +87,56 @@ pub struct IdlVersionMeta {
     pub created_at: Option<String>,
 }
 
+/// The outcome of checking a stored IDL version against the IDL its program published on chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerificationOutcome {
+    /// The stored IDL equals the published one.
+    Match,
+    /// The program published a different IDL.
+    Mismatch,
+    /// The program published no IDL on that cluster.
+    NotPublished,
+}
+
+impl VerificationOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Match => "match",
+            Self::Mismatch => "mismatch",
+            Self::NotPublished => "not_published",
+        }
+    }
+}
+
+/// One check to record (replacing the version's previous check on the same cluster).
+#[derive(Debug, Clone)]
+pub struct NewVerification<'a> {
+    pub project_id: &'a str,
+    pub version: i64,
+    pub cluster: &'a str,
+    pub outcome: VerificationOutcome,
+    /// How the program published its IDL (`anchor_idl_account`, `program_metadata`).
+    pub scheme: Option<&'a str>,
+    /// The account the published IDL was read from.
+    pub account: Option<&'a str>,
+    /// The slot it was read at.
+    pub slot: Option<i64>,
+}
+
+/// The latest check of one version on one cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Verification {
+    pub version: i64,
+    pub cluster: String,
+    pub verified: bool,
+    /// `match`, `mismatch` or `not_published`.
+    pub outcome: String,
+    pub scheme: Option<String>,
+    pub account: Option<String>,
+    pub slot: Option<i64>,
+    pub checked_at: Option<String>,
+}
+
 /// The seed's "project with latest IDL and socials", from one query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ProjectDetails {

@@ -77,6 +77,18 @@ pub trait Store: Send + Sync + 'static {
     /// Versions of a project, newest first, without bodies.
     async fn list_idl_versions(&self, project_id: &str) -> Result<Vec<IdlVersionMeta>>;
 
+    // Verification against the chain
+    /// Records a check of a version (replacing that version's previous check on the cluster);
+    /// `NotFound` when the project has no such version.
+    async fn record_verification(&self, check: &NewVerification<'_>) -> Result<Verification>;
+    /// A project's latest check per version and cluster, newest version first.
+    async fn list_verifications(&self, project_id: &str) -> Result<Vec<Verification>>;
+    /// The projects for `program_id` whose latest version matched the published IDL at its
+    /// latest check on some cluster.
+    async fn verified_projects(&self, program_id: &str) -> Result<Vec<String>>;
+    /// Every (project, cluster) checked at least once: what scheduled re-checks go over.
+    async fn verification_targets(&self) -> Result<Vec<(String, String)>>;
+
     // API keys
     /// Creates a key; only its hash is stored. `expires_in_secs: None` never expires; an expiry
     /// the database cannot represent is `ExpiryOutOfRange`, never a key that never expires.

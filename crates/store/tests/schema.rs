@@ -111,6 +111,7 @@ async fn tables_are_the_seeds_plus_the_documented_extras() {
                 "project_search",
                 "program_lists",
                 "program_list_items",
+                "idl_verifications",
             ]
             .iter(),
         )
@@ -291,7 +292,8 @@ async fn migrating_twice_is_a_no_op() {
             "004_version_uniqueness.sql",
             "005_revoked_sessions.sql",
             "006_project_search.sql",
-            "007_program_lists.sql"
+            "007_program_lists.sql",
+            "008_idl_verifications.sql"
         ]
     );
 }
@@ -489,4 +491,59 @@ GROUP BY u.id;",
         let rows = run(sql).fetch_all(&pool).await.unwrap();
         assert_eq!(rows.len(), 1, "{sql}");
     }
+}
+
+#[tokio::test]
+async fn a_version_check_is_replaced_per_cluster_and_goes_with_its_version() {
+    use orquestra_store::{NewVerification, VerificationOutcome};
+    let t = common::migrated().await;
+    let owner = common::user(&t.db, 1).await;
+    let project = common::project(&t.db, &owner, "11111111111111111111111111111111", true).await;
+    t.db.store
+        .append_idl_version(&project.id, orquestra_store::NewVersion::plain("{}"))
+        .await
+        .unwrap();
+    let check = |outcome, cluster| NewVerification {
+        project_id: &project.id,
+        version: 1,
+        cluster,
+        outcome,
+        scheme: Some("anchor_idl_account"),
+        account: Some("acc"),
+        slot: Some(7),
+    };
+    let store = &t.db.store;
+    let first = store
+        .record_verification(&check(VerificationOutcome::Mismatch, "devnet"))
+        .await
+        .unwrap();
+    assert!(!first.verified);
+    assert!(store
+        .verified_projects(&project.program_id)
+        .await
+        .unwrap()
+        .is_empty());
+    store
+        .record_verification(&check(VerificationOutcome::Match, "devnet"))
+        .await
+        .unwrap();
+    let listed = store.list_verifications(&project.id).await.unwrap();
+    assert_eq!(listed.len(), 1, "one row per version and cluster");
+    assert_eq!(
+        (listed[0].outcome.as_str(), listed[0].verified),
+        ("match", true)
+    );
+    let verified = store.verified_projects(&project.program_id).await.unwrap();
+    assert_eq!(verified, std::slice::from_ref(&project.id));
+    assert_eq!(
+        store.verification_targets().await.unwrap(),
+        [(project.id.clone(), "devnet".to_owned())]
+    );
+    let missing = NewVerification {
+        version: 9,
+        ..check(VerificationOutcome::Match, "devnet")
+    };
+    assert!(store.record_verification(&missing).await.is_err());
+    store.delete_project(&project.id).await.unwrap();
+    assert!(store.verification_targets().await.unwrap().is_empty());
 }

@@ -17,6 +17,7 @@
 //!   transport refusals (405, 406, 415) keep their status, all with `-32000`.
 
 mod instructions;
+mod lifecycle;
 mod params;
 mod rest;
 mod results;

@@ -297,3 +297,31 @@ pub struct SimulateTransaction {
     /// Custom RPC URL (only hosts the operator allow-lists).
     pub rpc_url: Option<String>,
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DiffVersions {
+    /// The Orquestra project id.
+    pub project_id: String,
+    /// The older version (default: the one before `to`).
+    #[schema(minimum = 1)]
+    pub from: Option<u32>,
+    /// The newer version (default: the latest).
+    #[schema(minimum = 1)]
+    pub to: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ImportProgram {
+    /// The program whose published IDL to import (base58).
+    pub program_id: String,
+    /// The cluster to read (default mainnet-beta).
+    pub cluster: Option<Cluster>,
+    /// The older name of `cluster`.
+    pub network: Option<Cluster>,
+    /// A custom RPC URL, when the operator allows it.
+    pub rpc_url: Option<String>,
+    /// Also look for this authority's non-canonical Program Metadata `idl` account (base58).
+    pub metadata_authority: Option<String>,
+}

@@ -45,7 +45,7 @@ struct Shared {
 }
 
 /// The tool's arguments as `T`, or the error naming the argument at fault.
-fn parse<T: DeserializeOwned>(args: JsonObject) -> Result<T, Box<CallToolResult>> {
+pub(super) fn parse<T: DeserializeOwned>(args: JsonObject) -> Result<T, Box<CallToolResult>> {
     serde_path_to_error::deserialize(Value::Object(args)).map_err(|error| {
         let path = crate::extract::pointer_of(error.path());
         let message = error.into_inner().to_string();
@@ -59,12 +59,13 @@ fn parse<T: DeserializeOwned>(args: JsonObject) -> Result<T, Box<CallToolResult>
 /// Unwraps a parse, returning the tool error from the tool when it failed.
 macro_rules! args {
     ($args:expr) => {
-        match parse($args) {
+        match $crate::mcp::tools::parse($args) {
             Ok(parsed) => parsed,
             Err(error) => return Ok(*error),
         }
     };
 }
+pub(super) use args;
 
 // ---------------------------------------------------------------------------------------------
 // Tools
@@ -77,11 +78,11 @@ impl Orquestra {
         Orquestra(Arc::new(Shared {
             rest,
             state,
-            tools: Self::tool_router(),
+            tools: Self::tool_router() + Self::lifecycle_tools(),
         }))
     }
 
-    fn rest<'a>(&'a self, parts: &Parts) -> Rest<'a> {
+    pub(super) fn rest<'a>(&'a self, parts: &Parts) -> Rest<'a> {
         Rest::from_headers(&self.0.rest, Some(&parts.headers))
     }
 

@@ -59,7 +59,7 @@ impl IntakeQuery {
 }
 
 /// Counts that tell the uploader what the engine understood, and the items it cannot use.
-fn summary(program: &Program, version: i64) -> IdlSummary {
+pub(crate) fn summary(program: &Program, version: i64) -> IdlSummary {
     let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
     IdlSummary {
         version,

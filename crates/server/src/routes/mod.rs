@@ -3,6 +3,7 @@
 pub mod addresses;
 pub mod auth;
 pub mod build;
+pub mod diff;
 pub mod discovery;
 pub mod docs;
 pub mod health;
@@ -13,6 +14,7 @@ pub mod onchain;
 pub mod pda;
 pub mod program;
 pub mod projects;
+pub mod published;
 pub mod socials;
 pub mod transactions;
 

@@ -51,6 +51,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "007_program_lists.sql",
         sql: include_str!("../../migrations/sqlite/007_program_lists.sql"),
     },
+    Migration {
+        version: 8,
+        name: "008_idl_verifications.sql",
+        sql: include_str!("../../migrations/sqlite/008_idl_verifications.sql"),
+    },
 ];
 
 /// The bookkeeping table. Its name starts with an underscore so the seed's tables stay the only

@@ -10,6 +10,7 @@ mod search;
 mod stats;
 mod traits;
 mod users;
+mod verifications;
 mod versions;
 
 use std::path::{Path, PathBuf};

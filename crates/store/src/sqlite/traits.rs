@@ -126,6 +126,21 @@ impl Store for SqliteStore {
     async fn list_idl_versions(&self, project_id: &str) -> Result<Vec<IdlVersionMeta>> {
         self.list_idl_versions_impl(project_id).await
     }
+    async fn record_verification(&self, check: &NewVerification<'_>) -> Result<Verification> {
+        self.record_verification_impl(check).await
+    }
+    async fn list_verifications(&self, project_id: &str) -> Result<Vec<Verification>> {
+        self.list_verifications_impl(project_id).await
+    }
+    async fn verified_projects(&self, program_id: &str) -> Result<Vec<String>> {
+        self.verified_projects_impl(program_id).await
+    }
+    async fn verification_targets(&self) -> Result<Vec<(String, String)>> {
+        sqlx::query_as("SELECT DISTINCT project_id, cluster FROM idl_verifications ORDER BY project_id, cluster")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)
+    }
 
     async fn create_api_key(
         &self,
