@@ -106,6 +106,9 @@ pub fn classify(method: &Method, path: &str) -> Option<Class> {
     let class = match (method, &segments[..count]) {
         (&Method::POST, ["idl", "upload"]) | (&Method::PUT, ["idl", _]) => Class::Upload,
         (&Method::POST, ["ingest", "idl"]) => Class::Upload,
+        // An import stores a version like an upload; a check reads the chain like a simulation.
+        (&Method::POST, ["idl", "import"]) => Class::Upload,
+        (&Method::POST, [_, "verify"]) => Class::Simulate,
         (&Method::POST, ["transactions" | "tx", "simulate"]) => Class::Simulate,
         (&Method::POST, [_, "instructions", _, "build" | "accounts" | "data"]) => Class::Build,
         _ => Class::Api,
@@ -391,6 +394,9 @@ mod tests {
             (&put, "/api/idl/abc", Some(Class::Upload)),
             (&get, "/api/idl/abc", Some(Class::Api)),
             (&post, "/api/ingest/idl", Some(Class::Upload)),
+            (&post, "/api/idl/import", Some(Class::Upload)),
+            (&post, "/api/p1/verify", Some(Class::Simulate)),
+            (&get, "/api/p1/verifications", Some(Class::Api)),
             (&post, "/api/p1/instructions/swap/build", Some(Class::Build)),
             (
                 &post,
