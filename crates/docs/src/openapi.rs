@@ -130,7 +130,17 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
     for ix in &program.instructions {
         instruction_ops.add(ix, &mut paths);
     }
-    pin_operations(&shared, &mut paths);
+    let version_parameter = json!({
+        "name": "version",
+        "in": "query",
+        "required": false,
+        "description": format!("IDL version to answer from (1, 2, …; default: the latest). \
+                        This document describes version {}. An unknown version is 404 \
+                        `version_not_found`; the `x-idl-version` response header names the version \
+                        that answered.", ctx.version),
+        "schema": {"type": "integer", "minimum": 1},
+    });
+    pin_operations(&shared, &mut paths, &version_parameter);
 
     let mut schemas = gen.finish();
     schemas.extend(shared.schemas);
@@ -169,18 +179,6 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
         "paths": {},
         "components": {
             "schemas": {},
-            "parameters": {
-                VERSION_PARAMETER: {
-                    "name": "version",
-                    "in": "query",
-                    "required": false,
-                    "description": format!("IDL version to answer from (1, 2, …; default: the latest). \
-                        This document describes version {}. An unknown version is 404 \
-                        `version_not_found`; the `x-idl-version` response header names the version \
-                        that answered.", ctx.version),
-                    "schema": {"type": "integer", "minimum": 1},
-                },
-            },
             "securitySchemes": {
                 "apiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-API-Key",
                     "description": "Project API key (needed for private projects)"},
@@ -193,12 +191,8 @@ pub fn program_openapi(program: &Program, ctx: &ProgramContext<'_>) -> Value {
     document
 }
 
-/// The component name of the `version` query parameter every operation takes.
-const VERSION_PARAMETER: &str = "IdlVersion";
-
 /// Gives every operation the `version` query parameter, and the `400` a bad one answers.
-fn pin_operations(shared: &Shared, paths: &mut Map<String, Value>) {
-    let parameter = json!({"$ref": format!("#/components/parameters/{VERSION_PARAMETER}")});
+fn pin_operations(shared: &Shared, paths: &mut Map<String, Value>, parameter: &Value) {
     for operation in paths.values_mut().filter_map(Value::as_object_mut) {
         for op in operation.values_mut() {
             let Some(fields) = op.as_object_mut() else {
