@@ -58,6 +58,7 @@ const TAGS: &[(&str, &str)] = &[
     ("discovery", "Discovery for crawlers"),
     ("transactions", "Unsigned transactions built from the IDL, instruction data, account resolution, decoding and simulation of any transaction"),
     ("accounts", "On-chain accounts of a program, decoded with its IDL"),
+    ("published", "IDLs programs published on chain: import, and verification of stored versions against them"),
     ("lists", "A user's program lists and their scope keys (narrowing MCP search)"),
     ("meta", "This document"),
 ];

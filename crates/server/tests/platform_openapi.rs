@@ -46,6 +46,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/{project_id}/addresses/{address_id}"),
     // idl
     ("post", "/api/idl/upload"),
+    ("post", "/api/idl/import"),
+    ("post", "/api/{project_id}/verify"),
+    ("get", "/api/{project_id}/verifications"),
+    ("get", "/api/{project_id}/diff"),
     ("put", "/api/idl/{project_id}"),
     ("get", "/api/idl/{project_id}"),
     ("delete", "/api/idl/{project_id}"),

@@ -37,7 +37,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(
     post,
     path = "/api/idl/import",
-    tag = "idl",
+    tag = "published",
     operation_id = "importIdl",
     request_body = ImportIdlRequest,
     security(("bearerAuth" = []), ("apiKeyAuth" = [])),
@@ -167,7 +167,7 @@ async fn own_project(
 #[utoipa::path(
     post,
     path = "/api/{project_id}/verify",
-    tag = "idl",
+    tag = "published",
     operation_id = "verifyIdl",
     params(("project_id" = String, Path, description = "Project id"), VersionQuery),
     request_body = VerifyRequest,
@@ -212,7 +212,7 @@ async fn verify(
 #[utoipa::path(
     get,
     path = "/api/{project_id}/verifications",
-    tag = "idl",
+    tag = "published",
     operation_id = "listVerifications",
     params(("project_id" = String, Path, description = "Project id")),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = [])),
