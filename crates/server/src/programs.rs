@@ -173,11 +173,9 @@ pub async fn load(
 }
 
 /// The version a request answers from: the pinned one if the project has it, else the latest.
-/// Versions are numbered 1, 2, … without gaps, so the latest number bounds every valid pin.
 pub fn pinned_version(pinned: Pinned, latest: Option<i64>) -> Result<i64, ApiError> {
     match (pinned.0, latest) {
-        (Some(v), Some(latest)) if v <= latest => Ok(v),
-        (Some(v), latest) => Err(crate::version::not_found(v, latest.unwrap_or(0))),
+        (Some(v), latest) => crate::version::existing("version", v, latest.unwrap_or(0)),
         (None, Some(latest)) => Ok(latest),
         (None, None) => Err(ApiError::not_found("this project has no IDL yet")),
     }

@@ -64,14 +64,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Pinned {
     }
 }
 
-/// 404 `version_not_found` for a version the project does not have; `latest` is its latest
-/// version (0 when it has none), named in the message so the caller knows what to ask for.
-pub fn not_found(version: i64, latest: i64) -> ApiError {
-    not_found_in("version", version, latest)
+/// `version` if the project has it: versions are numbered 1 to `latest` without gaps, so the
+/// latest number bounds every valid one (`latest` 0: no IDL yet). Errors point at `?{param}`.
+pub fn existing(param: &str, version: i64, latest: i64) -> Result<i64, ApiError> {
+    if version <= latest {
+        Ok(version)
+    } else {
+        Err(not_found(param, version, latest))
+    }
 }
 
-/// [`not_found`] for a version given in the query parameter `param`.
-pub fn not_found_in(param: &str, version: i64, latest: i64) -> ApiError {
+/// 404 `version_not_found` for a version the project does not have, naming the versions it has so
+/// the caller knows what to ask for.
+fn not_found(param: &str, version: i64, latest: i64) -> ApiError {
     let known = match latest {
         0 => "it has no IDL yet".to_owned(),
         1 => "it has version 1 only".to_owned(),

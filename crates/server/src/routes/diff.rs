@@ -15,7 +15,7 @@ use crate::auth::Principal;
 use crate::error::ErrorBody;
 use crate::extract::QueryParams;
 use crate::programs::program_at;
-use crate::version::{not_found_in, Answered};
+use crate::version::{existing, Answered};
 use crate::{ApiError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -88,15 +88,6 @@ async fn diff(
         return Ok((Answered(to), [(header::CONTENT_TYPE, content_type)], text).into_response());
     }
     Ok((Answered(to), Json(report)).into_response())
-}
-
-/// `version` if the project has it (versions are 1 to `latest` without gaps).
-fn existing(param: &str, version: i64, latest: i64) -> Result<i64, ApiError> {
-    if version <= latest {
-        Ok(version)
-    } else {
-        Err(not_found_in(param, version, latest))
-    }
 }
 
 /// A version number from the query: positive, or 400 pointing at the parameter.
