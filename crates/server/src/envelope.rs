@@ -1,7 +1,8 @@
 //! The outermost layer, what every response carries whatever answered it: a request id (the
 //! client's `x-request-id`, or a new one) on the request and the response, a `request` span around
-//! the whole exchange with one log line per request, the JSON error shape for error responses that
-//! are not JSON yet, and the security headers.
+//! the whole exchange with one log line per request, CORS (preflights answered here, see
+//! [`crate::cors`]), the JSON error shape for error responses that are not JSON yet, and the
+//! security headers.
 //!
 //! One hand-written service wrapped around the whole app, rather than a stack of per-route
 //! layers: each layer added with `Router::layer` is boxed into every route and cloned on every
@@ -19,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use orquestra_api::ErrorCode;
 use tracing::Instrument;
 
+use crate::cors::Cors;
 use crate::ApiError;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -31,14 +33,15 @@ pub struct EnvelopeLayer {
 
 struct Shared {
     ids: RequestIds,
+    cors: Cors,
     /// Set on every response that does not set them itself.
     headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl EnvelopeLayer {
     /// `strict_transport` adds `Strict-Transport-Security` (when the service is reached over
-    /// HTTPS).
-    pub fn new(strict_transport: bool) -> Self {
+    /// HTTPS); `cors_origins` may call from a browser.
+    pub fn new(strict_transport: bool, cors_origins: &[String]) -> Self {
         let mut headers = vec![
             (
                 header::X_CONTENT_TYPE_OPTIONS,
@@ -63,6 +66,7 @@ impl EnvelopeLayer {
         Self {
             shared: Arc::new(Shared {
                 ids: RequestIds::new(),
+                cors: Cors::new(cors_origins),
                 headers,
             }),
         }
@@ -116,17 +120,23 @@ where
             path = %request.uri().path(),
         );
         let method = request.method().clone();
-        let response = self.inner.call(request);
+        let origin = self.shared.cors.allowed_origin(request.headers());
+        // A preflight never reaches the routes (nor the rate limiter).
+        let response = (method != Method::OPTIONS).then(|| self.inner.call(request));
         let shared = self.shared.clone();
         Box::pin(
             async move {
                 let started = Instant::now();
-                let response = match response.await {
-                    Ok(response) => response,
-                    Err(never) => match never {},
+                let response = match response {
+                    Some(response) => match response.await {
+                        Ok(response) => response,
+                        Err(never) => match never {},
+                    },
+                    None => shared.cors.preflight(origin.clone()),
                 };
                 let mut response = json_errors(method, response).await;
                 let headers = response.headers_mut();
+                shared.cors.decorate(origin, headers);
                 for (name, value) in &shared.headers {
                     if !headers.contains_key(name) {
                         headers.insert(name, value.clone());
@@ -178,15 +188,21 @@ impl RequestIds {
     fn next(&self) -> HeaderValue {
         let count = self.counter.fetch_add(1, Ordering::Relaxed);
         let low = (count & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-        let id = format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            self.prefix >> 32,
-            (self.prefix >> 16) & 0xFFFF,
-            self.prefix & 0xFFFF,
-            low >> 48,
-            low & 0xFFFF_FFFF_FFFF,
-        );
-        HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static("-"))
+        let (high, low) = (self.prefix.to_be_bytes(), low.to_be_bytes());
+        // 8-4-4-4-12 hex digits, written straight into the header's buffer (one allocation, no
+        // formatting machinery: this runs on every request).
+        let mut id = String::with_capacity(36);
+        for (i, group) in [&high[..4], &high[4..6], &high[6..], &low[..2], &low[2..]]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                id.push('-');
+            }
+            orquestra_idl::hex::push(&mut id, group);
+        }
+        HeaderValue::from_maybe_shared(bytes::Bytes::from(id))
+            .unwrap_or(HeaderValue::from_static("-"))
     }
 }
 
@@ -279,7 +295,7 @@ mod tests {
             );
             Ok::<_, Infallible>(response)
         });
-        let service = EnvelopeLayer::new(true).layer(inner);
+        let service = EnvelopeLayer::new(true, &[]).layer(inner);
 
         let response = service
             .clone()

@@ -6,6 +6,7 @@ pub mod access;
 pub mod auth;
 mod chain;
 pub mod config;
+mod cors;
 mod envelope;
 mod error;
 mod extract;

@@ -431,6 +431,45 @@ async fn responses_carry_security_headers_request_ids_and_cors_for_allowed_origi
         allowed.headers()["access-control-allow-origin"],
         "https://app.example"
     );
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(
+        allowed.headers()["access-control-allow-credentials"],
+        "true"
+    );
     let denied = preflight("https://evil.example").await.unwrap();
     assert!(!denied.headers().contains_key("access-control-allow-origin"));
+    assert!(!denied
+        .headers()
+        .contains_key("access-control-allow-methods"));
+
+    // An ordinary cross-origin read: the origin echoed, the readable headers named; without an
+    // `Origin` (or with another one) only `Vary`.
+    let read = |origin: Option<&'static str>| {
+        let request = server.http.get(format!("{}/api/projects", server.base));
+        match origin {
+            Some(origin) => request.header("origin", origin),
+            None => request,
+        }
+        .send()
+    };
+    let cross = read(Some("https://app.example")).await.unwrap();
+    assert_eq!(cross.status(), 200);
+    let headers = cross.headers();
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        "https://app.example"
+    );
+    let exposed = headers["access-control-expose-headers"].to_str().unwrap();
+    assert!(exposed.contains("x-idl-version") && exposed.contains("x-request-id"));
+    for origin in [None, Some("https://evil.example")] {
+        let response = read(origin).await.unwrap();
+        let headers = response.headers();
+        assert!(headers["vary"].to_str().unwrap().contains("origin"));
+        assert!(
+            !headers.contains_key("access-control-allow-origin"),
+            "{origin:?}"
+        );
+        assert!(!headers.contains_key("access-control-allow-credentials"));
+        assert!(!headers.contains_key("access-control-expose-headers"));
+    }
 }
