@@ -16,8 +16,18 @@ pub struct ServeArgs {
     /// KV cache: `memory` (embedded, bounded) or `memory:MEGABYTES`.
     #[arg(long = "kv", env = "ORQUESTRA_KV_URL", default_value = "memory")]
     kv_url: String,
+    /// Log lines on stderr: `text` (readable) or `json` (one object per line, for collectors).
+    #[arg(long, env = "ORQUESTRA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(flatten)]
     service: crate::config::ServiceArgs,
+}
+
+/// How `serve` writes its log lines.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 fn kv_from_url(url: &str) -> Result<Arc<dyn Kv>, CliError> {
@@ -38,7 +48,7 @@ fn kv_from_url(url: &str) -> Result<Arc<dyn Kv>, CliError> {
 }
 
 pub async fn serve(database: &str, args: ServeArgs) -> Result<(), CliError> {
-    init_logging();
+    init_logging(args.log_format);
     let kv = kv_from_url(&args.kv_url)?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -75,14 +85,17 @@ pub async fn serve(database: &str, args: ServeArgs) -> Result<(), CliError> {
         })
 }
 
-fn init_logging() {
+fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).try_init(),
+        // The request span's fields (id, method, path) go with every line, as in text.
+        LogFormat::Json => logs.json().with_current_span(true).try_init(),
+    };
 }
 
 async fn shutdown_signal() {

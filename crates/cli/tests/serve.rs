@@ -18,10 +18,20 @@ impl Drop for Server {
 /// `orquestra serve` on a free loopback port in `dir` (default database there): the child and
 /// the address it printed.
 fn spawn_serve(dir: &std::path::Path, stderr: Stdio) -> (Child, String) {
+    spawn_serve_with(dir, stderr, &[])
+}
+
+/// [`spawn_serve`] with extra environment variables.
+fn spawn_serve_with(
+    dir: &std::path::Path,
+    stderr: Stdio,
+    envs: &[(&str, &str)],
+) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_orquestra"))
         .args(["serve", "--listen", "127.0.0.1:0"])
         .current_dir(dir)
         .env_remove("ORQUESTRA_DATABASE_URL")
+        .envs(envs.iter().copied())
         .stdout(Stdio::piped())
         .stderr(stderr)
         .spawn()
@@ -156,6 +166,55 @@ fn sigterm_shuts_down_gracefully() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "exit after SIGTERM: {:?}", out.status);
     assert!(String::from_utf8_lossy(&out.stderr).contains("shutting down"));
+}
+
+#[test]
+fn json_logs_have_one_object_per_line_and_a_line_per_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, addr) = spawn_serve_with(
+        dir.path(),
+        Stdio::piped(),
+        &[("ORQUESTRA_LOG_FORMAT", "json"), ("RUST_LOG", "info")],
+    );
+    let (status, _) = http_get_with(&addr, "/health/ping", &[("x-request-id", "log-test-7")]);
+    assert_eq!(status, 200);
+    assert_eq!(http_get(&addr, "/nope").0, 404);
+    assert!(Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let served: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|line| line["fields"]["message"] == "request served")
+        .collect();
+    assert_eq!(served.len(), 2, "{stderr}");
+    let ping = served[0];
+    assert_eq!(ping["level"], "INFO");
+    assert_eq!(ping["fields"]["status"], 200);
+    assert_eq!(ping["span"]["id"], "log-test-7");
+    assert_eq!(ping["span"]["method"], "GET");
+    assert_eq!(ping["span"]["path"], "/health/ping");
+    assert_eq!(served[1]["fields"]["status"], 404);
+    assert!(lines
+        .iter()
+        .any(|line| line["fields"]["message"] == "orquestra listening"));
+
+    // An unknown format stops startup.
+    let bad = Command::new(env!("CARGO_BIN_EXE_orquestra"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env("ORQUESTRA_LOG_FORMAT", "xml")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("xml"));
 }
 
 #[test]
