@@ -1,4 +1,4 @@
-//! Platform bodies that belong to no one resource: health, public totals, and the serde helper
+//! Platform bodies that belong to no one resource: health, readiness, public totals, and the serde helper
 //! for partial updates.
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -38,6 +38,26 @@ pub struct Health {
     pub version: String,
     /// The database probe's outcome.
     pub database: DatabaseStatus,
+}
+
+/// Whether the KV cache answered the readiness probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum KvStatus {
+    /// The KV cache answered.
+    Ok,
+    /// The KV cache did not answer.
+    Unavailable,
+}
+
+/// Readiness (`GET /ready`): whether this instance can take traffic now, probed on every call.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Readiness {
+    /// Both the database and the KV cache answered.
+    pub ready: bool,
+    pub database: DatabaseStatus,
+    pub kv: KvStatus,
 }
 
 /// Public totals (`GET /api/stats`): nothing about private projects is counted.

@@ -71,6 +71,9 @@ async fn every_platform_operation_answers_its_happy_path_as_documented() {
 
     // Service.
     ok(&server, &anon, "GET", "/health", None).await;
+    let ready = ok(&server, &anon, "GET", "/ready", None).await;
+    assert_eq!(ready["ready"], true, "{ready}");
+    assert_eq!(ready["kv"], "ok");
     let ping = server
         .http
         .get(format!("{}/health/ping", server.base))

@@ -15,6 +15,7 @@ use serde_json::Value;
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/health"),
     ("get", "/health/ping"),
+    ("get", "/ready"),
     ("get", "/openapi.json"),
     // auth
     ("get", "/auth/github"),
@@ -398,6 +399,7 @@ async fn every_operation_is_described() {
             .unwrap_or_default()
     };
     assert_eq!(security("get", "/health"), Vec::<String>::new());
+    assert_eq!(security("get", "/ready"), Vec::<String>::new());
     assert_eq!(security("get", "/auth/me"), vec!["bearerAuth"]);
     assert_eq!(security("post", "/api/projects"), vec!["bearerAuth"]);
     assert_eq!(

@@ -181,6 +181,7 @@ async fn platform_responses_match_the_document() {
     };
 
     call(&As::Anonymous, "get", "/health", "/health", None).await;
+    call(&As::Anonymous, "get", "/ready", "/ready", None).await;
 
     // Sign-in as an API client: `state` and its cookie from `GET /auth/github`, then the code.
     let start = server

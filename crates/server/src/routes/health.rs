@@ -1,4 +1,6 @@
-//! `GET /health` (JSON, checks the database) and `GET /health/ping` (plain text).
+//! `GET /health` (JSON, the database probed at most once a second), `GET /health/ping` (plain
+//! text, liveness) and `GET /ready` (readiness: the database and the KV cache probed on every
+//! call, for load balancers and orchestrators deciding whether to send traffic).
 
 use std::future::Future;
 use std::sync::Mutex;
@@ -7,7 +9,7 @@ use std::time::{Duration, Instant};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use orquestra_api::platform::{DatabaseStatus, Health, HealthStatus};
+use orquestra_api::platform::{DatabaseStatus, Health, HealthStatus, KvStatus, Readiness};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -17,7 +19,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health))
         .routes(routes!(ping))
+        .routes(routes!(ready))
 }
+
+/// How long a readiness probe waits for each backend.
+const READY_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The database's last answer to a health probe, reused for a second: `/health` costs at most one
 /// database round trip a second however often it is polled, and still reports a database that
@@ -113,6 +119,50 @@ async fn ping() -> &'static str {
     "pong"
 }
 
+/// Readiness: 200 when the database and the KV cache both answer within two seconds, else 503.
+#[utoipa::path(
+    get,
+    path = "/ready",
+    tag = "health",
+    operation_id = "ready",
+    responses(
+        (status = 200, description = "Ready: the database and the KV cache answered", body = Readiness),
+        (status = 503, description = "Not ready: the database or the KV cache did not answer within two seconds", body = Readiness),
+    ),
+)]
+async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
+    let (database, kv) = tokio::join!(
+        tokio::time::timeout(READY_PROBE_TIMEOUT, state.store.ping()),
+        tokio::time::timeout(READY_PROBE_TIMEOUT, state.kv.ping()),
+    );
+    let readiness = readiness(
+        database.is_ok_and(|answered| answered.is_ok()),
+        kv.unwrap_or(false),
+    );
+    let status = if readiness.ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(readiness))
+}
+
+fn readiness(database_ok: bool, kv_ok: bool) -> Readiness {
+    Readiness {
+        ready: database_ok && kv_ok,
+        database: if database_ok {
+            DatabaseStatus::Ok
+        } else {
+            DatabaseStatus::Unavailable
+        },
+        kv: if kv_ok {
+            KvStatus::Ok
+        } else {
+            KvStatus::Unavailable
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +175,17 @@ mod tests {
                 ok
             })
             .await
+    }
+
+    #[test]
+    fn ready_only_when_both_backends_answer() {
+        assert!(readiness(true, true).ready);
+        for (database, kv) in [(false, true), (true, false), (false, false)] {
+            let answer = readiness(database, kv);
+            assert!(!answer.ready);
+            assert_eq!(answer.database == DatabaseStatus::Ok, database);
+            assert_eq!(answer.kv == KvStatus::Ok, kv);
+        }
     }
 
     #[tokio::test]

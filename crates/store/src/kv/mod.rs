@@ -150,6 +150,10 @@ pub trait Kv: Send + Sync + 'static {
     async fn delete(&self, key: &Key);
     /// Deletes every key of `namespace` starting with `prefix`.
     async fn delete_prefix(&self, namespace: Namespace, prefix: &str);
+    /// Whether the cache answers (for readiness probes). An embedded cache always does.
+    async fn ping(&self) -> bool {
+        true
+    }
 }
 
 /// Deletes a project's cached docs in every form (after a docs or known-address change), for
