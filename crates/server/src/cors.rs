@@ -78,7 +78,8 @@ impl Cors {
 
     /// Adds the CORS headers of an ordinary (non-preflight) response to `origin`.
     pub fn decorate(&self, origin: Option<HeaderValue>, headers: &mut HeaderMap) {
-        headers.insert(header::VARY, vary());
+        // Appended: a route's own `Vary` stays.
+        headers.append(header::VARY, vary());
         if let Some(origin) = origin {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, yes());
