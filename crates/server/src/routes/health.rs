@@ -84,11 +84,7 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
         .database_probe
         .database_ok(async move { store.ping().await.is_ok() })
         .await;
-    let status = if database_ok {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
+    let status = ok_or_unavailable(database_ok);
     let body = Health {
         status: if database_ok {
             HealthStatus::Ok
@@ -98,11 +94,7 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
         timestamp: time::now_rfc3339(),
         service: "orquestra-api".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        database: if database_ok {
-            DatabaseStatus::Ok
-        } else {
-            DatabaseStatus::Unavailable
-        },
+        database: database_status(database_ok),
     };
     (status, Json(body))
 }
@@ -139,22 +131,30 @@ async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
         database.is_ok_and(|answered| answered.is_ok()),
         kv.unwrap_or(false),
     );
-    let status = if readiness.ready {
+    (ok_or_unavailable(readiness.ready), Json(readiness))
+}
+
+/// 200, or 503 when a backend did not answer.
+fn ok_or_unavailable(ok: bool) -> StatusCode {
+    if ok {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
-    };
-    (status, Json(readiness))
+    }
+}
+
+fn database_status(ok: bool) -> DatabaseStatus {
+    if ok {
+        DatabaseStatus::Ok
+    } else {
+        DatabaseStatus::Unavailable
+    }
 }
 
 fn readiness(database_ok: bool, kv_ok: bool) -> Readiness {
     Readiness {
         ready: database_ok && kv_ok,
-        database: if database_ok {
-            DatabaseStatus::Ok
-        } else {
-            DatabaseStatus::Unavailable
-        },
+        database: database_status(database_ok),
         kv: if kv_ok {
             KvStatus::Ok
         } else {
