@@ -128,15 +128,16 @@ where
             async move {
                 let started = Instant::now();
                 let response = match response {
-                    Some(response) => match response.await {
-                        Ok(response) => response,
-                        Err(never) => match never {},
-                    },
-                    None => shared.cors.preflight(origin.clone()),
+                    Some(response) => {
+                        let Ok(mut response) = response.await;
+                        shared.cors.decorate(origin, response.headers_mut());
+                        response
+                    }
+                    // Complete as it is: a preflight is not decorated a second time.
+                    None => shared.cors.preflight(origin),
                 };
                 let mut response = json_errors(method, response).await;
                 let headers = response.headers_mut();
-                shared.cors.decorate(origin, headers);
                 for (name, value) in &shared.headers {
                     if !headers.contains_key(name) {
                         headers.insert(name, value.clone());
