@@ -210,13 +210,14 @@ impl RequestIds {
 /// Longest non-JSON error body kept as the message.
 const MAX_MESSAGE_BYTES: usize = 1024;
 
-/// Any error response (status ≥ 400) whose body is not JSON — axum's own 405 (`Allow` kept), its
+/// Any error response (status ≥ 400) whose body is neither JSON nor a web page (whose handler
+/// shaped it for a browser) — axum's own 405 (`Allow` kept), its
 /// extractors' plain-text rejections (a path that does not percent-decode, a body over the
 /// limit…) — is rewritten in the error shape, with a code derived from the status. A short
 /// plain-text body of a 4xx becomes the message; 5xx bodies are never shown.
 async fn json_errors(method: Method, response: Response) -> Response {
     let status = response.status();
-    if status.as_u16() < 400 || is_json(response.headers()) {
+    if status.as_u16() < 400 || is_json(response.headers()) || is_html(response.headers()) {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -262,6 +263,12 @@ fn is_json(headers: &HeaderMap) -> bool {
         let essence = essence.to_ascii_lowercase();
         essence == "application/json" || essence.ends_with("+json")
     })
+}
+
+/// `text/html`: the web pages' own error pages.
+fn is_html(headers: &HeaderMap) -> bool {
+    crate::extract::media_type(headers)
+        .is_some_and(|essence| essence.eq_ignore_ascii_case("text/html"))
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IfNoneMatch {
 
 impl IfNoneMatch {
     /// Whether the client already has the body tagged `etag`.
-    fn matches(&self, etag: &HeaderValue) -> bool {
+    pub fn matches(&self, etag: &HeaderValue) -> bool {
         self.0
             .as_ref()
             .and_then(|v| v.to_str().ok())

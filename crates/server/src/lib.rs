@@ -15,11 +15,13 @@ mod http_cache;
 mod listen;
 mod mcp;
 mod middleware;
+mod pages;
 mod platform_openapi;
 pub mod programs;
 pub mod proxy;
 mod publish;
 pub mod rate_limit;
+mod rest;
 mod routes;
 mod submission;
 pub mod time;
@@ -159,9 +161,11 @@ fn router(state: &AppState) -> Router {
     let app = routes
         .merge(platform_openapi::router(&doc))
         .fallback(routes::not_found);
-    // MCP tools call the REST routes in-process: the same routes and state, without middleware.
+    // MCP tools and web pages call the REST routes in-process: the same routes and state,
+    // without middleware.
     let rest = app.clone().with_state(state.clone());
-    app.merge(mcp::router(rest, state))
+    app.merge(mcp::router(rest.clone(), state))
+        .merge(pages::router(rest))
         .with_state(state.clone())
 }
 

@@ -11,9 +11,9 @@ use orquestra_api::published::IdlImported;
 use serde_json::json;
 
 use super::params::*;
-use super::rest::{query, segment};
 use super::results::*;
 use super::tools::{args, Orquestra};
+use crate::rest::{query, segment};
 
 #[tool_router(router = lifecycle_tools, vis = "pub(super)")]
 impl Orquestra {

@@ -3,7 +3,7 @@
 //!
 //! * Transport: `POST /mcp` answers JSON (or SSE when a tool streams); `GET /mcp` is 405 (no
 //!   server-initiated stream without sessions); protocol versions are negotiated by rmcp.
-//! * Each tool is a thin translation to one REST route ([`rest`]), run with `tower::oneshot` on
+//! * Each tool is a thin translation to one REST route ([`crate::rest`]), run with `tower::oneshot` on
 //!   the REST router built once with the same [`AppState`]. Only the request's `X-API-Key` is
 //!   forwarded (never cookies or bearer tokens), so a tool sees public projects plus that key's
 //!   project, exactly as the REST route would. A tool's `structuredContent` is the REST JSON; a
@@ -19,7 +19,6 @@
 mod instructions;
 mod lifecycle;
 mod params;
-mod rest;
 mod results;
 mod tool_list;
 mod tools;

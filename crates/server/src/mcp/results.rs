@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use super::params::Cluster;
-use super::rest::Outcome;
+use crate::rest::Outcome;
 
 /// A tool result from a REST outcome: the REST JSON as structuredContent (and as text), or an
 /// `isError` result with the REST error object and a one-line text.

@@ -27,8 +27,8 @@ use orquestra_api::views::{InstructionView, InstructionsView};
 
 use super::instructions;
 use super::params::*;
-use super::rest::{pin, query, segment, Outcome, Rest};
 use super::results::*;
+use crate::rest::{pin, query, segment, Outcome, Rest};
 use crate::AppState;
 
 /// Most members of a scoped list `search_programs` looks through.

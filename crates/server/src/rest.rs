@@ -1,4 +1,6 @@
-//! The REST API, called in-process: one `http::Request` through the REST router per tool call.
+//! The REST API, called in-process: one `http::Request` through the REST router per MCP tool
+//! call or per view a web page shows. The routes apply their own visibility and ownership
+//! rules to the credentials forwarded, so neither caller can see more than the REST API shows.
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
@@ -19,11 +21,21 @@ pub enum Outcome {
     Error { status: StatusCode, body: Value },
 }
 
-/// The REST router plus the headers of the MCP request worth forwarding.
+/// The REST router plus the credentials of the outer request worth forwarding.
 pub struct Rest<'a> {
     pub router: &'a Router,
-    /// `X-API-Key` of the MCP request, forwarded as is; nothing else is.
+    /// `X-API-Key` of an MCP request, forwarded as is.
     pub api_key: Option<HeaderValue>,
+    /// The `Cookie` of a page request (the browser session), forwarded as is.
+    pub cookie: Option<HeaderValue>,
+}
+
+/// A REST answer that was not the 2xx JSON a page asked for.
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: StatusCode,
+    /// The REST error's message.
+    pub message: String,
 }
 
 impl Rest<'_> {
@@ -32,6 +44,56 @@ impl Rest<'_> {
         Rest {
             router,
             api_key: headers.and_then(|h| h.get("x-api-key")).cloned(),
+            cookie: None,
+        }
+    }
+
+    /// The credentials a page's REST calls carry: only the browser's cookies.
+    pub fn for_browser<'a>(router: &'a Router, headers: &HeaderMap) -> Rest<'a> {
+        Rest {
+            router,
+            api_key: None,
+            cookie: headers.get(header::COOKIE).cloned(),
+        }
+    }
+
+    /// `GET path` read as `T`.
+    pub async fn get_as<T: serde::de::DeserializeOwned>(
+        &self,
+        path: impl AsRef<str>,
+    ) -> Result<T, Refusal> {
+        Self::typed(self.get(path.as_ref()).await)
+    }
+
+    /// `POST path` with `body`, read as `T`.
+    pub async fn post_as<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Value,
+    ) -> Result<T, Refusal> {
+        Self::typed(self.post(path, body).await)
+    }
+
+    fn typed<T: serde::de::DeserializeOwned>(outcome: Outcome) -> Result<T, Refusal> {
+        match outcome {
+            Outcome::Json(value) => serde_json::from_value(value).map_err(|e| {
+                tracing::error!(error = %e, "in-process REST answer does not match its type");
+                Refusal {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    message: "internal error".into(),
+                }
+            }),
+            Outcome::Text { content_type, .. } => Err(Refusal {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: format!("expected JSON, got {content_type}"),
+            }),
+            Outcome::Error { status, body } => Err(Refusal {
+                status,
+                message: body["error"]["message"]
+                    .as_str()
+                    .unwrap_or("request failed")
+                    .to_string(),
+            }),
         }
     }
 
@@ -50,6 +112,9 @@ impl Rest<'_> {
             .header(header::ACCEPT, "application/json");
         if let Some(key) = &self.api_key {
             builder = builder.header("x-api-key", key.clone());
+        }
+        if let Some(cookie) = &self.cookie {
+            builder = builder.header(header::COOKIE, cookie.clone());
         }
         let request = match body {
             Some(body) => builder
@@ -105,7 +170,7 @@ impl Rest<'_> {
 }
 
 fn internal(error: &dyn std::fmt::Display) -> Outcome {
-    tracing::error!(%error, "MCP: in-process REST call failed");
+    tracing::error!(%error, "in-process REST call failed");
     Outcome::Error {
         status: StatusCode::INTERNAL_SERVER_ERROR,
         body: json!({"error": {"code": "internal_error", "message": "internal error", "details": []}}),

@@ -1,0 +1,99 @@
+//! The frame every page shares: head, header with navigation and the session, main, footer.
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use crate::assets;
+
+/// Who is looking at the page, as far as the header cares.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    /// The signed-in user's name; `None` for an anonymous visitor.
+    pub username: Option<String>,
+}
+
+impl Viewer {
+    /// Whether someone is signed in.
+    pub fn signed_in(&self) -> bool {
+        self.username.is_some()
+    }
+}
+
+/// A whole HTML document around `body`.
+pub fn page(title: &str, viewer: &Viewer, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="color-scheme" content="light dark";
+                title { (title) " · Orquestra" }
+                link rel="icon" href=(assets::FAVICON.url()) type="image/svg+xml";
+                link rel="stylesheet" href=(assets::APP_CSS.url());
+                script type="module" src=(assets::APP_JS.url()) {}
+            }
+            body {
+                a.skip href="#main" { "Skip to content" }
+                header.site {
+                    a.brand href="/" { "Orquestra" }
+                    nav aria-label="Site" {
+                        a href="/" { "Explore" }
+                        a href="/transactions" { "Transactions" }
+                        a href="/api-docs" { "API" }
+                        @if viewer.signed_in() { a href="/dashboard" { "Dashboard" } }
+                    }
+                    div.session {
+                        @match &viewer.username {
+                            Some(name) => {
+                                span #whoami { (name) }
+                                button #sign-out type="button" { "Sign out" }
+                            }
+                            None => a #sign-in href="/auth/github" { "Sign in with GitHub" },
+                        }
+                    }
+                }
+                main #main tabindex="-1" { (body) }
+                footer.site {
+                    a href="/openapi.json" { "OpenAPI" } " · "
+                    a href="/health" { "Status" }
+                }
+            }
+        }
+    }
+}
+
+/// The body of an error page: a heading and one line.
+pub fn problem(heading: &str, message: &str) -> Markup {
+    html! {
+        h1 { (heading) }
+        p { (message) }
+        p { a href="/" { "Back to explore" } }
+    }
+}
+
+/// Text with `\n` kept as line breaks (docs lines of an IDL).
+pub fn lines(lines: &[String]) -> Markup {
+    html! {
+        @if !lines.is_empty() {
+            p.docs {
+                @for (i, line) in lines.iter().enumerate() {
+                    @if i > 0 { br; }
+                    (line)
+                }
+            }
+        }
+    }
+}
+
+/// A JSON value for display, pretty-printed and escaped.
+pub fn json(value: &serde_json::Value) -> Markup {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    html! { pre.json { code { (text) } } }
+}
+
+/// Inline script data: JSON placed in a `<script type="application/json">`, with `<` escaped
+/// so no value can close the element.
+pub fn data_script(id: &str, value: &serde_json::Value) -> Markup {
+    let text = value.to_string().replace('<', "\\u003c");
+    html! { script type="application/json" id=(id) { (PreEscaped(text)) } }
+}

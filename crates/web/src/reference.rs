@@ -1,0 +1,31 @@
+//! The interactive API references (`/api-docs`, `/programs/{projectId}/api`): RapiDoc, served
+//! from the binary, pointed at an OpenAPI document of this server.
+
+use maud::{html, Markup, DOCTYPE};
+
+use crate::assets;
+
+/// A full page with RapiDoc showing the document at `spec_url`.
+pub fn render(title: &str, spec_url: &str) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="color-scheme" content="light dark";
+                title { (title) " · API reference · Orquestra" }
+                link rel="icon" href=(assets::FAVICON.url()) type="image/svg+xml";
+                script type="module" src=(assets::RAPIDOC_JS.url()) {}
+            }
+            body style="margin:0" {
+                a href="/" style="position:absolute;left:-999px" { "Back to Orquestra" }
+                rapi-doc spec-url=(spec_url) render-style="read" show-header="false" allow-try="true"
+                    theme="light" regular-font="system-ui, sans-serif" mono-font="ui-monospace, monospace"
+                    nav-bg-color="#1d2433" primary-color="#5b6cff" {
+                    div slot="nav-logo" style="padding:12px 16px" { a href="/" style="color:#fff" { "← Orquestra" } }
+                }
+            }
+        }
+    }
+}
