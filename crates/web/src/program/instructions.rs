@@ -191,6 +191,21 @@ fn try_it(project_id: &str, pinned: Option<i64>, ix: &InstructionDetail) -> Mark
                     option value="localnet" { "localnet" }
                 }
             }
+            details.advanced {
+                summary { "Advanced" }
+                div.field {
+                    label for=(id("blockhash")) { "Recent blockhash " span.muted { "(empty: fetched from the cluster)" } }
+                    input #(id("blockhash")) name="recentBlockhash" type="text" spellcheck="false" autocomplete="off";
+                }
+                div.field {
+                    label for=(id("cu-limit")) { "Compute unit limit" }
+                    input #(id("cu-limit")) name="computeUnitLimit" type="number" min="1" data-kind="number";
+                }
+                div.field {
+                    label for=(id("cu-price")) { "Compute unit price " span.muted { "(micro-lamports)" } }
+                    input #(id("cu-price")) name="computeUnitPrice" type="number" min="0" data-kind="number";
+                }
+            }
             div.actions {
                 button type="submit" name="action" value="build" { "Build transaction" }
                 button type="submit" name="action" value="simulate" { "Simulate" }
