@@ -291,7 +291,8 @@ const scenarios = [
       }
       await page.goto(`/dashboard/projects/${encodeURIComponent(id)}`);
       await expectSignedIn(page);
-      await page.locator("form#new-key #key-name").fill("ci");
+      // Keys have no names; an expiry is the one option.
+      await page.locator("form#new-key #key-expiry").fill("30");
       await page.locator("form#new-key").getByRole("button", { name: "Create key" }).click();
       const secretEl = page.locator("#issued-key code.secret").first();
       const secret = await outcome(
