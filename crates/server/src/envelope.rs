@@ -397,5 +397,17 @@ mod tests {
             .into_response();
         let (_, _, body) = shaped(problem).await;
         assert_eq!(body, serde_json::json!({}));
+        // A web page's own error page stays a page.
+        let page = (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<h1>Program not found</h1>",
+        )
+            .into_response();
+        let response = json_errors(Method::GET, page).await;
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "text/html; charset=utf-8"
+        );
     }
 }

@@ -180,6 +180,9 @@ async fn check(
     };
     if path.starts_with("/mcp") {
         request = request.header("accept", "application/json, text/event-stream");
+    } else {
+        // An API client; a browser gets HTML pages from the routes made for browsers.
+        request = request.header("accept", "application/json");
     }
     if let Some((content_type, bytes)) = body {
         request = request.header("content-type", content_type).body(bytes);
@@ -234,7 +237,16 @@ async fn every_method_on_every_route_errs_in_the_shape() {
     let server = start().await;
     let (_, owner) = server.user(1).await;
     let mut paths = documented_paths(&server).await;
-    paths.extend(["/mcp", "/", "/api", "/api/nothing/here", "/mcp/x"].map(String::from));
+    paths.extend(
+        [
+            "/mcp",
+            "/nothing/here",
+            "/api",
+            "/api/nothing/here",
+            "/mcp/x",
+        ]
+        .map(String::from),
+    );
     let mut seen = std::collections::BTreeMap::<u16, usize>::new();
     for path in &paths {
         for method in ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {

@@ -184,6 +184,8 @@ async fn browser_callback(
             );
             response
         }
+        // A client that asks for JSON gets the error body; a browser gets a page.
+        Err(error) if accepts_json(&headers) => error.into_response(),
         Err(error) => {
             let page = format!(
                 "<!doctype html><meta charset=utf-8><title>Sign-in failed</title><h1>Sign-in failed</h1><p>{}</p><p><a href=\"/auth/github\">Try again</a></p>",
@@ -194,6 +196,15 @@ async fn browser_callback(
             response
         }
     }
+}
+
+/// Whether the request's `Accept` names JSON (and not HTML, which a browser lists first).
+fn accepts_json(headers: &HeaderMap) -> bool {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    accept.contains("json") && !accept.contains("text/html")
 }
 
 /// `POST /auth/github/callback` with `{"code","state"}`: the API-client flow; the token comes back
