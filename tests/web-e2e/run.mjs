@@ -316,6 +316,83 @@ const scenarios = [
     },
   ],
   [
+    "project-forms",
+    async ({ page, context }) => {
+      // The settings page's other forms, each checked through the JSON API afterwards.
+      await signIn(context, config.aliceToken);
+      page.on("dialog", (dialog) => dialog.accept());
+      // The same IDL under a fresh address: a user has one project per program id.
+      const address = Keypair.generate().publicKey.toBase58();
+      const idl = { ...JSON.parse(readFileSync(config.uploadIdlPath, "utf8")), address };
+      const made = await api("POST", "/api/idl/upload", {
+        token: config.aliceToken,
+        body: { name: `e2e forms ${Date.now()}`, programId: address, idl },
+      });
+      assert(made.status === 201, `POST /api/idl/upload: ${made.status} ${made.text}`);
+      const id = made.json.project.id;
+      const settings = `/dashboard/projects/${encodeURIComponent(id)}`;
+      const project = async () => (await api("GET", `/api/projects/${encodeURIComponent(id)}`, { token: config.aliceToken })).json.project;
+      const submit = async (form, button) => {
+        await Promise.all([page.waitForNavigation(), page.locator(form).getByRole("button", { name: button }).click()]);
+      };
+      await page.goto(settings);
+
+      await page.locator("#visibility-form input[name=isPublic]").uncheck();
+      await submit("#visibility-form", "Save visibility");
+      assert((await project()).isPublic === false, "the visibility toggle did not make the project private");
+
+      await page.locator("#social-website").fill("https://example.org");
+      await submit("#socials-form", "Save links");
+      assert((await project()).socials.website === "https://example.org", "the website link was not saved");
+
+      await page.locator("#address-label").fill("Treasury");
+      await page.locator("#address-value").fill("9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin");
+      await submit("main", "Add address");
+      await poll(async () => (await page.locator("#addresses li").count()) === 1, "the new address in #addresses");
+
+      await page.locator("#docs-editor").fill("# Custom docs\n\n<script>alert(1)</script>");
+      await poll(async () => (await page.locator("#docs-preview h1").innerText({ timeout: 500 })) === "Custom docs", "the live preview");
+      assert((await page.locator("#docs-preview script").count()) === 0, "the preview ran raw HTML");
+      await submit("#docs-form", "Publish docs");
+      const docs = await api("GET", `/api/${encodeURIComponent(id)}/docs`, { token: config.aliceToken });
+      assert(docs.json.isCustom === true && docs.json.docs.startsWith("# Custom docs"), `docs not published: ${docs.text}`);
+
+      // Rotate shows a new key once; revoke removes it.
+      await page.locator("form#new-key").getByRole("button", { name: "Create key" }).click();
+      await page.locator("#issued-key code.secret").waitFor();
+      await page.goto(settings);
+      await page.locator("#keys li").first().getByRole("button", { name: "Rotate" }).click();
+      const rotated = (await page.locator("#issued-key code.secret").innerText()).trim();
+      const byRotated = await api("GET", `/api/projects/${encodeURIComponent(id)}`, { key: rotated });
+      assert(byRotated.status === 200, `the rotated key does not work: ${byRotated.status}`);
+      await page.goto(settings);
+      await submit("#keys li", "Revoke");
+      assert((await page.locator("#keys li").count()) === 0, "the key is still listed after Revoke");
+      const byRevoked = await api("GET", `/api/projects/${encodeURIComponent(id)}`, { key: rotated });
+      assert(byRevoked.status === 401, `a revoked key still answers ${byRevoked.status}`);
+
+      // Program lists: create one, add the project, issue a scope key.
+      await page.goto("/dashboard");
+      const listName = `e2e list ${Date.now()}`;
+      await page.locator("#list-name").fill(listName);
+      await submit("#new-list", "Create list");
+      const list = page.locator("#lists li", { hasText: listName });
+      await list.locator("input[name=projectId]").fill(id);
+      await Promise.all([page.waitForNavigation(), list.getByRole("button", { name: "Add", exact: true }).click()]);
+      const listed = page.locator("#lists li", { hasText: listName });
+      assert((await listed.innerText()).includes("1 programs"), "the project was not added to the list");
+      await listed.getByRole("button", { name: "New scope key" }).click();
+      await listed.locator(".issued-secret code.secret").waitFor();
+
+      // Delete needs the name repeated.
+      await page.goto(settings);
+      await page.locator("#confirm-name").fill((await project()).name);
+      await Promise.all([page.waitForURL("**/dashboard"), page.getByRole("button", { name: "Delete project" }).click()]);
+      const gone = await api("GET", `/api/projects/${encodeURIComponent(id)}`, { token: config.aliceToken });
+      assert(gone.status === 404, `the deleted project still answers ${gone.status}`);
+    },
+  ],
+  [
     "private-404",
     async ({ page, context, browser }) => {
       await signIn(context, config.bobToken);

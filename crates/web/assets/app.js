@@ -172,6 +172,11 @@ const after = {
         h('ul', { id: 'upload-warnings' }, warnings.map((w) => h('li', {}, h('code', { class: 'pointer' }, w.path), ': ', w.message)))) : '',
     );
   },
+  version(form, data) {
+    if (data.created) { location.reload(); return; }
+    form.querySelector('output.api-result').replaceChildren(
+      h('p', {}, `This IDL is identical to version ${data.version}: no new version was stored.`));
+  },
   show(form, data) {
     const out = form.querySelector('output.api-result');
     out.replaceChildren(h('pre', { class: 'json' }, h('code', {}, JSON.stringify(data, null, 2))));

@@ -132,7 +132,7 @@ pub fn project(viewer: &Viewer, settings: &ProjectSettings) -> Markup {
 
         section aria-labelledby="visibility-heading" {
             h2 #visibility-heading { "Visibility" }
-            form.api-form #visibility-form data-endpoint=(api) data-method="PATCH" data-then="reload" {
+            form.api-form #visibility-form data-endpoint=(api) data-method="PUT" data-then="reload" {
                 label.toggle { input name="isPublic" type="checkbox" data-kind="bool" checked[p.is_public]; " Public: anyone can read this program" }
                 div.actions { button type="submit" { "Save visibility" } }
                 p.form-error role="alert" hidden {}
@@ -146,11 +146,12 @@ pub fn project(viewer: &Viewer, settings: &ProjectSettings) -> Markup {
                     li { a href=(format!("/programs/{}?version={}", p.id, v.version)) { "v" (v.version) } " " span.muted { (v.created_at.as_deref().unwrap_or("")) } }
                 }
             }
-            form.api-form #new-version data-endpoint=(format!("/api/idl/{}", p.id)) data-method="PUT" data-then="reload" {
+            form.api-form #new-version data-endpoint=(format!("/api/idl/{}", p.id)) data-method="PUT" data-then="version" {
                 label for="version-file" { "New version (IDL file)" }
                 input #version-file name="idl" type="file" accept=".json,application/json" required data-kind="file-json";
                 div.actions { button type="submit" { "Publish version" } }
                 p.form-error role="alert" hidden {}
+                output.api-result aria-live="polite" {}
             }
         }
 
@@ -188,7 +189,7 @@ pub fn project(viewer: &Viewer, settings: &ProjectSettings) -> Markup {
 
         section aria-labelledby="socials-heading" {
             h2 #socials-heading { "Links" }
-            form.api-form #socials-form data-endpoint=(api) data-method="PATCH" data-then="reload" {
+            form.api-form #socials-form data-endpoint=(api) data-method="PUT" data-then="reload" {
                 @for (field, label, value) in socials {
                     div.field {
                         label for=(format!("social-{field}")) { (label) }
