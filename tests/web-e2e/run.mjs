@@ -393,6 +393,38 @@ const scenarios = [
     },
   ],
   [
+    "phone-dark-labels",
+    async ({ browser }) => {
+      // Every main page at phone width in the dark scheme: nothing wider than the screen, and
+      // every form control has a label (or an aria-label).
+      const phone = await browser.newContext({ baseURL: baseUrl, viewport: { width: 390, height: 844 }, colorScheme: "dark" });
+      await phone.addCookies([{ name: SESSION_COOKIE, value: config.aliceToken, url: baseUrl }]);
+      try {
+        const page = await phone.newPage();
+        const id = encodeURIComponent(config.tokenProjectId);
+        const pages = ["/", `/programs/${id}`, `/programs/${id}?tab=instructions#ix-transfer`, `/programs/${id}?tab=accounts`,
+          `/programs/${id}?tab=errors`, `/programs/${id}?tab=docs`, `/programs/${id}?tab=account`, "/dashboard", "/transactions"];
+        for (const path of pages) {
+          const response = await page.goto(path);
+          assert(response.status() === 200, `${path} answered ${response.status()}`);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert(overflow <= 0, `${path} is ${overflow}px wider than a 390px screen`);
+          const unlabelled = await page.evaluate(() =>
+            [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+              .filter((el) => el.labels.length === 0 && !el.getAttribute("aria-label"))
+              .map((el) => el.name || el.id || el.outerHTML.slice(0, 60)));
+          assert(unlabelled.length === 0, `${path}: controls without a label: ${unlabelled.join(", ")}`);
+          const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+          assert(background === "rgb(20, 22, 27)", `${path}: the dark scheme is not applied (${background})`);
+        }
+        await page.goto(`/programs/${id}?tab=instructions#ix-transfer`);
+        await shot(page, "phone-dark-instructions.png");
+      } finally {
+        await phone.close();
+      }
+    },
+  ],
+  [
     "private-404",
     async ({ page, context, browser }) => {
       await signIn(context, config.bobToken);
