@@ -3,7 +3,8 @@
 //
 //   WEB_E2E_CONFIG='{"baseUrl":…,"rpcUrl":…,…}' node tests/web-e2e/run.mjs
 //
-// Config: baseUrl, rpcUrl (LiteSVM JSON-RPC), aliceToken, bobToken (session JWTs), tokenProjectId,
+// Config: baseUrl, rpcUrl (LiteSVM JSON-RPC), aliceToken, bobToken, aliceSpareToken (session JWTs;
+// the spare one is signed out), tokenProjectId,
 // tokenProjectName (a public SPL Token project), privateProjectId (alice's, private),
 // uploadIdlPath (a small Anchor IDL file), screenshotDir. Optional env WEB_E2E_ONLY=name,name runs
 // only those scenarios. One line per scenario (`ok NAME` / `FAIL NAME: message`); exit 1 if any
@@ -29,6 +30,7 @@ for (const key of [
   "rpcUrl",
   "aliceToken",
   "bobToken",
+  "aliceSpareToken",
   "tokenProjectId",
   "tokenProjectName",
   "privateProjectId",
@@ -390,6 +392,21 @@ const scenarios = [
       await Promise.all([page.waitForURL("**/dashboard"), page.getByRole("button", { name: "Delete project" }).click()]);
       const gone = await api("GET", `/api/projects/${encodeURIComponent(id)}`, { token: config.aliceToken });
       assert(gone.status === 404, `the deleted project still answers ${gone.status}`);
+
+      // Sign out ends the session: the cookie is dropped and its token revoked. A spare session
+      // of alice's, so the other scenarios keep theirs.
+      await context.clearCookies();
+      await signIn(context, config.aliceSpareToken);
+      await page.goto("/dashboard");
+      await expectSignedIn(page);
+      await Promise.all([page.waitForURL(`${baseUrl}/`), page.locator("#sign-out").click()]);
+      await page.locator("#sign-in").waitFor();
+      const cookies = await context.cookies(baseUrl);
+      assert(!cookies.some((c) => c.name === SESSION_COOKIE && c.value), "the session cookie is still set after sign-out");
+      const me = await api("GET", "/auth/me", { token: config.aliceSpareToken });
+      assert(me.status === 401, `the signed-out session still answers /auth/me with ${me.status}`);
+      const other = await api("GET", "/auth/me", { token: config.aliceToken });
+      assert(other.status === 200, `signing out one session ended another (${other.status})`);
     },
   ],
   [

@@ -89,6 +89,8 @@ async fn the_pages_work_in_a_real_browser() {
     let server = start_with_rpc(|_| {}, rpc).await;
     let (_, alice) = server.user(1).await;
     let (_, bob) = server.user(2).await;
+    // A second session of alice's, for the scenario that signs out (which revokes it).
+    let (_, alice_spare) = server.user(1).await;
     let token_of = |who: &As| match who {
         As::Bearer(token) => token.clone(),
         other => panic!("not a session: {other:?}"),
@@ -141,6 +143,7 @@ async fn the_pages_work_in_a_real_browser() {
         "rpcUrl": rpc_url,
         "aliceToken": token_of(&alice),
         "bobToken": token_of(&bob),
+        "aliceSpareToken": token_of(&alice_spare),
         "tokenProjectId": token["id"],
         "tokenProjectName": TOKEN_PROJECT_NAME,
         "privateProjectId": private_id,

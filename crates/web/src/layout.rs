@@ -1,6 +1,6 @@
 //! The frame every page shares: head, header with navigation and the session, main, footer.
 
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 
 use crate::assets;
 
@@ -89,11 +89,4 @@ pub fn lines(lines: &[String]) -> Markup {
 pub fn json(value: &serde_json::Value) -> Markup {
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
     html! { pre.json { code { (text) } } }
-}
-
-/// Inline script data: JSON placed in a `<script type="application/json">`, with `<` escaped
-/// so no value can close the element.
-pub fn data_script(id: &str, value: &serde_json::Value) -> Markup {
-    let text = value.to_string().replace('<', "\\u003c");
-    html! { script type="application/json" id=(id) { (PreEscaped(text)) } }
 }
