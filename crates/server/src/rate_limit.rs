@@ -9,11 +9,11 @@
 //! | `build` | `POST /api/{id}/instructions/{name}/build`, `…/accounts`, `…/data` |
 //! | `simulate` | `POST /api/transactions/simulate`, `POST /api/tx/simulate` |
 //! | `mcp` | everything under `/mcp` |
-//! | `api` | every other `/api/*` request (unknown `/api` paths included) |
+//! | `api` | every other `/api/*` request (unknown `/api` paths included), and the web pages that read the API (`/`, `/programs/*`, `/transactions`, `/dashboard*`) |
 //!
-//! Not limited: `/health*`, `/auth/*`, `/openapi.json`, `/project/{id}/llms.txt` and anything else
-//! outside `/api` and `/mcp` (cheap, cached, or needed to sign in), and CORS preflights (answered
-//! before this layer).
+//! Not limited: `/health*`, `/auth/*`, `/openapi.json`, `/project/{id}/llms.txt`, `/assets/*`,
+//! `/api-docs` and anything else outside `/api` and `/mcp` (cheap, cached, or needed to sign
+//! in), and CORS preflights (answered before this layer).
 //!
 //! **Client.** A request with an `X-API-Key` that is valid counts against that key's *project*
 //! (all keys of a project share a bucket, so minting keys buys no extra quota, and rotation does
@@ -87,6 +87,13 @@ impl Class {
 pub fn classify(method: &Method, path: &str) -> Option<Class> {
     if path == "/mcp" || path.starts_with("/mcp/") {
         return Some(Class::Mcp);
+    }
+    // A page is one request of the API class: it reads the API in-process, past this layer.
+    if matches!(path, "/" | "/transactions" | "/dashboard")
+        || path.starts_with("/programs/")
+        || path.starts_with("/dashboard/")
+    {
+        return Some(Class::Api);
     }
     let rest = path.strip_prefix("/api")?;
     if !(rest.is_empty() || rest.starts_with('/')) {
@@ -414,6 +421,11 @@ mod tests {
             (&post, "/mcp", Some(Class::Mcp)),
             (&get, "/mcp/x", Some(Class::Mcp)),
             (&get, "/mcpx", None),
+            (&get, "/", Some(Class::Api)),
+            (&get, "/programs/p1", Some(Class::Api)),
+            (&get, "/transactions", Some(Class::Api)),
+            (&post, "/dashboard/preview", Some(Class::Api)),
+            (&get, "/assets/app.js", None),
             (&get, "/apix", None),
             (&get, "/health", None),
             (&get, "/auth/github", None),
