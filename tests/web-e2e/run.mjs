@@ -6,6 +6,7 @@
 // Config: baseUrl, rpcUrl (LiteSVM JSON-RPC), aliceToken, bobToken, aliceSpareToken (session JWTs;
 // the spare one is signed out), tokenProjectId,
 // tokenProjectName (a public SPL Token project), privateProjectId (alice's, private),
+// typedProjectId (one instruction `configure(mode: enum, limit: Option<u64>, flags: Vec<u8>)`),
 // uploadIdlPath (a small Anchor IDL file), screenshotDir. Optional env WEB_E2E_ONLY=name,name runs
 // only those scenarios. One line per scenario (`ok NAME` / `FAIL NAME: message`); exit 1 if any
 // failed.
@@ -34,6 +35,7 @@ for (const key of [
   "tokenProjectId",
   "tokenProjectName",
   "privateProjectId",
+  "typedProjectId",
   "uploadIdlPath",
   "screenshotDir",
 ]) {
@@ -241,6 +243,44 @@ const scenarios = [
         () => poll(async () => /Tokenkeg\w+ success/.test(await logs.innerText({ timeout: 500 })), "pre.sim-logs with the token program's success"),
         "Simulate",
       );
+    },
+  ],
+  [
+    "try-it-typed",
+    async ({ page }) => {
+      // The form's enum picker, option toggle and JSON field become canonical JSON: checked on
+      // the instruction data, built offline (a blockhash given in Advanced).
+      await page.goto(`/programs/${encodeURIComponent(config.typedProjectId)}?tab=instructions#ix-configure`);
+      const form = page.locator("#ix-configure form.try-it");
+      const build = async () => {
+        await form.getByRole("button", { name: "Build transaction" }).click();
+        const hex = page.locator("#ix-configure .tx-data-hex");
+        return outcome(form, () => poll(async () => (await hex.innerText({ timeout: 500 })).trim(), ".tx-data-hex"), "Build");
+      };
+      await form.locator('select[name="args.mode"]').selectOption("Slow");
+      assert(await form.locator('[name="args.limit"]').isDisabled(), "an unset option's input is not disabled");
+      await form.locator('[name="args.flags"]').fill("[7, 8]");
+      const payer = Keypair.generate().publicKey.toBase58();
+      await form.locator('[name="accounts.authority"]').fill(payer);
+      await form.locator('[name="feePayer"]').fill(payer);
+      assert((await form.locator('[name="accounts.system_program"]').getAttribute("placeholder")).startsWith("auto: fixed"),
+        "the fixed-address account is not marked as filled by the server");
+      await form.locator("details.advanced summary").click();
+      await form.locator('[name="recentBlockhash"]').fill("11111111111111111111111111111111");
+      let hex = await build();
+      assert(hex === "0102030405060708" + "01" + "00" + "020000000708", `unset option: data ${hex}`);
+      await form.locator('[data-option-for]').check();
+      await form.locator('[name="args.limit"]').fill("18446744073709551615");
+      hex = await build();
+      assert(hex === "0102030405060708" + "01" + "01ffffffffffffffff" + "020000000708", `set option: data ${hex}`);
+      // A bad value is refused with the field named, and nothing is built.
+      await form.locator('[name="args.flags"]').fill("[7, 300]");
+      await form.getByRole("button", { name: "Build transaction" }).click();
+      const error = form.locator(".form-error");
+      await error.waitFor({ state: "visible" });
+      assert((await error.innerText()).includes("/args/flags/1"), `the error does not point at the value: ${await error.innerText()}`);
+      assert(await page.locator("#ix-configure section.tx-result").isHidden(), "the earlier transaction is still shown next to the error");
+      await shot(page, "try-it-typed.png");
     },
   ],
   [

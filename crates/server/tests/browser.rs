@@ -22,6 +22,7 @@ use serde_json::{json, Value};
 const TOKEN: &str = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
 const MEMO: &str = "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr";
 const TOKEN_PROJECT_NAME: &str = "SPL Token";
+const TYPED_PROGRAM: &str = "BUYuxRfhCMWavaUWxhGtPP3ksKEDZxCD5gzknk3JfAya";
 /// A small Anchor IDL (2 KiB, with its `address`): the test server's body limit is 64 KiB.
 const UPLOAD_IDL: &str = "testdata/idls/anchor/transfer_hook_counter.json";
 
@@ -135,6 +136,37 @@ async fn the_pages_work_in_a_real_browser() {
         .await;
     assert_eq!(status, 404, "the private project is hidden from others");
 
+    // An IDL whose one instruction takes an enum, an option and a vector: the try-it form's
+    // picker, toggle and JSON field.
+    let typed_idl = json!({
+        "address": TYPED_PROGRAM,
+        "metadata": {"name": "typed_demo", "version": "0.1.0", "spec": "0.1.0"},
+        "instructions": [{
+            "name": "configure",
+            "discriminator": [1, 2, 3, 4, 5, 6, 7, 8],
+            "accounts": [
+                {"name": "authority", "signer": true},
+                {"name": "system_program", "address": "11111111111111111111111111111111"}
+            ],
+            "args": [
+                {"name": "mode", "type": {"defined": {"name": "Mode"}}},
+                {"name": "limit", "type": {"option": "u64"}},
+                {"name": "flags", "type": {"vec": "u8"}}
+            ]
+        }],
+        "types": [{"name": "Mode", "type": {"kind": "enum", "variants": [{"name": "Fast"}, {"name": "Slow"}]}}]
+    });
+    let (status, body) = server
+        .send(
+            &alice,
+            "POST",
+            "/api/idl/upload",
+            Some(json!({"name": "Typed demo", "programId": TYPED_PROGRAM, "idl": typed_idl})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let typed_id = body["project"]["id"].clone();
+
     let screenshots = PathBuf::from(concat!(env!("CARGO_TARGET_TMPDIR"), "/web-screenshots"));
     let _ = std::fs::remove_dir_all(&screenshots);
     std::fs::create_dir_all(&screenshots).unwrap();
@@ -147,6 +179,7 @@ async fn the_pages_work_in_a_real_browser() {
         "tokenProjectId": token["id"],
         "tokenProjectName": TOKEN_PROJECT_NAME,
         "privateProjectId": private_id,
+        "typedProjectId": typed_id,
         "uploadIdlPath": repo(UPLOAD_IDL).canonicalize().unwrap(),
         "screenshotDir": screenshots,
     });

@@ -22,6 +22,8 @@ function h(tag, attrs = {}, ...children) {
 function showError(form, message, details = []) {
   const box = form.querySelector('.form-error') || form.parentElement.querySelector('.form-error');
   if (!box) { alert(message); return; }
+  // A single detail usually is the message itself, with its pointer.
+  if (details.length === 1 && message.includes(details[0].message)) details = [];
   box.replaceChildren(message, ...(details.length ? [h('ul', {}, details.map((d) =>
     h('li', {}, d.path ? h('code', {}, d.path) : '', d.path ? ': ' : '', d.message)))] : []));
   box.hidden = false;
@@ -191,6 +193,8 @@ document.addEventListener('submit', async (event) => {
   if (form.dataset.confirm && !confirm(form.dataset.confirm)) return;
   if (tryIt && !form.reportValidity()) return;
   clearError(form);
+  // A result must never sit next to the error of a later attempt.
+  if (tryIt) { form.nextElementSibling.hidden = true; form.nextElementSibling.replaceChildren(); }
   const buttons = form.querySelectorAll('button');
   buttons.forEach((b) => { b.disabled = true; });
   try {
@@ -271,6 +275,9 @@ function walletControls(form, request, data) {
     button.disabled = usable.length === 0;
     if (!usable.length) result.textContent = `No wallet for ${chain} found in this browser.`;
   };
+  // One watcher per form: a rebuilt result replaces the previous one's.
+  if (form.walletFill) walletWatchers.delete(form.walletFill);
+  form.walletFill = fill;
   walletWatchers.add(fill);
   fill();
   button.addEventListener('click', async () => {
