@@ -62,7 +62,47 @@ impl Rest<'_> {
         &self,
         path: impl AsRef<str>,
     ) -> Result<T, Refusal> {
-        Self::typed(self.get(path.as_ref()).await)
+        match self.get_if_changed(path.as_ref(), None).await? {
+            Conditional::Fresh { value, .. } => Ok(value),
+            Conditional::NotModified => Err(refusal_internal("304 to a request without a tag")),
+        }
+    }
+
+    /// `GET path` with `If-None-Match: etag`: [`Conditional::NotModified`] when the caller's copy
+    /// is current, else the body read as `T` with its `ETag`. The route still checks who may see
+    /// it, so a copy shared between visitors is only ever confirmed to one who may.
+    pub async fn get_if_changed<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        etag: Option<&HeaderValue>,
+    ) -> Result<Conditional<T>, Refusal> {
+        let exchange = self
+            .exchange(Method::GET, path, None, etag)
+            .await
+            .map_err(|outcome| {
+                Self::typed::<T>(outcome)
+                    .err()
+                    .unwrap_or_else(|| refusal_internal("no answer"))
+            })?;
+        if exchange.status == StatusCode::NOT_MODIFIED {
+            return Ok(Conditional::NotModified);
+        }
+        if !exchange.status.is_success() || !exchange.is_json() {
+            return Self::typed(exchange.into_outcome()).map(|value| Conditional::Fresh {
+                etag: None,
+                value,
+                bytes: 0,
+            });
+        }
+        let value = serde_json::from_slice(&exchange.bytes).map_err(|e| {
+            tracing::error!(error = %e, path, "in-process REST answer does not match its type");
+            refusal_internal("internal error")
+        })?;
+        Ok(Conditional::Fresh {
+            etag: exchange.etag,
+            value,
+            bytes: exchange.bytes.len(),
+        })
     }
 
     /// `POST path` with `body`, read as `T`.
@@ -78,10 +118,7 @@ impl Rest<'_> {
         match outcome {
             Outcome::Json(value) => serde_json::from_value(value).map_err(|e| {
                 tracing::error!(error = %e, "in-process REST answer does not match its type");
-                Refusal {
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                    message: "internal error".into(),
-                }
+                refusal_internal("internal error")
             }),
             Outcome::Text { content_type, .. } => Err(Refusal {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -106,6 +143,20 @@ impl Rest<'_> {
     }
 
     async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Outcome {
+        match self.exchange(method, path, body, None).await {
+            Ok(exchange) => exchange.into_outcome(),
+            Err(outcome) => outcome,
+        }
+    }
+
+    /// One request through the router, the answer's body read whole.
+    async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        if_none_match: Option<&HeaderValue>,
+    ) -> Result<Exchange, Outcome> {
         let mut builder = Request::builder()
             .method(method)
             .uri(path)
@@ -116,16 +167,16 @@ impl Rest<'_> {
         if let Some(cookie) = &self.cookie {
             builder = builder.header(header::COOKIE, cookie.clone());
         }
+        if let Some(etag) = if_none_match {
+            builder = builder.header(header::IF_NONE_MATCH, etag.clone());
+        }
         let request = match body {
             Some(body) => builder
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from(body.to_string())),
             None => builder.body(Body::empty()),
         };
-        let request = match request {
-            Ok(request) => request,
-            Err(e) => return internal(&e),
-        };
+        let request = request.map_err(|e| internal(&e))?;
         let response = match self.router.clone().oneshot(request).await {
             Ok(response) => response,
             Err(never) => match never {},
@@ -137,10 +188,51 @@ impl Rest<'_> {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        let bytes = match axum::body::to_bytes(response.into_body(), MAX_RESPONSE_BYTES).await {
-            Ok(bytes) => bytes,
-            Err(e) => return internal(&e),
-        };
+        let etag = response.headers().get(header::ETAG).cloned();
+        let bytes = axum::body::to_bytes(response.into_body(), MAX_RESPONSE_BYTES)
+            .await
+            .map_err(|e| internal(&e))?;
+        Ok(Exchange {
+            status,
+            content_type,
+            etag,
+            bytes,
+        })
+    }
+}
+
+/// What [`Rest::get_if_changed`] answered.
+pub enum Conditional<T> {
+    /// The caller's copy (tagged with the `ETag` it sent) is current.
+    NotModified,
+    /// A body, with its `ETag` when the route gives one and its size in bytes.
+    Fresh {
+        etag: Option<HeaderValue>,
+        value: T,
+        bytes: usize,
+    },
+}
+
+/// A response as received.
+struct Exchange {
+    status: StatusCode,
+    content_type: String,
+    etag: Option<HeaderValue>,
+    bytes: bytes::Bytes,
+}
+
+impl Exchange {
+    fn is_json(&self) -> bool {
+        self.content_type.starts_with("application/json")
+    }
+
+    fn into_outcome(self) -> Outcome {
+        let Exchange {
+            status,
+            content_type,
+            bytes,
+            ..
+        } = self;
         let is_json = content_type.starts_with("application/json");
         if !status.is_success() {
             let body = serde_json::from_slice::<Value>(&bytes)
@@ -166,6 +258,13 @@ impl Rest<'_> {
                 text: String::from_utf8_lossy(&bytes).into_owned(),
             }
         }
+    }
+}
+
+fn refusal_internal(message: &str) -> Refusal {
+    Refusal {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        message: message.into(),
     }
 }
 

@@ -300,3 +300,62 @@ async fn the_transactions_page_decodes_a_built_transaction_with_the_stored_idl()
     assert_eq!(status, 422);
     assert!(html.contains("role=\"alert\""), "{html}");
 }
+
+#[tokio::test]
+async fn kept_views_and_sections_never_outlive_a_change_or_cross_to_a_visitor_who_may_not_see_them()
+{
+    let server = start().await;
+    let (_, alice) = server.user(1).await;
+    let (_, bob) = server.user(2).await;
+    let id = upload(&server, &alice, "Token Program", false).await;
+    // Warm every kept view and section as the owner, then ask as someone else.
+    for tab in ["instructions", "docs", "accounts", "pda"] {
+        let path = format!("/programs/{id}?tab={tab}");
+        assert_eq!(page(&server, Some(&alice), &path).await.0, 200, "{path}");
+        assert_eq!(page(&server, Some(&bob), &path).await.0, 404, "{path}");
+        assert_eq!(page(&server, None, &path).await.0, 404, "{path}");
+    }
+    // New docs are shown at once.
+    let (status, _) = server
+        .send(
+            &alice,
+            "PUT",
+            &format!("/api/{id}/docs"),
+            Some(json!({"docs": "# Fresh words"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, html) = page(&server, Some(&alice), &format!("/programs/{id}?tab=docs")).await;
+    assert!(html.contains("<h1>Fresh words</h1>"), "{html}");
+    // A new version (one instruction renamed) is shown at once, and the old one stays pinnable.
+    let mut idl = spl_token_idl();
+    let renamed = serde_json::to_string(&idl)
+        .unwrap()
+        .replace("\"transferChecked\"", "\"transferVerified\"");
+    idl = serde_json::from_str(&renamed).unwrap();
+    let (status, body) = server
+        .send(
+            &alice,
+            "PUT",
+            &format!("/api/idl/{id}"),
+            Some(json!({"idl": idl})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (_, html) = page(
+        &server,
+        Some(&alice),
+        &format!("/programs/{id}?tab=instructions"),
+    )
+    .await;
+    assert!(
+        html.contains("id=\"ix-transferVerified\"") && !html.contains("id=\"ix-transferChecked\"")
+    );
+    let (_, html) = page(
+        &server,
+        Some(&alice),
+        &format!("/programs/{id}?tab=instructions&version=1"),
+    )
+    .await;
+    assert!(html.contains("id=\"ix-transferChecked\"") && html.contains("?version=1"));
+}

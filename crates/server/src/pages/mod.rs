@@ -6,6 +6,7 @@
 //! Pages are `private, no-cache` with an `ETag` of their bytes (a revisit costs a render but no
 //! transfer); the assets under `/assets/` are immutable under their versioned URLs.
 
+mod cache;
 mod dashboard;
 mod program;
 
@@ -24,14 +25,15 @@ use orquestra_web::{explore, reference, transactions, Viewer};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::http_cache::{etag_of, IfNoneMatch};
+use crate::http_cache::IfNoneMatch;
 use crate::rest::{query, Refusal, Rest};
 use crate::AppState;
 
-/// What the page handlers share: the REST router they call in-process.
+/// What the page handlers share: the REST router they call in-process, and what they keep.
 #[derive(Clone)]
 pub struct Pages {
     rest: Router,
+    cache: std::sync::Arc<cache::PageCache>,
 }
 
 impl Pages {
@@ -43,7 +45,10 @@ impl Pages {
 
 /// The page routes. `rest` is the REST router with its state.
 pub fn router(rest: Router) -> Router<AppState> {
-    let pages = Pages { rest };
+    let pages = Pages {
+        rest,
+        cache: std::sync::Arc::default(),
+    };
     Router::new()
         .route("/", get(explore_page))
         .route("/programs/{project_id}", get(program::page))
@@ -73,7 +78,10 @@ async fn viewer(rest: &Rest<'_>) -> Viewer {
 /// A rendered page: `ETag` of its bytes, 304 when the browser has them, no shared caching.
 fn html(status: StatusCode, markup: Markup, if_none_match: &IfNoneMatch) -> Response {
     let body = markup.into_string();
-    let etag = etag_of(body.as_bytes());
+    // A page is rebuilt for every request; its tag must cost far less than the page (a SHA-256
+    // of a 200 KB instruction list costs more than rendering it). xxh3 is for change detection.
+    let tag = format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(body.as_bytes()));
+    let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
     let mut response = if status == StatusCode::OK && if_none_match.matches(&etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {

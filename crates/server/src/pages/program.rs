@@ -15,6 +15,7 @@ use orquestra_web::program::{ProgramPage, Section, Tab};
 use orquestra_web::reference;
 use serde::Deserialize;
 
+use super::cache::View;
 use super::{html, refused, viewer, Pages};
 use crate::http_cache::IfNoneMatch;
 use crate::rest::{segment, Refusal, Rest};
@@ -49,12 +50,33 @@ pub async fn page(
         };
         return refused(&viewer, "Page", refusal, &inm);
     };
+    // Only what this page shows: the version list when there is a choice, the known addresses
+    // on the overview.
+    let has_choice = project.latest_version > 1;
     let (versions, addresses) = tokio::join!(
-        rest.get_as::<IdlVersionList>(format!("/api/idl/{id}/versions")),
-        rest.get_as::<KnownAddressList>(format!("/api/{id}/addresses")),
+        async {
+            if has_choice {
+                let path = format!("/api/idl/{id}/versions");
+                rest.get_as::<IdlVersionList>(path)
+                    .await
+                    .map(|v| v.versions)
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if tab == Tab::Overview {
+                let path = format!("/api/{id}/addresses");
+                rest.get_as::<KnownAddressList>(path)
+                    .await
+                    .map(|a| a.addresses)
+            } else {
+                Ok(Vec::new())
+            }
+        },
     );
     let (versions, addresses) = match (versions, addresses) {
-        (Ok(v), Ok(a)) => (v.versions, a.addresses),
+        (Ok(v), Ok(a)) => (v, a),
         (Err(refusal), _) | (_, Err(refusal)) => return refused(&viewer, "Program", refusal, &inm),
     };
     let mut program = ProgramPage {
@@ -66,20 +88,21 @@ pub async fn page(
         tab,
         section: None,
     };
-    if !program.versions.is_empty() {
+    if program.project.latest_version > 0 {
         let pin = q
             .version
             .map(|v| format!("?version={v}"))
             .unwrap_or_default();
-        let instructions = match rest
-            .get_as::<InstructionsView>(format!("/api/{id}/instructions{pin}"))
-            .await
-        {
-            Ok(view) => view,
+        let list = pages
+            .cache
+            .view::<InstructionsView>(&rest, format!("/api/{id}/instructions{pin}"))
+            .await;
+        let list = match list {
+            Ok(list) => list,
             Err(refusal) => return refused(&viewer, "Version", refusal, &inm),
         };
-        program.head = Some(instructions.head.clone());
-        match section(&rest, &id, &pin, tab, instructions).await {
+        program.head = Some(list.value.head.clone());
+        match section(&pages, &rest, &id, q.version, tab, &list).await {
             Ok(section) => program.section = Some(section),
             Err(refusal) => return refused(&viewer, "Program", refusal, &inm),
         }
@@ -91,62 +114,95 @@ pub async fn page(
     )
 }
 
-/// The selected tab's content, from its REST view.
+/// The selected tab's content: the overview from the instruction list, any other tab rendered
+/// from its views and kept under their tags.
 async fn section(
+    pages: &Pages,
     rest: &Rest<'_>,
     id: &str,
-    pin: &str,
+    pinned: Option<i64>,
     tab: Tab,
-    instructions: InstructionsView,
+    list: &View<InstructionsView>,
 ) -> Result<Section, Refusal> {
-    let names = instructions.instructions.iter().map(|entry| match entry {
-        InstructionEntry::Item(ix) => ix.name.clone(),
-        InstructionEntry::Unreadable(item) => item.name.clone(),
-    });
-    Ok(match tab {
-        Tab::Overview => Section::Overview {
-            instructions: names.collect(),
-        },
+    let pin = pinned.map(|v| format!("?version={v}")).unwrap_or_default();
+    let cache = &pages.cache;
+    let mut tags = vec![list.tag().to_string()];
+    let section = match tab {
+        Tab::Overview => {
+            let names = list.value.instructions.iter().map(|entry| match entry {
+                InstructionEntry::Item(ix) => ix.name.clone(),
+                InstructionEntry::Unreadable(item) => item.name.clone(),
+            });
+            return Ok(Section::Overview {
+                instructions: names.collect(),
+            });
+        }
         Tab::Instructions => {
-            let mut details = Vec::with_capacity(instructions.total);
-            for entry in &instructions.instructions {
+            let mut details = Vec::with_capacity(list.value.total);
+            for entry in &list.value.instructions {
                 if let InstructionEntry::Item(ix) = entry {
                     let path = format!("/api/{id}/instructions/{}{pin}", segment(&ix.name));
-                    details.push(rest.get_as::<InstructionView>(&path).await?.instruction);
+                    let detail = cache.view::<InstructionView>(rest, path).await?;
+                    tags.push(detail.tag().to_string());
+                    details.push(detail.value);
                 }
             }
             Section::Instructions(details)
         }
-        Tab::Accounts => Section::Accounts(
-            rest.get_as::<AccountsView>(format!("/api/{id}/accounts{pin}"))
-                .await?,
-        ),
-        Tab::Types => Section::Types(
-            rest.get_as::<TypesView>(format!("/api/{id}/types{pin}"))
-                .await?,
-        ),
-        Tab::Errors => Section::Errors(
-            rest.get_as::<ErrorsView>(format!("/api/{id}/errors{pin}"))
-                .await?,
-        ),
-        Tab::Events => Section::Events(
-            rest.get_as::<EventsView>(format!("/api/{id}/events{pin}"))
-                .await?,
-        ),
-        Tab::Docs => Section::Docs(
-            rest.get_as::<DocsView>(format!("/api/{id}/docs{pin}"))
-                .await?
-                .docs,
-        ),
-        Tab::Pda => Section::Pda(
-            rest.get_as::<PdaList>(format!("/api/{id}/pda{pin}"))
-                .await?,
-        ),
-        Tab::Account => Section::Account(
-            rest.get_as::<AccountsView>(format!("/api/{id}/accounts{pin}"))
-                .await?,
-        ),
-    })
+        Tab::Accounts | Tab::Account => {
+            let view = cache
+                .view::<AccountsView>(rest, format!("/api/{id}/accounts{pin}"))
+                .await?;
+            tags.push(view.tag().to_string());
+            if tab == Tab::Accounts {
+                Section::Accounts(view.value)
+            } else {
+                Section::Account(view.value)
+            }
+        }
+        Tab::Types => {
+            let view = cache
+                .view::<TypesView>(rest, format!("/api/{id}/types{pin}"))
+                .await?;
+            tags.push(view.tag().to_string());
+            Section::Types(view.value)
+        }
+        Tab::Errors => {
+            let view = cache
+                .view::<ErrorsView>(rest, format!("/api/{id}/errors{pin}"))
+                .await?;
+            tags.push(view.tag().to_string());
+            Section::Errors(view.value)
+        }
+        Tab::Events => {
+            let view = cache
+                .view::<EventsView>(rest, format!("/api/{id}/events{pin}"))
+                .await?;
+            tags.push(view.tag().to_string());
+            Section::Events(view.value)
+        }
+        Tab::Docs => {
+            let view = cache
+                .view::<DocsView>(rest, format!("/api/{id}/docs{pin}"))
+                .await?;
+            tags.push(view.tag().to_string());
+            Section::Docs(view.value)
+        }
+        Tab::Pda => {
+            let view = cache
+                .view::<PdaList>(rest, format!("/api/{id}/pda{pin}"))
+                .await?;
+            tags.push(view.tag().to_string());
+            Section::Pda(view.value)
+        }
+    };
+    // The project id and pin are in the rendered links and forms; the tags name the views.
+    let cacheable = tags.iter().all(|t| t != "-");
+    let key = format!("{id}|{}|{pin}|{}", tab.slug(), tags.join(","));
+    let html = cache.section(key, cacheable, || {
+        orquestra_web::program::section(id, pinned, &section).into_string()
+    });
+    Ok(Section::Rendered(html))
 }
 
 /// `/programs/{projectId}/api`: RapiDoc over the program's OpenAPI document, for those who may

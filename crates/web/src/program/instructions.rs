@@ -1,19 +1,21 @@
 //! The instructions tab: each instruction with its arguments, accounts and discriminator, and a
 //! try-it form generated from the IDL that calls the build route (see `app.js`).
 
+use std::sync::Arc;
+
 use maud::{html, Markup};
 use orquestra_api::views::{
-    AccountDefault, ArgDetail, InstructionAccountView, InstructionDetail, SeedView, SignerRole,
-    VariantKind,
+    AccountDefault, ArgDetail, InstructionAccountView, InstructionDetail, InstructionView,
+    SeedView, SignerRole, VariantKind,
 };
 
 use super::{discriminator, unusable};
 use crate::layout::lines;
 
-pub fn render(project_id: &str, pinned: Option<i64>, list: &[InstructionDetail]) -> Markup {
+pub fn render(project_id: &str, pinned: Option<i64>, list: &[Arc<InstructionView>]) -> Markup {
     html! {
         @if list.is_empty() { p { "The IDL has no instructions." } }
-        @for ix in list {
+        @for ix in list.iter().map(|view| &view.instruction) {
             details.instruction #(format!("ix-{}", ix.name)) {
                 summary {
                     code { (ix.name) }

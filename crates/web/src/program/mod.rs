@@ -4,13 +4,15 @@ mod instructions;
 mod items;
 mod tools;
 
+use std::sync::Arc;
+
 use maud::{html, Markup, PreEscaped};
 use orquestra_api::intake::IdlVersionInfo;
 use orquestra_api::keys::KnownAddress;
 use orquestra_api::pda::PdaList;
 use orquestra_api::projects::Project;
 use orquestra_api::views::{
-    AccountsView, ErrorsView, EventsView, InstructionDetail, TypesView, ViewHead,
+    AccountsView, DocsView, ErrorsView, EventsView, InstructionView, TypesView, ViewHead,
 };
 
 use crate::layout::{page, Viewer};
@@ -85,16 +87,17 @@ pub enum Section {
     Overview {
         instructions: Vec<String>,
     },
-    Instructions(Vec<InstructionDetail>),
-    Accounts(AccountsView),
-    Types(TypesView),
-    Errors(ErrorsView),
-    Events(EventsView),
-    /// The docs' Markdown.
-    Docs(String),
-    Pda(PdaList),
+    Instructions(Vec<Arc<InstructionView>>),
+    Accounts(Arc<AccountsView>),
+    Types(Arc<TypesView>),
+    Errors(Arc<ErrorsView>),
+    Events(Arc<EventsView>),
+    Docs(Arc<DocsView>),
+    Pda(Arc<PdaList>),
     /// The account fetcher needs the account type names.
-    Account(AccountsView),
+    Account(Arc<AccountsView>),
+    /// A section rendered before (by [`section`]).
+    Rendered(Arc<str>),
 }
 
 /// Everything a program page shows.
@@ -147,7 +150,8 @@ pub fn render(viewer: &Viewer, program: &ProgramPage) -> Markup {
         section.tab-body data-project=(project.id) data-version=[program.pinned] {
             @match &program.section {
                 None => p { "This project has no IDL yet." },
-                Some(section) => (render_section(program, section)),
+                Some(Section::Overview { instructions }) => (overview(program, instructions)),
+                Some(section) => (self::section(&project.id, program.pinned, section)),
             }
         }
     };
@@ -175,25 +179,26 @@ fn version_picker(program: &ProgramPage) -> Markup {
     }
 }
 
-fn render_section(program: &ProgramPage, section: &Section) -> Markup {
+/// A tab's content other than the overview: a pure function of its views, so it can be kept
+/// and reused for as long as they are current.
+pub fn section(project_id: &str, pinned: Option<i64>, section: &Section) -> Markup {
     match section {
-        Section::Overview { instructions } => overview(program, instructions),
-        Section::Instructions(list) => {
-            instructions::render(&program.project.id, program.pinned, list)
-        }
+        Section::Overview { .. } => html! {},
+        Section::Rendered(html) => PreEscaped(html.to_string()),
+        Section::Instructions(list) => instructions::render(project_id, pinned, list),
         Section::Accounts(view) => items::accounts(view),
         Section::Types(view) => items::types(view),
         Section::Errors(view) => items::errors(view),
         Section::Events(view) => items::events(view),
-        Section::Docs(md) => html! {
+        Section::Docs(view) => html! {
             p.links {
-                a href=(format!("/api/{}/docs?format=md", program.project.id)) { "CPI.md" } " · "
-                a href=(format!("/project/{}/llms.txt", program.project.id)) { "llms.txt" }
+                a href=(format!("/api/{project_id}/docs?format=md")) { "CPI.md" } " · "
+                a href=(format!("/project/{project_id}/llms.txt")) { "llms.txt" }
             }
-            article.markdown { (PreEscaped(markdown::to_html(md))) }
+            article.markdown { (PreEscaped(markdown::to_html(&view.docs))) }
         },
-        Section::Pda(list) => tools::pdas(&program.project.id, list),
-        Section::Account(view) => tools::account_fetch(&program.project.id, view),
+        Section::Pda(list) => tools::pdas(project_id, list),
+        Section::Account(view) => tools::account_fetch(project_id, view),
     }
 }
 
@@ -215,7 +220,7 @@ fn overview(program: &ProgramPage, instructions: &[String]) -> Markup {
                     @if let Some(head) = &program.head {
                         dt { "IDL name" } dd { (head.program_name) }
                         dt { "Format" } dd { (format!("{:?}", head.format)) }
-                        dt { "Version" } dd { "v" (head.version) " of " (program.versions.len()) }
+                        dt { "Version" } dd { "v" (head.version) " of " (project.latest_version) }
                     }
                     @if let Some(at) = &project.updated_at { dt { "Updated" } dd { (at) } }
                 }
