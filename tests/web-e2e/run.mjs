@@ -482,6 +482,23 @@ const scenarios = [
     },
   ],
   [
+    "api-reference",
+    async ({ page }) => {
+      // RapiDoc from the binary renders the program's OpenAPI document; nothing is requested from
+      // another host (the page's policy would refuse it, and say so in the console).
+      const foreign = [];
+      page.on("request", (request) => { if (!request.url().startsWith(baseUrl)) foreign.push(request.url()); });
+      const problems = [];
+      page.on("console", (message) => { if (message.type() === "error") problems.push(message.text()); });
+      await page.goto(`/programs/${encodeURIComponent(config.tokenProjectId)}/api`);
+      await poll(async () => page.locator("rapi-doc").evaluate((el) =>
+        el.shadowRoot && el.shadowRoot.textContent.includes("Build a `transfer` transaction")), "RapiDoc listing the transfer build");
+      assert(foreign.length === 0, `requests to other hosts: ${foreign.join(", ")}`);
+      assert(problems.length === 0, `console errors: ${problems.join(" | ")}`);
+      await shot(page, "api-reference.png");
+    },
+  ],
+  [
     "private-404",
     async ({ page, context, browser }) => {
       await signIn(context, config.bobToken);

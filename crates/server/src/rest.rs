@@ -79,20 +79,12 @@ impl Rest<'_> {
         let exchange = self
             .exchange(Method::GET, path, None, etag)
             .await
-            .map_err(|outcome| {
-                Self::typed::<T>(outcome)
-                    .err()
-                    .unwrap_or_else(|| refusal_internal("no answer"))
-            })?;
+            .map_err(refusal)?;
         if exchange.status == StatusCode::NOT_MODIFIED {
             return Ok(Conditional::NotModified);
         }
         if !exchange.status.is_success() || !exchange.is_json() {
-            return Self::typed(exchange.into_outcome()).map(|value| Conditional::Fresh {
-                etag: None,
-                value,
-                bytes: 0,
-            });
+            return Err(refusal(exchange.into_outcome()));
         }
         let value = serde_json::from_slice(&exchange.bytes).map_err(|e| {
             tracing::error!(error = %e, path, "in-process REST answer does not match its type");
@@ -120,17 +112,7 @@ impl Rest<'_> {
                 tracing::error!(error = %e, "in-process REST answer does not match its type");
                 refusal_internal("internal error")
             }),
-            Outcome::Text { content_type, .. } => Err(Refusal {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: format!("expected JSON, got {content_type}"),
-            }),
-            Outcome::Error { status, body } => Err(Refusal {
-                status,
-                message: body["error"]["message"]
-                    .as_str()
-                    .unwrap_or("request failed")
-                    .to_string(),
-            }),
+            other => Err(refusal(other)),
         }
     }
 
@@ -258,6 +240,24 @@ impl Exchange {
                 text: String::from_utf8_lossy(&bytes).into_owned(),
             }
         }
+    }
+}
+
+/// What a page says about an answer that is not the JSON it asked for.
+fn refusal(outcome: Outcome) -> Refusal {
+    match outcome {
+        Outcome::Error { status, body } => Refusal {
+            status,
+            message: body["error"]["message"]
+                .as_str()
+                .unwrap_or("request failed")
+                .to_string(),
+        },
+        Outcome::Text { content_type, .. } => Refusal {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: format!("expected JSON, got {content_type}"),
+        },
+        Outcome::Json(_) => refusal_internal("unexpected answer"),
     }
 }
 

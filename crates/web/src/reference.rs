@@ -21,7 +21,7 @@ pub fn render(title: &str, spec_url: &str) -> Markup {
             body style="margin:0" {
                 a href="/" style="position:absolute;left:-999px" { "Back to Orquestra" }
                 rapi-doc spec-url=(spec_url) render-style="read" show-header="false" allow-try="true"
-                    theme="light" regular-font="system-ui, sans-serif" mono-font="ui-monospace, monospace"
+                    theme="light" regular-font="system-ui, sans-serif" mono-font="ui-monospace, monospace" load-fonts="false"
                     nav-bg-color="#1d2433" primary-color="#5b6cff" {
                     div slot="nav-logo" style="padding:12px 16px" { a href="/" style="color:#fff" { "← Orquestra" } }
                 }
