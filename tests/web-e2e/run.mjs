@@ -11,7 +11,8 @@
 // only those scenarios. One line per scenario (`ok NAME` / `FAIL NAME: message`); exit 1 if any
 // failed.
 
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Keypair, Transaction } from "@solana/web3.js";
 import { launchChromium } from "./browser.mjs";
@@ -314,6 +315,21 @@ const scenarios = [
       const mine = page.locator("#my-projects a.project-link", { hasText: name });
       await mine.first().waitFor();
       await shot(page, "dashboard.png");
+
+      // An IDL with a defect confined to one instruction is kept, its warning shown with the
+      // JSON pointer at fault; name and program id come from the IDL when left empty.
+      const damaged = JSON.parse(readFileSync(config.uploadIdlPath, "utf8"));
+      damaged.address = Keypair.generate().publicKey.toBase58();
+      damaged.instructions[0].args.push({ name: "extra", type: { defined: { name: "NeverDefined" } } });
+      const file = join(tmpdir(), `e2e-damaged-${Date.now()}.json`);
+      writeFileSync(file, JSON.stringify(damaged));
+      await page.locator("form#upload #idl-file").setInputFiles(file);
+      await page.locator("form#upload").getByRole("button", { name: "Upload" }).click();
+      const warning = page.locator("#upload-warnings li").first();
+      await outcome(page.locator("#main"), () => warning.waitFor(), "Upload with a defect");
+      const pointer = (await warning.locator("code.pointer").innerText()).trim();
+      assert(pointer.startsWith("/instructions/0"), `the warning points at ${pointer}`);
+      await shot(page, "upload-warnings.png");
     },
   ],
   [
@@ -422,7 +438,7 @@ const scenarios = [
       await list.locator("input[name=projectId]").fill(id);
       await Promise.all([page.waitForNavigation(), list.getByRole("button", { name: "Add", exact: true }).click()]);
       const listed = page.locator("#lists li", { hasText: listName });
-      assert((await listed.innerText()).includes("1 programs"), "the project was not added to the list");
+      assert((await listed.innerText()).includes("1 program ·"), "the project was not added to the list");
       await listed.getByRole("button", { name: "New scope key" }).click();
       await listed.locator(".issued-secret code.secret").waitFor();
 

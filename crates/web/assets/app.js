@@ -170,7 +170,8 @@ const after = {
       h('p', {}, 'Created ', h('a', { class: 'project-link', href: `/dashboard/projects/${encodeURIComponent(data.project.id)}` }, data.project.name),
         ` (v${data.idl.version}, ${data.idl.format}, ${data.idl.instructionCount} instructions). `,
         h('a', { href: `/programs/${encodeURIComponent(data.project.id)}` }, 'Open its page')),
-      warnings.length ? h('div', { class: 'warning' }, `${warnings.length} items of the IDL are kept but unusable:`,
+      warnings.length ? h('div', { class: 'warning' }, warnings.length === 1 ? 'One item of the IDL is kept but unusable:'
+        : `${warnings.length} items of the IDL are kept but unusable:`,
         h('ul', { id: 'upload-warnings' }, warnings.map((w) => h('li', {}, h('code', { class: 'pointer' }, w.path), ': ', w.message)))) : '',
     );
   },
@@ -182,6 +183,16 @@ const after = {
   show(form, data) {
     const out = form.querySelector('output.api-result');
     out.replaceChildren(h('pre', { class: 'json' }, h('code', {}, JSON.stringify(data, null, 2))));
+  },
+};
+
+// Request bodies a form's fields do not spell out whole.
+const prepare = {
+  // An upload's name and program id default to the IDL's own (Anchor, legacy Anchor, Codama).
+  upload(body) {
+    const idl = body.idl || {};
+    body.name ??= idl.metadata?.name ?? idl.name ?? idl.program?.name;
+    body.programId ??= idl.address ?? idl.metadata?.address ?? idl.program?.publicKey;
   },
 };
 
@@ -204,6 +215,7 @@ document.addEventListener('submit', async (event) => {
       if (event.submitter && event.submitter.value === 'simulate') body.simulate = true;
       showBuild(form, body, await api('POST', endpoint, body));
     } else {
+      prepare[form.dataset.then]?.(body);
       const hasBody = method !== 'GET' && (method !== 'DELETE' || Object.keys(body).length > 0);
       const data = await api(method, endpoint, hasBody ? body : undefined);
       (after[form.dataset.then] || after.show)(form, data);

@@ -8,7 +8,7 @@ use orquestra_api::keys::{ApiKey, KnownAddress};
 use orquestra_api::lists::ProgramList;
 use orquestra_api::projects::{OwnProject, Project};
 
-use crate::layout::{page, problem, Viewer};
+use crate::layout::{count, page, problem, Viewer};
 use crate::markdown;
 
 /// The signed-out dashboard: a sign-in prompt.
@@ -75,7 +75,7 @@ pub fn render(viewer: &Viewer, dashboard: &Dashboard) -> Markup {
                 @for list in &dashboard.lists {
                     li {
                         strong { (list.name) } @if list.is_default { " " span.badge { "default" } }
-                        p.meta { (list.item_count) " programs · scope key " code { (list.scope_key_prefix) "…" } }
+                        p.meta { (count(usize::try_from(list.item_count).unwrap_or(0), "program")) " · scope key " code { (list.scope_key_prefix) "…" } }
                         form.api-form data-endpoint=(format!("/api/lists/{}/items", list.id)) data-method="POST" data-then="reload" {
                             label for=(format!("add-{}", list.id)) { "Add a project by id" }
                             div.inline {

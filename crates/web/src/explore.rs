@@ -4,7 +4,7 @@ use maud::{html, Markup};
 use orquestra_api::platform::PlatformStats;
 use orquestra_api::projects::{PublicProject, PublicProjectPage};
 
-use crate::layout::{page, Viewer};
+use crate::layout::{count, page, Viewer};
 
 /// What the explore page shows.
 pub struct Explore {
@@ -23,7 +23,7 @@ fn project_list(id: &str, projects: &[PublicProject]) -> Markup {
             @for p in projects {
                 li {
                     a.program-link href=(format!("/programs/{}", p.id)) { (p.name) }
-                    p.meta { code.address { (p.program_id) } " · " (p.version_count) " versions · by " (p.username) }
+                    p.meta { code.address { (p.program_id) } " · " (count(usize::try_from(p.version_count).unwrap_or(0), "version")) " · by " (p.username) }
                     @if let Some(d) = &p.description { p { (d) } }
                 }
             }
@@ -44,7 +44,7 @@ pub fn render(viewer: &Viewer, explore: &Explore) -> Markup {
         }
         @if let (Some(query), Some(results)) = (&explore.query, &explore.results) {
             section aria-labelledby="results-heading" {
-                h2 #results-heading { (results.total) " results for “" (query) "”" }
+                h2 #results-heading { (count(usize::try_from(results.total).unwrap_or(0), "result")) " for “" (query) "”" }
                 @if results.projects.is_empty() { p { "No public program matches." } }
                 (project_list("results", &results.projects))
             }

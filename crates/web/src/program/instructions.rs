@@ -10,7 +10,7 @@ use orquestra_api::views::{
 };
 
 use super::{discriminator, unusable};
-use crate::layout::lines;
+use crate::layout::{count, lines};
 
 pub fn render(project_id: &str, pinned: Option<i64>, list: &[Arc<InstructionView>]) -> Markup {
     html! {
@@ -19,7 +19,7 @@ pub fn render(project_id: &str, pinned: Option<i64>, list: &[Arc<InstructionView
             details.instruction #(format!("ix-{}", ix.name)) {
                 summary {
                     code { (ix.name) }
-                    span.muted { " · " (ix.arg_count) " args · " (ix.account_count) " accounts" }
+                    span.muted { " · " (count(ix.arg_count, "arg")) " · " (count(ix.account_count, "account")) }
                 }
                 (lines(&ix.docs))
                 (unusable(&ix.unusable))

@@ -5,7 +5,7 @@ use maud::{html, Markup};
 use orquestra_api::pda::{PdaInputKind, PdaList};
 use orquestra_api::views::{AccountTypeEntry, AccountsView};
 
-use crate::layout::json;
+use crate::layout::{count, json};
 
 pub fn pdas(project_id: &str, list: &PdaList) -> Markup {
     html! {
@@ -13,7 +13,7 @@ pub fn pdas(project_id: &str, list: &PdaList) -> Markup {
         @for (i, pda) in list.pda_accounts.iter().enumerate() {
             @let first_use = pda.used_by.first();
             details.item {
-                summary { code { (pda.name) } span.muted { " · used by " (pda.used_by.len()) " accounts" } }
+                summary { code { (pda.name) } span.muted { " · used by " (count(pda.used_by.len(), "account")) } }
                 @if !pda.used_by.is_empty() {
                     p { "Used by: " @for u in &pda.used_by { code { (u.instruction) "." (u.account) } " " } }
                 }
