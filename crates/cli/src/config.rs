@@ -54,6 +54,9 @@ pub struct ServiceArgs {
     /// Service key for `POST /api/ingest/idl` (`X-Ingest-Key`); unset disables ingest.
     #[arg(long, env = "ORQUESTRA_INGEST_KEY", hide_env_values = true)]
     ingest_key: Option<String>,
+    /// Bearer token `GET /metrics` requires (at least 16 characters); unset: metrics are open.
+    #[arg(long, env = "ORQUESTRA_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
     /// Comma-separated origins allowed by CORS (exact match).
     #[arg(long, env = "ORQUESTRA_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
@@ -247,6 +250,12 @@ pub fn server_config(
     if config.ingest_key.as_ref().is_some_and(|k| k.len() < 16) {
         return Err(CliError::Config(
             "ORQUESTRA_INGEST_KEY must be at least 16 characters".into(),
+        ));
+    }
+    config.metrics_token = args.metrics_token.filter(|k| !k.is_empty());
+    if config.metrics_token.as_ref().is_some_and(|k| k.len() < 16) {
+        return Err(CliError::Config(
+            "ORQUESTRA_METRICS_TOKEN must be at least 16 characters".into(),
         ));
     }
     config.cors_origins = args

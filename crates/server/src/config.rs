@@ -65,6 +65,8 @@ pub struct ServerConfig {
     pub body_limit: usize,
     /// Service key for `X-Ingest-Key` routes; `None` disables them.
     pub ingest_key: Option<String>,
+    /// Bearer token `GET /metrics` requires; `None`: metrics are open.
+    pub metrics_token: Option<String>,
     /// Requests per minute per client for each rate-limit class (`0` = unlimited).
     pub rate_limits: RateLimits,
     /// Hosts `/mcp` answers for (DNS-rebinding protection on `Host` and `Origin`): `name` (any
@@ -113,6 +115,7 @@ impl ServerConfig {
             cors_origins: Vec::new(),
             body_limit: 1024 * 1024,
             ingest_key: None,
+            metrics_token: None,
             rate_limits: RateLimits::default(),
             mcp_allowed_hosts: Vec::new(),
             header_timeout: DEFAULT_HEADER_TIMEOUT,

@@ -21,6 +21,7 @@ use orquestra_api::ErrorCode;
 use tracing::Instrument;
 
 use crate::cors::Cors;
+use crate::metrics::{Metrics, RouteClass};
 use crate::ApiError;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -36,12 +37,13 @@ struct Shared {
     cors: Cors,
     /// Set on every response that does not set them itself.
     headers: Vec<(HeaderName, HeaderValue)>,
+    metrics: Arc<Metrics>,
 }
 
 impl EnvelopeLayer {
     /// `strict_transport` adds `Strict-Transport-Security` (when the service is reached over
-    /// HTTPS); `cors_origins` may call from a browser.
-    pub fn new(strict_transport: bool, cors_origins: &[String]) -> Self {
+    /// HTTPS); `cors_origins` may call from a browser; every answer is counted in `metrics`.
+    pub fn new(strict_transport: bool, cors_origins: &[String], metrics: Arc<Metrics>) -> Self {
         let mut headers = vec![
             (
                 header::X_CONTENT_TYPE_OPTIONS,
@@ -68,6 +70,7 @@ impl EnvelopeLayer {
                 ids: RequestIds::new(),
                 cors: Cors::new(cors_origins),
                 headers,
+                metrics,
             }),
         }
     }
@@ -120,6 +123,7 @@ where
             path = %request.uri().path(),
         );
         let method = request.method().clone();
+        let class = RouteClass::of(&method, request.uri().path());
         let origin = self.shared.cors.allowed_origin(request.headers());
         // A preflight never reaches the routes (nor the rate limiter).
         let response = (method != Method::OPTIONS).then(|| self.inner.call(request));
@@ -147,6 +151,9 @@ where
                     headers.insert(REQUEST_ID, id);
                 }
                 log(response.status(), started);
+                shared
+                    .metrics
+                    .request(class, response.status(), started.elapsed());
                 Ok(response)
             }
             .instrument(span),
@@ -303,7 +310,7 @@ mod tests {
             );
             Ok::<_, Infallible>(response)
         });
-        let service = EnvelopeLayer::new(true, &[]).layer(inner);
+        let service = EnvelopeLayer::new(true, &[], Arc::default()).layer(inner);
 
         let response = service
             .clone()

@@ -93,7 +93,9 @@ pub async fn cached_body(
     version: i64,
     build: impl FnOnce() -> Result<Vec<u8>, crate::ApiError>,
 ) -> Result<(HeaderValue, Bytes), crate::ApiError> {
-    if let Some(hit) = lookup(state, key, version).await {
+    let hit = lookup(state, key, version).await;
+    state.metrics.view_cache(hit.is_some());
+    if let Some(hit) = hit {
         return Ok(hit);
     }
     Ok(store(state, key, version, build()?).await)

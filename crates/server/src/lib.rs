@@ -14,6 +14,7 @@ mod head_timeout;
 mod http_cache;
 mod listen;
 mod mcp;
+pub mod metrics;
 mod middleware;
 mod pages;
 mod platform_openapi;
@@ -69,6 +70,8 @@ pub struct AppServices {
     pub rpc: orquestra_rpc::RpcClient,
     /// The database's last health answer, so `/health` polls cost no database round trip.
     pub database_probe: Arc<routes::health::DatabaseProbe>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -87,6 +90,7 @@ impl AppState {
             programs: programs::ProgramCache::default(),
             rpc,
             database_probe: Arc::default(),
+            metrics: Arc::default(),
         };
         Self {
             services: Arc::new(services),
@@ -160,6 +164,7 @@ fn router(state: &AppState) -> Router {
     let (routes, doc) = api(&state.config);
     let app = routes
         .merge(platform_openapi::router(&doc))
+        .route("/metrics", axum::routing::get(metrics::serve))
         .fallback(routes::not_found);
     // MCP tools and web pages call the REST routes in-process: the same routes and state,
     // without middleware.

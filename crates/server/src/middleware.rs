@@ -1,6 +1,6 @@
 //! The cross-cutting layers around the routes, outermost first:
 //!
-//! 1. [`crate::envelope`]: request id, request span and log line, CORS ([`crate::cors`]: the
+//! 1. [`crate::envelope`]: request id, request span, log line and metrics, CORS ([`crate::cors`]: the
 //!    allow-list from the configuration; preflights are answered there), the JSON error shape for
 //!    every error response (axum's and its extractors' included), security headers;
 //! 2. [`crate::timeouts`]: body and request deadlines;
@@ -34,6 +34,7 @@ pub fn wrap(app: Router, state: &AppState) -> impl App {
         .layer(EnvelopeLayer::new(
             config.secure_cookies(),
             &config.cors_origins,
+            state.metrics.clone(),
         ))
         .layer(timeouts)
         .layer(RateLimitLayer::new(limiter))

@@ -17,7 +17,7 @@ pub use error::StoreError;
 pub use kv::{Kv, MemoryKv, Namespace};
 pub use model::*;
 pub use sqlite::SqliteStore;
-pub use store::{Admin, Store};
+pub use store::{Admin, PoolStatus, Store};
 
 use std::sync::Arc;
 

@@ -8,6 +8,15 @@ use crate::StoreError;
 
 type Result<T> = std::result::Result<T, StoreError>;
 
+/// A connection pool at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Open connections.
+    pub size: u32,
+    /// Open connections not in use.
+    pub idle: u32,
+}
+
 /// The application's data access. All multi-row writes are single transactions.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -17,6 +26,11 @@ pub trait Store: Send + Sync + 'static {
     async fn applied_migrations(&self) -> Result<Vec<AppliedMigration>>;
     /// Cheap liveness check of the database.
     async fn ping(&self) -> Result<()>;
+    /// The connection pool's size and idle connections now, for monitoring (`None` when the
+    /// backend has no pool).
+    fn pool_status(&self) -> Option<PoolStatus> {
+        None
+    }
 
     // users
     /// Insert or update the user with this `github_id` (after GitHub login).

@@ -25,6 +25,12 @@ impl Store for SqliteStore {
             .map(|_| ())
             .map_err(db_err)
     }
+    fn pool_status(&self) -> Option<crate::store::PoolStatus> {
+        Some(crate::store::PoolStatus {
+            size: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+        })
+    }
 
     async fn upsert_github_user(&self, profile: &GithubProfile) -> Result<User> {
         // A listing shows its owners' names and avatars.
