@@ -14,7 +14,7 @@ mod sqlite;
 mod store;
 
 pub use error::StoreError;
-pub use kv::{Kv, MemoryKv, Namespace};
+pub use kv::{Kv, MemoryKv, Namespace, RedisKv, RedisKvError};
 pub use model::*;
 pub use sqlite::SqliteStore;
 pub use store::{Admin, PoolStatus, Store};

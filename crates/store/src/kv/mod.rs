@@ -1,9 +1,11 @@
 //! The KV cache: the seed's two namespaces, its key patterns and TTLs, behind one trait so the
-//! embedded in-process store and a shared one (Redis, later) are interchangeable.
+//! embedded in-process store ([`MemoryKv`]) and the shared one ([`RedisKv`], for several
+//! instances) are interchangeable.
 //!
 //! Keys are only ever built by the functions in [`keys`]; no caller formats them by hand.
 
 mod memory;
+mod redis;
 
 use std::time::Duration;
 
@@ -11,6 +13,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 pub use memory::MemoryKv;
+pub use redis::{RedisKv, RedisKvError};
 
 /// The KV namespaces: `IDLS` (IDL JSON by project and version) and `CACHE` (built views).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
