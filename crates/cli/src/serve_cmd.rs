@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use orquestra_server::AppState;
-use orquestra_store::{Kv, MemoryKv, OpenOptions};
+use orquestra_store::{Kv, MemoryKv, OpenOptions, RedisKv};
 
 use crate::error::CliError;
 
@@ -13,7 +13,8 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "ORQUESTRA_LISTEN", default_value = "127.0.0.1:8787")]
     listen: String,
-    /// KV cache: `memory` (embedded, bounded) or `memory:MEGABYTES`.
+    /// KV cache: `memory` (embedded, 64 MiB), `memory:MEGABYTES`, or
+    /// `redis://[user:password@]host[:port][/db]` (shared by several instances).
     #[arg(long = "kv", env = "ORQUESTRA_KV_URL", default_value = "memory")]
     kv_url: String,
     /// Log lines on stderr: `text` (readable) or `json` (one object per line, for collectors).
@@ -41,8 +42,13 @@ fn kv_from_url(url: &str) -> Result<Arc<dyn Kv>, CliError> {
             })?;
             Ok(Arc::new(MemoryKv::new(mb.saturating_mul(1024 * 1024))))
         }
+        // Redis being down at start is not an error: the KV answers misses until it is back.
+        Some(("redis", _)) => RedisKv::connect(url)
+            .map(|kv| Arc::new(kv) as Arc<dyn Kv>)
+            // The URL may hold a password: the message does not repeat it.
+            .map_err(|e| CliError::Config(format!("ORQUESTRA_KV_URL: {e}"))),
         _ => Err(CliError::Config(format!(
-            "ORQUESTRA_KV_URL {url:?}: only `memory` is supported in this build"
+            "ORQUESTRA_KV_URL {url:?}: expected `memory`, `memory:MEGABYTES` or `redis://…`"
         ))),
     }
 }
