@@ -6,6 +6,7 @@
 pub mod contract;
 pub mod document;
 pub mod http;
+pub mod redis;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +16,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use orquestra_server::{AppState, GithubConfig, ServerConfig};
-use orquestra_store::{Database, GithubProfile, MemoryKv, NewProject, OpenOptions, Project, User};
+use orquestra_store::{
+    Database, GithubProfile, Kv, MemoryKv, NewProject, OpenOptions, Project, User,
+};
 use serde_json::{json, Value};
 
 pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
@@ -25,6 +28,8 @@ pub const PROGRAM_B: &str = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
 pub struct TestServer {
     pub base: String,
     pub db: Database,
+    /// The database's URL (for another instance on the same database).
+    pub store_url: String,
     /// Checks every response against the documents (see `contract.rs`).
     pub http: http::Http,
     pub contract: Arc<contract::Contract>,
@@ -116,9 +121,34 @@ pub async fn start_with_rpc(
     adjust: impl FnOnce(&mut ServerConfig),
     rpc: orquestra_rpc::RpcConfig,
 ) -> TestServer {
+    start_on(adjust, rpc, None, Arc::new(MemoryKv::default())).await
+}
+
+/// Another instance of a deployment: a server on the database at `store_url` (already used by
+/// another test server) with the given KV, so several instances can share one cache.
+pub async fn start_sharing(store_url: &str, kv: Arc<dyn Kv>) -> TestServer {
+    start_on(
+        |_| {},
+        orquestra_rpc::RpcConfig::default(),
+        Some(store_url),
+        kv,
+    )
+    .await
+}
+
+/// A server on `store_url` (a fresh database in its own directory when `None`) with `kv`.
+async fn start_on(
+    adjust: impl FnOnce(&mut ServerConfig),
+    rpc: orquestra_rpc::RpcConfig,
+    store_url: Option<&str>,
+    kv: Arc<dyn Kv>,
+) -> TestServer {
     let github = fake_github().await;
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("s.db").display());
+    let url = store_url.map_or_else(
+        || format!("sqlite://{}", dir.path().join("s.db").display()),
+        str::to_owned,
+    );
     let db = orquestra_store::open(&url, OpenOptions::default())
         .await
         .unwrap();
@@ -138,7 +168,7 @@ pub async fn start_with_rpc(
     config.body_limit = 64 * 1024;
     adjust(&mut config);
     let rpc = orquestra_rpc::RpcClient::new(rpc).unwrap();
-    let state = AppState::with_rpc(db.store.clone(), Arc::new(MemoryKv::default()), config, rpc);
+    let state = AppState::with_rpc(db.store.clone(), kv, config, rpc);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(orquestra_server::serve(listener, state, async {
         let _ = rx.await;
@@ -156,6 +186,7 @@ pub async fn start_with_rpc(
     TestServer {
         base,
         db,
+        store_url: url,
         http: http::Http::new(http, contract.clone()),
         contract,
         _dir: dir,
