@@ -14,7 +14,10 @@ mod sqlite;
 mod store;
 
 pub use error::StoreError;
-pub use kv::{Kv, MemoryKv, Namespace, RedisKv, RedisKvError};
+pub use kv::{
+    BucketDecision, BucketsUnavailable, Kv, MemoryKv, Namespace, RedisKv, RedisKvError,
+    SharedBuckets,
+};
 pub use model::*;
 pub use sqlite::SqliteStore;
 pub use store::{Admin, PoolStatus, Store};

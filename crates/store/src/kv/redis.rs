@@ -31,7 +31,9 @@ use bytes::Bytes;
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, Client, RedisError};
 
-use super::{Key, Kv, Namespace};
+mod buckets;
+
+use super::{Key, Kv, Namespace, SharedBuckets};
 
 /// Bound on connecting plus one command. A cache answer slower than this is worth less than the
 /// database read it would save, and it keeps a hung Redis from holding a request.
@@ -340,6 +342,10 @@ impl Kv for RedisKv {
                 self.failed("delete_prefix", &error).await;
             }
         }
+    }
+
+    fn shared_buckets(&self) -> Option<&dyn SharedBuckets> {
+        Some(self)
     }
 
     async fn ping(&self) -> bool {
