@@ -6,6 +6,7 @@
 //! `migrations/sqlite/`), so a second backend is one more module behind the same traits.
 //! Knows nothing of HTTP.
 
+pub mod dump;
 pub mod error;
 pub mod ids;
 pub mod kv;
