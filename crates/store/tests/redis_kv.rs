@@ -439,4 +439,54 @@ async fn shared_buckets_say_unavailable_when_redis_is_down() {
     )
     .await;
     assert!(outcome.is_err(), "{outcome:?}");
+    // Right after a failure, decisions do not wait on Redis at all.
+    let started = Instant::now();
+    assert!(buckets
+        .take("build:ip:1.1.1.1", limit, Duration::from_secs(60))
+        .await
+        .is_err());
+    assert!(started.elapsed() < Duration::from_millis(50));
+}
+
+#[tokio::test]
+async fn a_hung_redis_costs_one_timeout_then_decisions_skip_it_for_a_while() {
+    let Some(redis) = Redis::start().await else {
+        return;
+    };
+    let kv = RedisKv::connect(&redis.url()).unwrap();
+    let limit = std::num::NonZeroU32::new(3).unwrap();
+    let buckets = kv.shared_buckets().unwrap();
+    assert!(buckets
+        .take("api:ip:2.2.2.2", limit, Duration::from_secs(60))
+        .await
+        .is_ok());
+    let mut c = redis.raw().await.unwrap();
+    let _: () = redis::cmd("CLIENT")
+        .arg("PAUSE")
+        .arg(3000)
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    assert!(buckets
+        .take("api:ip:2.2.2.2", limit, Duration::from_secs(60))
+        .await
+        .is_err());
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "{:?}",
+        started.elapsed()
+    );
+    let started = Instant::now();
+    for _ in 0..20 {
+        assert!(buckets
+            .take("api:ip:2.2.2.2", limit, Duration::from_secs(60))
+            .await
+            .is_err());
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "{:?}",
+        started.elapsed()
+    );
 }

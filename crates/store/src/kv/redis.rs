@@ -100,6 +100,8 @@ pub struct RedisKv {
     replaying: tokio::sync::Mutex<()>,
     /// Whether the last call failed (to log once when Redis answers again).
     degraded: AtomicBool,
+    /// Until when rate-limit decisions do not try Redis after one failed (see `buckets`).
+    buckets_paused_until: Mutex<Option<Instant>>,
 }
 
 impl std::fmt::Debug for RedisKv {
@@ -126,6 +128,7 @@ impl RedisKv {
             has_pending: AtomicBool::new(false),
             replaying: tokio::sync::Mutex::new(()),
             degraded: AtomicBool::new(false),
+            buckets_paused_until: Mutex::new(None),
         })
     }
 

@@ -6,15 +6,22 @@
 //! atomically, so concurrent instances cannot both take the last slot, and the clock is the
 //! server's (`TIME`), so instances with skewed clocks still agree. The key expires when the bucket
 //! would be full again, so idle clients cost nothing.
+//!
+//! A decision sits in front of every limited request, so after a failed one the next
+//! [`PAUSE_AFTER_FAILURE`] of decisions answer "unavailable" at once instead of each waiting out
+//! the timeout on a Redis that hangs.
 
 use std::num::NonZeroU32;
 use std::sync::LazyLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 
 use super::{bounded, RedisKv, OP_TIMEOUT};
 use crate::kv::{BucketDecision, BucketsUnavailable, SharedBuckets};
+
+/// How long decisions skip Redis after one failed.
+pub const PAUSE_AFTER_FAILURE: Duration = Duration::from_secs(1);
 
 /// Prefix of bucket keys, apart from the cache namespaces (never touched by invalidations).
 const PREFIX: &str = "RATE:";
@@ -49,6 +56,11 @@ impl SharedBuckets for RedisKv {
         limit: NonZeroU32,
         period: Duration,
     ) -> Result<BucketDecision, BucketsUnavailable> {
+        if self.buckets_paused() {
+            return Err(BucketsUnavailable(
+                "Redis failed within the last second".into(),
+            ));
+        }
         let period_us = period.as_micros() as f64;
         let interval_us = period_us / f64::from(limit.get());
         let result = async {
@@ -77,9 +89,30 @@ impl SharedBuckets for RedisKv {
                 })
             }
             Err(error) => {
+                *self.lock_paused() = Some(Instant::now() + PAUSE_AFTER_FAILURE);
                 self.failed("rate limit", &error).await;
                 Err(BucketsUnavailable(error.to_string()))
             }
+        }
+    }
+}
+
+impl RedisKv {
+    fn lock_paused(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+        self.buckets_paused_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn buckets_paused(&self) -> bool {
+        let mut paused = self.lock_paused();
+        match *paused {
+            Some(until) if Instant::now() < until => true,
+            Some(_) => {
+                *paused = None;
+                false
+            }
+            None => false,
         }
     }
 }
