@@ -1,0 +1,386 @@
+//! `db export` / `db import` for PostgreSQL: a data-only SQL dump (the migrations build the
+//! schema), written row by row to any `std::io::Write` and read back statement by statement, so
+//! neither side needs the whole database in memory once callers stream.
+//!
+//! The dump is plain SQL that `psql` can also run into a migrated database: a header comment,
+//! `BEGIN`, session settings, user triggers disabled (the dump carries `project_search` rows
+//! itself), one `INSERT` per row in foreign-key order, triggers re-enabled, `COMMIT`. Values are
+//! literals in PostgreSQL's text format: numbers and booleans bare, everything else quoted with
+//! `''` doubling (`standard_conforming_strings` is on, so backslashes are plain characters).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+
+use futures_util::TryStreamExt;
+use sqlx::postgres::PgValueRef;
+use sqlx::{AssertSqlSafe, Executor, PgConnection, Row, TypeInfo, ValueRef};
+
+use super::admin::quote_ident;
+use super::migrate::{self, MIGRATIONS_TABLE};
+use super::PostgresStore;
+use crate::error::db_err;
+use crate::StoreError;
+
+const DUMP_HEADER: &str =
+    "-- orquestra SQL dump (PostgreSQL, data only; import into a migrated or empty database)";
+
+/// Statements executed per round trip on import.
+const IMPORT_BATCH_BYTES: usize = 1 << 20;
+
+fn write_error(e: std::io::Error) -> StoreError {
+    StoreError::Database(format!("export: {e}"))
+}
+
+/// The application's tables in an order that inserts parents before children (the migrations
+/// table is the schema's, not data: the importing database records its own).
+async fn data_tables(conn: &mut PgConnection) -> Result<Vec<String>, StoreError> {
+    let tables: Vec<(String,)> = sqlx::query_as(
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()
+         ORDER BY tablename COLLATE \"C\"",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let edges: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.relname::text, p.relname::text FROM pg_constraint k
+         JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class p ON p.oid = k.confrelid
+         WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace
+           AND c.oid <> p.oid",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let mut parents: BTreeMap<String, BTreeSet<String>> = tables
+        .into_iter()
+        .filter(|(t,)| t != MIGRATIONS_TABLE)
+        .map(|(t,)| (t, BTreeSet::new()))
+        .collect();
+    for (child, parent) in edges {
+        if parents.contains_key(&parent) {
+            if let Some(set) = parents.get_mut(&child) {
+                set.insert(parent);
+            }
+        }
+    }
+    // Kahn's algorithm, alphabetical among the ready ones so the order is stable.
+    let mut order = Vec::with_capacity(parents.len());
+    while !parents.is_empty() {
+        let ready: Vec<String> = parents
+            .iter()
+            .filter(|(_, p)| p.is_empty())
+            .map(|(t, _)| t.clone())
+            .collect();
+        let Some(next) = ready.into_iter().next() else {
+            return Err(StoreError::Database(
+                "export: the tables' foreign keys form a cycle".into(),
+            ));
+        };
+        parents.remove(&next);
+        for set in parents.values_mut() {
+            set.remove(&next);
+        }
+        order.push(next);
+    }
+    Ok(order)
+}
+
+/// The columns a dump writes (not generated ones, which the database computes) and the columns
+/// that order its rows (the primary key, else all of them).
+async fn table_columns(
+    conn: &mut PgConnection,
+    table: &str,
+) -> Result<(Vec<String>, Vec<String>), StoreError> {
+    let columns: Vec<(String, bool)> = sqlx::query_as(
+        "SELECT a.attname::text, COALESCE(i.indisprimary, false)
+         FROM pg_attribute a
+         LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
+           AND a.attnum = ANY(i.indkey)
+         WHERE a.attrelid = quote_ident($1)::regclass AND a.attnum > 0 AND NOT a.attisdropped
+           AND a.attgenerated::text = ''
+         ORDER BY a.attnum",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let mut key: Vec<String> = columns
+        .iter()
+        .filter(|(_, pk)| *pk)
+        .map(|(c, _)| c.clone())
+        .collect();
+    let names: Vec<String> = columns.into_iter().map(|(c, _)| c).collect();
+    if key.is_empty() {
+        key = names.clone();
+    }
+    Ok((names, key))
+}
+
+/// A value in PostgreSQL's text format as a literal that reads back as the same value.
+fn literal(kind: &str, text: Option<&str>) -> String {
+    match (kind, text) {
+        (_, None) => "NULL".into(),
+        ("INT2" | "INT4" | "INT8", Some(t)) => t.to_string(),
+        ("BOOL", Some(t)) => if t == "t" { "TRUE" } else { "FALSE" }.into(),
+        (_, Some(t)) => format!("'{}'", t.replace('\'', "''")),
+    }
+}
+
+/// Writes the dump of the database `conn` sees (its caller holds one snapshot) to `out`.
+pub(crate) async fn write_dump(
+    conn: &mut PgConnection,
+    out: &mut (dyn Write + Send),
+) -> Result<(), StoreError> {
+    let tables = data_tables(conn).await?;
+    let triggered: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT c.relname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+         WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal
+         ORDER BY 1",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    writeln!(out, "{DUMP_HEADER}").map_err(write_error)?;
+    writeln!(out, "BEGIN;").map_err(write_error)?;
+    writeln!(out, "SET LOCAL standard_conforming_strings = on;").map_err(write_error)?;
+    writeln!(out, "SET LOCAL DateStyle = 'ISO, MDY';").map_err(write_error)?;
+    for (table,) in &triggered {
+        writeln!(
+            out,
+            "ALTER TABLE {} DISABLE TRIGGER USER;",
+            quote_ident(table)
+        )
+        .map_err(write_error)?;
+    }
+    for table in &tables {
+        let (columns, key) = table_columns(conn, table).await?;
+        if columns.is_empty() {
+            continue;
+        }
+        let list = columns
+            .iter()
+            .map(|c| quote_ident(c))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let order = key
+            .iter()
+            .map(|c| format!("{} COLLATE \"C\"", quote_ident(c)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // Without parameters the query runs unprepared, so every value arrives as text.
+        let select = format!("SELECT {list} FROM {} ORDER BY {order}", quote_ident(table));
+        let mut rows = conn.fetch(AssertSqlSafe(select));
+        while let Some(row) = rows.try_next().await.map_err(db_err)? {
+            let mut values = Vec::with_capacity(columns.len());
+            for index in 0..columns.len() {
+                let raw: PgValueRef<'_> = row.try_get_raw(index).map_err(db_err)?;
+                let kind = raw.type_info().name().to_string();
+                let text = if raw.is_null() {
+                    None
+                } else {
+                    Some(
+                        raw.as_str()
+                            .map_err(|e| StoreError::Database(format!("export: {e}")))?,
+                    )
+                };
+                values.push(literal(&kind, text));
+            }
+            writeln!(
+                out,
+                "INSERT INTO {} ({list}) VALUES ({});",
+                quote_ident(table),
+                values.join(", ")
+            )
+            .map_err(write_error)?;
+        }
+    }
+    for (table,) in &triggered {
+        writeln!(
+            out,
+            "ALTER TABLE {} ENABLE TRIGGER USER;",
+            quote_ident(table)
+        )
+        .map_err(write_error)?;
+    }
+    writeln!(out, "COMMIT;").map_err(write_error)?;
+    Ok(())
+}
+
+/// Splits SQL text into statements at `;` outside quotes and comments. Fed line by line, so an
+/// import can read its input as a stream.
+#[derive(Default)]
+pub(crate) struct StatementSplitter {
+    current: String,
+    /// Inside a `'…'` literal or a `"…"` identifier.
+    quote: Option<char>,
+}
+
+impl StatementSplitter {
+    /// Feeds one line (with or without its newline); returns the statements it completed.
+    pub(crate) fn push_line(&mut self, line: &str) -> Vec<String> {
+        let mut done = Vec::new();
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match self.quote {
+                Some(q) => {
+                    self.current.push(c);
+                    // A doubled quote is an escaped one and keeps us inside: the second of the
+                    // pair reopens what the first closed.
+                    if c == q {
+                        self.quote = None;
+                    }
+                }
+                None if c == '-' && chars.peek() == Some(&'-') => break,
+                None if c == ';' => {
+                    let statement = self.current.trim().to_string();
+                    self.current.clear();
+                    if !statement.is_empty() {
+                        done.push(statement);
+                    }
+                }
+                None => {
+                    if c == '\'' || c == '"' {
+                        self.quote = Some(c);
+                    }
+                    self.current.push(c);
+                }
+            }
+        }
+        if self.quote.is_some() || !self.current.trim().is_empty() {
+            self.current.push('\n');
+        }
+        done
+    }
+
+    /// What is left after the last `;` (an unterminated statement), if anything.
+    pub(crate) fn finish(self) -> Option<String> {
+        let rest = self.current.trim();
+        (!rest.is_empty()).then(|| rest.to_string())
+    }
+}
+
+/// Whether a statement of the dump is its transaction wrapper, which the importer replaces with
+/// its own transaction.
+fn is_wrapper(statement: &str) -> bool {
+    matches!(
+        statement.to_ascii_uppercase().as_str(),
+        "BEGIN" | "BEGIN TRANSACTION" | "START TRANSACTION" | "COMMIT" | "END"
+    )
+}
+
+impl PostgresStore {
+    pub(crate) async fn export_impl(&self) -> Result<String, StoreError> {
+        let mut out = Vec::new();
+        self.export_to(&mut out).await?;
+        String::from_utf8(out).map_err(|e| StoreError::Database(format!("export: {e}")))
+    }
+
+    /// Writes the dump to `out` from one consistent snapshot.
+    pub(crate) async fn export_to(&self, out: &mut (dyn Write + Send)) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("SET LOCAL DateStyle = 'ISO, MDY'")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        write_dump(&mut tx, out).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    pub(crate) async fn import_impl(&self, script: &str) -> Result<(), StoreError> {
+        let mut splitter = StatementSplitter::default();
+        let mut statements = Vec::new();
+        for line in script.split_inclusive('\n') {
+            statements.extend(splitter.push_line(line));
+        }
+        statements.extend(splitter.finish());
+        self.import_statements(statements).await
+    }
+
+    /// Migrates the database if it is new, refuses one that holds data, then runs the dump's
+    /// statements, all in one transaction: a failure leaves the database as it was.
+    async fn import_statements(
+        &self,
+        statements: impl IntoIterator<Item = String>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        migrate::lock(&mut tx).await?;
+        while migrate::apply_next(&mut tx).await?.is_some() {}
+        for table in data_tables(&mut tx).await? {
+            let (any,): (bool,) = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT EXISTS (SELECT 1 FROM {})",
+                quote_ident(&table)
+            )))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if any {
+                return Err(StoreError::NotEmpty { table });
+            }
+        }
+        let mut batch = String::new();
+        for statement in statements {
+            if is_wrapper(&statement) {
+                continue;
+            }
+            batch.push_str(&statement);
+            batch.push_str(";\n");
+            if batch.len() >= IMPORT_BATCH_BYTES {
+                run_batch(&mut tx, std::mem::take(&mut batch)).await?;
+            }
+        }
+        if !batch.is_empty() {
+            run_batch(&mut tx, batch).await?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+}
+
+async fn run_batch(conn: &mut PgConnection, batch: String) -> Result<(), StoreError> {
+    sqlx::raw_sql(AssertSqlSafe(batch))
+        .execute(conn)
+        .await
+        .map(|_| ())
+        .map_err(|e| StoreError::Database(format!("import: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_statements_outside_quotes_and_comments() {
+        let script = "-- header; not a statement\nBEGIN;\nINSERT INTO t VALUES ('a;b', 'it''s\n-- inside;\nCOMMIT;');\nINSERT INTO \"we;ird\" VALUES (1); -- trailing\nCOMMIT;\n";
+        let mut splitter = StatementSplitter::default();
+        let mut out = Vec::new();
+        for line in script.split_inclusive('\n') {
+            out.extend(splitter.push_line(line));
+        }
+        assert_eq!(splitter.finish(), None);
+        assert_eq!(
+            out,
+            [
+                "BEGIN",
+                "INSERT INTO t VALUES ('a;b', 'it''s\n-- inside;\nCOMMIT;')",
+                "INSERT INTO \"we;ird\" VALUES (1)",
+                "COMMIT"
+            ]
+        );
+        assert!(is_wrapper("BEGIN") && is_wrapper("commit") && !is_wrapper("INSERT"));
+    }
+
+    #[test]
+    fn literals_read_back_as_the_same_value() {
+        assert_eq!(literal("TEXT", None), "NULL");
+        assert_eq!(literal("INT8", Some("42")), "42");
+        assert_eq!(literal("BOOL", Some("t")), "TRUE");
+        assert_eq!(literal("BOOL", Some("f")), "FALSE");
+        assert_eq!(literal("TEXT", Some("it's \\n")), "'it''s \\n'");
+        assert_eq!(
+            literal("TIMESTAMP", Some("2026-01-02 03:04:05.123456")),
+            "'2026-01-02 03:04:05.123456'"
+        );
+    }
+}
