@@ -218,6 +218,10 @@ impl StatementSplitter {
     /// Feeds one line (with or without its newline); returns the statements it completed.
     pub(crate) fn push_line(&mut self, line: &str) -> Vec<String> {
         let mut done = Vec::new();
+        let (line, newline) = match line.strip_suffix('\n') {
+            Some(body) => (body, true),
+            None => (line, false),
+        };
         let mut chars = line.chars().peekable();
         while let Some(c) = chars.next() {
             match self.quote {
@@ -245,7 +249,7 @@ impl StatementSplitter {
                 }
             }
         }
-        if self.quote.is_some() || !self.current.trim().is_empty() {
+        if newline && (self.quote.is_some() || !self.current.trim().is_empty()) {
             self.current.push('\n');
         }
         done
