@@ -56,6 +56,7 @@ pub async fn migrate(database: &str) -> Result<(), CliError> {
 
 pub async fn run(database: &str, command: DbCommand) -> Result<(), CliError> {
     match command {
+        DbCommand::Shell if is_postgres(database) => psql_shell(database),
         DbCommand::Shell => shell(open_existing(database).await?).await,
         DbCommand::Query { sql, json } => {
             let db = open_existing(database).await?;
@@ -85,6 +86,24 @@ pub async fn run(database: &str, command: DbCommand) -> Result<(), CliError> {
             println!("imported {}", file.display());
             Ok(())
         }
+    }
+}
+
+fn is_postgres(database: &str) -> bool {
+    database.starts_with("postgres://") || database.starts_with("postgresql://")
+}
+
+/// `db shell` on PostgreSQL is `psql` itself (stdio inherited): its prompt, completion and
+/// meta-commands beat anything built in.
+fn psql_shell(database: &str) -> Result<(), CliError> {
+    let status = std::process::Command::new("psql")
+        .arg(database)
+        .status()
+        .map_err(|e| CliError::Shell(format!("cannot run psql ({e}); is it installed?")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(CliError::Shell(format!("psql exited with {status}")))
     }
 }
 
