@@ -29,6 +29,9 @@ pub struct Server {
     admin_url: String,
     /// Whether databases are dropped after each test (only on a server we did not start).
     drop_databases: bool,
+    /// The supervisor of the cluster we started, which outlives this process on purpose (it
+    /// stops the server once we are gone), so it is never waited for.
+    _supervisor: Option<std::process::Child>,
 }
 
 /// A database of one test; dropped with it on a shared server.
@@ -70,11 +73,16 @@ pub fn server() -> Option<&'static Server> {
             Ok(url) if !url.is_empty() => Server {
                 admin_url: url,
                 drop_databases: true,
+                _supervisor: None,
             },
-            _ => Server {
-                admin_url: start_cluster(),
-                drop_databases: false,
-            },
+            _ => {
+                let (admin_url, supervisor) = start_cluster();
+                Server {
+                    admin_url,
+                    drop_databases: false,
+                    _supervisor: Some(supervisor),
+                }
+            }
         }),
     )
 }
@@ -177,8 +185,8 @@ fn log_tail(log: &Path) -> String {
     lines[lines.len().saturating_sub(30)..].join("\n")
 }
 
-/// Starts this process's cluster and returns its admin URL.
-fn start_cluster() -> String {
+/// Starts this process's cluster; returns its admin URL and its supervisor.
+fn start_cluster() -> (String, std::process::Child) {
     let root = running_as_root();
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -240,7 +248,7 @@ fn start_cluster() -> String {
         wait "$server"
         rm -rf "$2"
     "#;
-    as_server_user(root, Path::new("sh"))
+    let supervisor = as_server_user(root, Path::new("sh"))
         .args(["-c", supervisor, "supervisor"])
         .arg(binary("postgres"))
         .arg(&dir)
@@ -283,7 +291,10 @@ fn start_cluster() -> String {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    format!("postgres://postgres@127.0.0.1:{port}/postgres")
+    (
+        format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+        supervisor,
+    )
 }
 
 #[cfg(test)]
