@@ -9,7 +9,7 @@
 //! `''` doubling (`standard_conforming_strings` is on, so backslashes are plain characters).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 use futures_util::TryStreamExt;
 use sqlx::postgres::PgValueRef;
@@ -294,20 +294,15 @@ impl PostgresStore {
     }
 
     pub(crate) async fn import_impl(&self, script: &str) -> Result<(), StoreError> {
-        let mut splitter = StatementSplitter::default();
-        let mut statements = Vec::new();
-        for line in script.split_inclusive('\n') {
-            statements.extend(splitter.push_line(line));
-        }
-        statements.extend(splitter.finish());
-        self.import_statements(statements).await
+        self.import_from(&mut script.as_bytes()).await
     }
 
-    /// Migrates the database if it is new, refuses one that holds data, then runs the dump's
-    /// statements, all in one transaction: a failure leaves the database as it was.
-    async fn import_statements(
+    /// Migrates the database if it is new, refuses one that holds data, then runs the dump read
+    /// from `input` statement by statement (in batches), all in one transaction: a failure leaves
+    /// the database as it was.
+    pub(crate) async fn import_from(
         &self,
-        statements: impl IntoIterator<Item = String>,
+        input: &mut (dyn BufRead + Send),
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         migrate::lock(&mut tx).await?;
@@ -324,19 +319,32 @@ impl PostgresStore {
                 return Err(StoreError::NotEmpty { table });
             }
         }
+        let mut splitter = StatementSplitter::default();
         let mut batch = String::new();
-        for statement in statements {
-            if is_wrapper(&statement) {
-                continue;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let read = input
+                .read_line(&mut line)
+                .map_err(|e| StoreError::Database(format!("import: {e}")))?;
+            let statements = if read == 0 {
+                std::mem::take(&mut splitter).finish().into_iter().collect()
+            } else {
+                splitter.push_line(&line)
+            };
+            for statement in statements {
+                if is_wrapper(&statement) {
+                    continue;
+                }
+                batch.push_str(&statement);
+                batch.push_str(";\n");
             }
-            batch.push_str(&statement);
-            batch.push_str(";\n");
-            if batch.len() >= IMPORT_BATCH_BYTES {
+            if batch.len() >= IMPORT_BATCH_BYTES || (read == 0 && !batch.is_empty()) {
                 run_batch(&mut tx, std::mem::take(&mut batch)).await?;
             }
-        }
-        if !batch.is_empty() {
-            run_batch(&mut tx, batch).await?;
+            if read == 0 {
+                break;
+            }
         }
         tx.commit().await.map_err(db_err)
     }

@@ -27,8 +27,10 @@ impl PostgresStore {
         // process until this transaction ends; MAX(version) is read only after taking it, in a
         // statement of its own (a fresh READ COMMITTED snapshot), so it sees every version
         // committed before. The unique index on (project_id, version) is the backstop.
+        // `NO KEY UPDATE` conflicts with itself (and with deletes) but not with the key-share
+        // locks of foreign keys, so adding an API key or address to the project does not wait.
         let locked: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM projects WHERE id = $1 FOR UPDATE")
+            sqlx::query_as("SELECT id FROM projects WHERE id = $1 FOR NO KEY UPDATE")
                 .bind(project_id)
                 .fetch_optional(&mut *tx)
                 .await
