@@ -458,3 +458,62 @@ async fn a_missing_database_is_an_open_error_without_the_password() {
     assert!(!shown.contains("hunter2"), "{shown}");
     assert!(shown.contains("no_such_database"), "{shown}");
 }
+
+/// There is no project cache on PostgreSQL, so what one instance writes, another reads at once
+/// (SQLite's cache needs its `data_version` watch for that; this guards against a cache being
+/// added here without an equivalent).
+#[tokio::test]
+async fn another_instance_sees_writes_at_once() {
+    let Some(t) = common::migrated_postgres().await else {
+        return;
+    };
+    let other = open(&t.url, OpenOptions::default()).await.unwrap();
+    let alice = user(&t.db, 1).await;
+    let p = project(&t.db, &alice, PROGRAM_A, true).await;
+    assert_eq!(
+        other.store.get_project_with_version(&p.id).await.unwrap(),
+        Some((p.clone(), None))
+    );
+    assert_eq!(
+        other
+            .store
+            .list_public_projects(Page::new(10, 0))
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    t.db.store
+        .append_idl_version(&p.id, NewVersion::plain("{}"))
+        .await
+        .unwrap();
+    t.db.store
+        .update_project(
+            &p.id,
+            &ProjectUpdate {
+                is_public: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (seen, latest) = other
+        .store
+        .get_project_with_version(&p.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!seen.is_public);
+    assert_eq!(latest, Some(1));
+    assert_eq!(
+        other
+            .store
+            .list_public_projects(Page::new(10, 0))
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    let status = other.store.pool_status().unwrap();
+    assert!(status.size >= 1 && status.idle <= status.size, "{status:?}");
+}

@@ -143,9 +143,15 @@ pub(crate) fn redact(url: &str) -> String {
 }
 
 fn open_error(shown: &str, error: sqlx::Error) -> StoreError {
+    // The server's own message ("database \"x\" does not exist", "password authentication
+    // failed …") says it best; sqlx's wrapping adds only noise.
+    let reason = match &error {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    };
     StoreError::Open {
         path: shown.to_string(),
-        reason: error.to_string(),
+        reason,
     }
 }
 
