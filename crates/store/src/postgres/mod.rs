@@ -35,6 +35,9 @@ use crate::{OpenOptions, StoreError};
 /// How long a request waits for a pooled connection before failing.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// A pooled connection idle for longer than this is pinged before it is used again.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
 /// `expr` (a `TIMESTAMP`) as SQLite's `CURRENT_TIMESTAMP` text, for the row types' `String`s.
 macro_rules! ts {
     ($($expr:tt)+) => {
@@ -101,9 +104,20 @@ impl PostgresStore {
         }
         let shown = redact(url);
         let connect = PgConnectOptions::from_str(url).map_err(|e| open_error(&shown, e))?;
+        // A ping before every use would double each query's round trips; a connection idle for
+        // a while (the server may have restarted or a proxy dropped it) is still checked first.
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > PING_AFTER_IDLE {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(connect)
             .await
             .map_err(|e| open_error(&shown, e))?;

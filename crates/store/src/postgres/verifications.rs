@@ -54,7 +54,7 @@ impl PostgresStore {
         .bind(check.slot)
         .execute(&self.pool)
         .await
-        .map_err(|e| StoreError::from_sqlx(e, "verification"))?;
+        .map_err(db_err)?;
         sqlx::query_as::<_, Verification>(concat!(
             select_verification!(),
             " WHERE c.version_id = $1 AND c.cluster = $2"
