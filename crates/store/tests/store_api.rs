@@ -808,6 +808,57 @@ async fn totals_match_the_full_statistics(t: TestDb) {
     );
 }
 
+/// Best match first (a name outweighs a description), and `total` counts every match, not the
+/// page.
+async fn search_ranks_names_first_and_pages_with_totals(t: TestDb) {
+    let alice = user(&t.db, 1).await;
+    let programs = [PROGRAM_A, PROGRAM_B, "11111111111111111111111111111111"];
+    let named = [
+        ("Vault keeper", "keeps things"),
+        ("Lending", "a vault for lenders"),
+        ("Other", "nothing to see"),
+    ];
+    for ((name, description), program) in named.iter().zip(programs) {
+        t.db.store
+            .create_project(&NewProject {
+                user_id: alice.id.clone(),
+                name: name.to_string(),
+                description: Some(description.to_string()),
+                program_id: program.into(),
+                is_public: true,
+            })
+            .await
+            .unwrap();
+    }
+    let first =
+        t.db.store
+            .search_public_projects("vault", Page::new(1, 0))
+            .await
+            .unwrap();
+    assert_eq!(first.total, 2);
+    assert_eq!(first.items.len(), 1);
+    assert_eq!(first.items[0].name, "Vault keeper", "the name match first");
+    let second =
+        t.db.store
+            .search_public_projects("vault", Page::new(1, 1))
+            .await
+            .unwrap();
+    assert_eq!(second.items[0].name, "Lending");
+    let both =
+        t.db.store
+            .search_public_projects("vau lend", Page::new(10, 0))
+            .await
+            .unwrap();
+    assert_eq!(
+        both.items
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Lending"],
+        "every word must match, each as a prefix"
+    );
+}
+
 common::both_backends!(
     upsert_user_by_github_id_updates_in_place,
     deleting_a_user_cascades_to_everything_below,
@@ -824,4 +875,5 @@ common::both_backends!(
     search_finds_public_projects_by_name_program_and_instruction,
     creating_a_project_with_its_first_version_is_atomic,
     totals_match_the_full_statistics,
+    search_ranks_names_first_and_pages_with_totals,
 );
