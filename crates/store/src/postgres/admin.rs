@@ -117,7 +117,7 @@ impl PostgresStore {
             "SELECT c.relname::text, k.conname::text, pg_get_constraintdef(k.oid)
              FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
              WHERE c.relnamespace = current_schema()::regnamespace
-             ORDER BY c.oid, k.contype DESC, k.oid",
+             ORDER BY c.oid, array_position(ARRAY['p', 'u', 'f', 'c', 'x']::\"char\"[], k.contype), k.oid",
         )
         .fetch_all(&mut *conn)
         .await
