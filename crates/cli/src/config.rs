@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use orquestra_server::config::{parse_duration, TrustedProxies};
-use orquestra_server::{GithubConfig, RateLimits, ServerConfig};
+use orquestra_server::{GithubConfig, RateLimits, ServerConfig, SharedLimitFailure};
 
 use crate::error::CliError;
 
@@ -140,6 +140,17 @@ pub struct RateLimitArgs {
     /// Everything under `/mcp`.
     #[arg(long, env = "ORQUESTRA_RATE_LIMIT_MCP", default_value_t = 120)]
     rate_limit_mcp: u32,
+    /// With a Redis KV the limits are shared by every instance; when Redis cannot decide,
+    /// `open` lets each instance apply them on its own and `closed` refuses with 503.
+    #[arg(long, env = "ORQUESTRA_RATE_LIMIT_FAIL", value_enum, default_value_t = FailMode::Open)]
+    rate_limit_fail: FailMode,
+}
+
+/// `--rate-limit-fail`: what limited requests get while the shared buckets are unreachable.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum FailMode {
+    Open,
+    Closed,
 }
 
 impl From<RateLimitArgs> for RateLimits {
@@ -150,6 +161,10 @@ impl From<RateLimitArgs> for RateLimits {
             simulate: a.rate_limit_simulate,
             upload: a.rate_limit_upload,
             mcp: a.rate_limit_mcp,
+            when_shared_unavailable: match a.rate_limit_fail {
+                FailMode::Open => SharedLimitFailure::LocalLimits,
+                FailMode::Closed => SharedLimitFailure::Refuse,
+            },
         }
     }
 }
@@ -279,7 +294,7 @@ pub fn server_config(
 mod tests {
     use super::{apply_connection_args, data_dir, ConnectionArgs, RateLimitArgs};
     use clap::Parser;
-    use orquestra_server::RateLimits;
+    use orquestra_server::{RateLimits, SharedLimitFailure};
     use std::path::PathBuf;
 
     #[derive(Parser)]
@@ -302,11 +317,14 @@ mod tests {
                 build: 60,
                 simulate: 30,
                 upload: 20,
-                mcp: 120
+                mcp: 120,
+                when_shared_unavailable: SharedLimitFailure::LocalLimits,
             }
         );
         let custom = parse(&["--rate-limit-build", "0", "--rate-limit-mcp", "7"]);
         assert_eq!((custom.build, custom.mcp, custom.api), (0, 7, 300));
+        let closed = parse(&["--rate-limit-fail", "closed"]);
+        assert_eq!(closed.when_shared_unavailable, SharedLimitFailure::Refuse);
     }
 
     #[derive(Parser)]

@@ -71,22 +71,89 @@ pub async fn run(database: &str, command: DbCommand) -> Result<(), CliError> {
             );
             Ok(())
         }
-        DbCommand::Export { output } => {
-            let db = open_existing(database).await?;
-            let dump = db.admin.export().await?;
-            write_output(&output, &dump)
-        }
+        DbCommand::Export { output } => export(&open_existing(database).await?, &output).await,
         DbCommand::Import { file } => {
-            let script = std::fs::read_to_string(&file).map_err(|e| CliError::Io {
-                context: format!("reading {}", file.display()),
-                source: e,
-            })?;
             let db = orquestra_store::open(database, OpenOptions::default()).await?;
-            db.admin.import(&script).await?;
-            println!("imported {}", file.display());
-            Ok(())
+            import(&db, &file).await
         }
     }
+}
+
+/// Streams the dump into `output` (`-`: stdout). A file is written beside the target and renamed
+/// into place once complete, so a failed export never leaves a truncated dump under the name.
+async fn export(db: &Database, output: &PathBuf) -> Result<(), CliError> {
+    let io = |e| CliError::Io {
+        context: format!("writing {}", output.display()),
+        source: e,
+    };
+    if output.as_os_str() == "-" {
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+        db.admin.export_to(&mut stdout).await?;
+        return stdout.flush().map_err(io);
+    }
+    let tmp = output.with_extension("partial");
+    let file = std::fs::File::create(&tmp).map_err(io)?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+    let summary = match db.admin.export_to(&mut writer).await {
+        Ok(summary) => summary,
+        Err(error) => {
+            drop(writer);
+            let _ = std::fs::remove_file(&tmp);
+            return Err(error.into());
+        }
+    };
+    writer
+        .into_inner()
+        .map_err(|e| io(e.into_error()))?
+        .sync_all()
+        .map_err(io)?;
+    std::fs::rename(&tmp, output).map_err(io)?;
+    println!(
+        "exported {} rows of {} tables ({}) to {}",
+        summary.rows,
+        summary.tables,
+        megabytes(summary.bytes),
+        output.display()
+    );
+    Ok(())
+}
+
+/// Runs the dump in `file` statement by statement, reporting progress on stderr.
+async fn import(db: &Database, file: &PathBuf) -> Result<(), CliError> {
+    let io = |e| CliError::Io {
+        context: format!("reading {}", file.display()),
+        source: e,
+    };
+    let opened = std::fs::File::open(file).map_err(io)?;
+    let total = opened.metadata().map_err(io)?.len();
+    let mut input = std::io::BufReader::with_capacity(1 << 20, opened);
+    let started = std::time::Instant::now();
+    let mut report = |done: orquestra_store::dump::ImportProgress| {
+        let percent = done
+            .bytes
+            .saturating_mul(100)
+            .checked_div(total)
+            .unwrap_or(100);
+        eprintln!(
+            "import: {} of {} ({percent}%), {} statements, {:.1} s",
+            megabytes(done.bytes),
+            megabytes(total),
+            done.statements,
+            started.elapsed().as_secs_f64()
+        );
+    };
+    let done = db.admin.import_from(&mut input, &mut report).await?;
+    println!(
+        "imported {} ({} statements) in {:.1} s",
+        file.display(),
+        done.statements,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 
 fn is_postgres(database: &str) -> bool {
@@ -197,25 +264,6 @@ fn as_text(result: &QueryResult) -> String {
 
 /// Writes to a temporary file beside the target and renames it, so an interrupted export never
 /// leaves a truncated dump under the real name.
-fn write_output(output: &PathBuf, text: &str) -> Result<(), CliError> {
-    if output.as_os_str() == "-" {
-        let mut stdout = std::io::stdout().lock();
-        return stdout.write_all(text.as_bytes()).map_err(|e| CliError::Io {
-            context: "writing to stdout".into(),
-            source: e,
-        });
-    }
-    let tmp = output.with_extension("partial");
-    let io = |e| CliError::Io {
-        context: format!("writing {}", output.display()),
-        source: e,
-    };
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, output).map_err(io)?;
-    println!("exported to {}", output.display());
-    Ok(())
-}
-
 const SHELL_HELP: &str = "\
 .tables            list tables
 .schema            show CREATE statements

@@ -130,10 +130,18 @@ fn export_import_round_trip_is_identical() {
         &["db", "export", "--output", dump.to_str().unwrap()],
     ));
     let restored = dir.path().join("restored.db");
-    ok(&orquestra(
-        &restored,
-        &["db", "import", dump.to_str().unwrap()],
-    ));
+    let imported = orquestra(&restored, &["db", "import", dump.to_str().unwrap()]);
+    let progress = String::from_utf8_lossy(&imported.stderr).to_string();
+    let statements = ok(&imported);
+    assert!(statements.starts_with("imported "), "{statements}");
+    // Progress goes to stderr, and its last line is the whole file.
+    assert!(
+        progress
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("(100%)")),
+        "{progress}"
+    );
     let again = dir.path().join("again.sql");
     ok(&orquestra(
         &restored,
@@ -146,6 +154,34 @@ fn export_import_round_trip_is_identical() {
     let refused = orquestra(&restored, &["db", "import", dump.to_str().unwrap()]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not empty"));
+
+    // A dump cut off inside a value: the error names the line, and nothing was imported.
+    let text = std::fs::read_to_string(&dump).unwrap();
+    let cut = text.find("INSERT INTO \"idl_versions\"").unwrap() + 60;
+    let damaged = dir.path().join("damaged.sql");
+    std::fs::write(&damaged, &text[..cut]).unwrap();
+    let empty = dir.path().join("empty.db");
+    let failed = orquestra(&empty, &["db", "import", damaged.to_str().unwrap()]);
+    assert!(!failed.status.success());
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    let line = text[..cut].lines().count();
+    assert!(
+        stderr.contains(&format!("ends inside a string opened on line {line}")),
+        "{stderr}"
+    );
+    let tables = ok(&orquestra(
+        &empty,
+        &[
+            "db",
+            "query",
+            "--json",
+            "SELECT count(*) AS n FROM sqlite_master",
+        ],
+    ));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&tables).unwrap(),
+        serde_json::json!([{"n": 0}])
+    );
 }
 
 #[test]

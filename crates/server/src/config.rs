@@ -48,6 +48,19 @@ pub struct RateLimits {
     pub upload: u32,
     /// Everything under `/mcp`.
     pub mcp: u32,
+    /// What a request gets when the KV's shared buckets cannot decide (Redis down).
+    pub when_shared_unavailable: SharedLimitFailure,
+}
+
+/// The policy when the shared rate-limit buckets (Redis) cannot decide.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SharedLimitFailure {
+    /// Fail open: each instance applies the limits on its own until Redis answers again, so a
+    /// client gets at most the limit per instance, and no request fails because of Redis.
+    #[default]
+    LocalLimits,
+    /// Fail closed: limited requests are refused with `503` until Redis answers again.
+    Refuse,
 }
 
 #[derive(Debug, Clone)]

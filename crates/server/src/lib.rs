@@ -38,7 +38,7 @@ use orquestra_store::{Kv, Store};
 use tokio::net::TcpListener;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use config::{GithubConfig, RateLimits, ServerConfig};
+pub use config::{GithubConfig, RateLimits, ServerConfig, SharedLimitFailure};
 pub use error::{ApiError, ErrorDetail};
 pub use listen::App;
 

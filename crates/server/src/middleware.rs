@@ -25,7 +25,8 @@ use crate::AppState;
 pub fn wrap(app: Router, state: &AppState) -> impl App {
     let config = &state.config;
     let limiter = RateLimiter::new(config.rate_limits, state.store.clone())
-        .with_trusted_proxies(config.trusted_proxies.clone());
+        .with_trusted_proxies(config.trusted_proxies.clone())
+        .with_shared_buckets(state.kv.clone());
     let timeouts = Timeouts {
         body: config.body_timeout,
         request: config.request_timeout,

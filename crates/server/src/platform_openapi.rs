@@ -118,18 +118,35 @@ fn rate_limited() -> oas::Response {
         .build()
 }
 
-/// Adds [`rate_limited`] to every `/api/*` operation that does not document a `429` itself.
+/// The `503` of an operation that has no other: with a shared (Redis) limiter configured to fail
+/// closed, limited requests are refused while Redis cannot decide.
+fn limiter_unavailable() -> oas::Response {
+    ResponseBuilder::new()
+        .description(
+            "The shared rate limiter cannot decide and is configured to refuse meanwhile              (`unavailable`); `Retry-After` says when to try again",
+        )
+        .content(
+            "application/json",
+            Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+        )
+        .build()
+}
+
+/// Adds [`rate_limited`] and [`limiter_unavailable`] to every `/api/*` operation that does not
+/// document a `429` or a `503` itself.
 fn document_rate_limits(doc: &mut OpenApi) {
     for (path, item) in doc.paths.paths.iter_mut() {
         if !path.starts_with("/api/") {
             continue;
         }
         for operation in operations(item) {
-            operation
-                .responses
-                .responses
+            let responses = &mut operation.responses.responses;
+            responses
                 .entry("429".into())
                 .or_insert_with(|| RefOr::T(rate_limited()));
+            responses
+                .entry("503".into())
+                .or_insert_with(|| RefOr::T(limiter_unavailable()));
         }
     }
 }

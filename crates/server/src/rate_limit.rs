@@ -31,6 +31,13 @@
 //! that are back to full are dropped every [`RETAIN_EVERY`] decisions, so memory follows the
 //! number of clients seen in the last minute.
 //!
+//! **Several instances.** When the KV has shared buckets (Redis), every decision is made there
+//! instead ([`orquestra_store::SharedBuckets`]: the same GCRA, one atomic script per request on
+//! the Redis clock), so the limits hold for the whole deployment, not per instance. When Redis
+//! cannot decide, [`SharedLimitFailure`] says what happens: by default each instance falls back to
+//! its own buckets (fail open: no request fails because of Redis, and a client gets at most the
+//! limit per instance); `Refuse` answers `503` instead (fail closed).
+//!
 //! **Responses.** Every response of a limited class carries `RateLimit-Limit`,
 //! `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the bucket is full again; IETF
 //! `draft-ietf-httpapi-ratelimit-headers` names), plus `RateLimit-Policy` (`{limit};w=60`). Over
@@ -53,9 +60,9 @@ use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::Quota;
-use orquestra_store::Store;
+use orquestra_store::{Kv, Store};
 
-use crate::config::RateLimits;
+use crate::config::{RateLimits, SharedLimitFailure};
 use crate::proxy::{self, TrustedProxies};
 use crate::ApiError;
 
@@ -81,7 +88,20 @@ impl Class {
     fn index(self) -> usize {
         self as usize
     }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Class::Api => "api",
+            Class::Build => "build",
+            Class::Simulate => "simulate",
+            Class::Upload => "upload",
+            Class::Mcp => "mcp",
+        }
+    }
 }
+
+/// The window every limit is counted over.
+const PERIOD: Duration = Duration::from_secs(60);
 
 /// The class of a request, or `None` when it is not limited (see the module docs).
 pub fn classify(method: &Method, path: &str) -> Option<Class> {
@@ -143,6 +163,15 @@ impl Client {
     }
 }
 
+impl std::fmt::Display for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Client::Address(ip) => write!(f, "ip:{ip}"),
+            Client::Project(id) => write!(f, "project:{id}"),
+        }
+    }
+}
+
 type Keyed = governor::RateLimiter<
     Client,
     DefaultKeyedStateStore<Client>,
@@ -178,6 +207,13 @@ struct Decision {
     allowed: bool,
 }
 
+/// What the limiter says about one request.
+enum Verdict {
+    Decided(Decision),
+    /// The shared buckets cannot decide and the policy is to refuse.
+    Unavailable,
+}
+
 /// The limiters of every class, and the key → project cache. One per router.
 pub struct RateLimiter {
     buckets: [Option<Bucket>; 5],
@@ -186,6 +222,9 @@ pub struct RateLimiter {
     keys: moka::sync::Cache<String, Option<Arc<str>>>,
     /// Peers whose forwarding headers name the client.
     trusted: TrustedProxies,
+    /// The KV whose shared buckets decide instead of `buckets`, when it has them.
+    shared: Option<Arc<dyn Kv>>,
+    when_shared_unavailable: SharedLimitFailure,
 }
 
 impl RateLimiter {
@@ -205,7 +244,16 @@ impl RateLimiter {
                 .time_to_live(KEY_CACHE_TTL)
                 .build(),
             trusted: TrustedProxies::default(),
+            shared: None,
+            when_shared_unavailable: limits.when_shared_unavailable,
         }
+    }
+
+    /// Decides in `kv`'s shared buckets when it has them (Redis), so every instance on that KV
+    /// counts against the same limits; a KV without them changes nothing.
+    pub fn with_shared_buckets(mut self, kv: Arc<dyn Kv>) -> Self {
+        self.shared = kv.shared_buckets().is_some().then_some(kv);
+        self
     }
 
     /// Believes `Forwarded` / `X-Forwarded-For` from these peers (none by default).
@@ -241,6 +289,31 @@ impl RateLimiter {
             }
         };
         project.map_or_else(fallback, Client::Project)
+    }
+
+    async fn verdict(&self, class: Class, bucket: &Bucket, client: &Client) -> Verdict {
+        let shared = self.shared.as_deref().and_then(|kv| kv.shared_buckets());
+        let (Some(shared), Some(limit)) = (shared, NonZeroU32::new(bucket.limit)) else {
+            return Verdict::Decided(Self::decide(bucket, client));
+        };
+        let name = format!("{}:{client}", class.as_str());
+        match shared.take(&name, limit, PERIOD).await {
+            Ok(taken) => Verdict::Decided(Decision {
+                limit: bucket.limit,
+                remaining: taken.remaining,
+                reset: if taken.allowed {
+                    ceil_secs(taken.reset)
+                } else {
+                    ceil_secs(taken.reset).max(1)
+                },
+                allowed: taken.allowed,
+            }),
+            // The KV has logged the failure (at most once per interval).
+            Err(_) => match self.when_shared_unavailable {
+                SharedLimitFailure::LocalLimits => Verdict::Decided(Self::decide(bucket, client)),
+                SharedLimitFailure::Refuse => Verdict::Unavailable,
+            },
+        }
     }
 
     fn decide(bucket: &Bucket, client: &Client) -> Decision {
@@ -365,7 +438,20 @@ where
             let Some(bucket) = limiter.buckets[class.index()].as_ref() else {
                 return inner.call(request).await;
             };
-            let decision = RateLimiter::decide(bucket, &client);
+            let decision = match limiter.verdict(class, bucket, &client).await {
+                Verdict::Decided(decision) => decision,
+                Verdict::Unavailable => {
+                    let mut response = ApiError::new(
+                        ErrorCode::Unavailable,
+                        "rate limiting is unavailable; retry shortly",
+                    )
+                    .into_response();
+                    response
+                        .headers_mut()
+                        .insert("retry-after", HeaderValue::from_static("1"));
+                    return Ok(response);
+                }
+            };
             let mut response = if decision.allowed {
                 match inner.call(request).await {
                     Ok(response) => response,

@@ -29,6 +29,12 @@ pub enum StoreError {
     Random(String),
     #[error("database error: {0}")]
     Database(String),
+    #[error("import: {0}")]
+    DumpRead(#[from] crate::dump::ReadError),
+    #[error("import: statement on line {line} failed: {reason}")]
+    DumpStatement { line: u64, reason: String },
+    #[error("writing the dump: {0}")]
+    DumpWrite(#[source] std::io::Error),
 }
 
 impl StoreError {

@@ -17,6 +17,7 @@
 //! Callers only see the traits and the row types in [`model`]; SQL lives per backend (`sqlite/`,
 //! `postgres/`).
 
+pub mod dump;
 pub mod error;
 pub mod ids;
 pub mod kv;
@@ -26,7 +27,10 @@ mod sqlite;
 mod store;
 
 pub use error::StoreError;
-pub use kv::{Kv, MemoryKv, Namespace, RedisKv, RedisKvError};
+pub use kv::{
+    BucketDecision, BucketsUnavailable, Kv, MemoryKv, Namespace, RedisKv, RedisKvError,
+    SharedBuckets,
+};
 pub use model::*;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

@@ -1,8 +1,11 @@
 //! The backend-neutral traits. Every function is one of the seed's usage examples or complex
 //! queries (or what the service needs around them); each backend implements them with its own SQL.
 
+use std::io::{BufRead, Write};
+
 use async_trait::async_trait;
 
+use crate::dump::{ExportSummary, ImportProgress};
 use crate::model::*;
 use crate::StoreError;
 
@@ -219,10 +222,28 @@ pub trait Store: Send + Sync + 'static {
 pub trait Admin: Send + Sync + 'static {
     /// Runs one SQL statement and returns its rows.
     async fn query(&self, sql: &str) -> Result<QueryResult>;
-    /// A complete SQL dump (schema and data) that restores the database with [`Admin::import`].
-    async fn export(&self) -> Result<String>;
-    /// Runs a dump produced by [`Admin::export`] into this database, which must be empty.
-    async fn import(&self, script: &str) -> Result<()>;
+    /// Writes a complete SQL dump (schema and data) to `out` as the rows are read, so a database
+    /// of any size is exported in bounded memory. [`Admin::import_from`] restores it.
+    async fn export_to(&self, out: &mut (dyn Write + Send)) -> Result<ExportSummary>;
+    /// Runs a dump read from `input` into this database, which must be empty: one statement at a
+    /// time (never the whole dump in memory) inside one transaction, so a failure leaves the
+    /// database as empty as it was. `progress` hears how far it got every few megabytes.
+    async fn import_from(
+        &self,
+        input: &mut (dyn BufRead + Send),
+        progress: &mut (dyn FnMut(ImportProgress) + Send),
+    ) -> Result<ImportProgress>;
+    /// [`Admin::export_to`] into a string (for dumps that fit in memory).
+    async fn export(&self) -> Result<String> {
+        let mut out = Vec::new();
+        self.export_to(&mut out).await?;
+        String::from_utf8(out).map_err(|e| StoreError::Database(format!("export: {e}")))
+    }
+    /// [`Admin::import_from`] a dump held in memory, without progress.
+    async fn import(&self, script: &str) -> Result<()> {
+        let mut input = script.as_bytes();
+        self.import_from(&mut input, &mut |_| {}).await.map(|_| ())
+    }
     /// Names of the user tables, sorted.
     async fn tables(&self) -> Result<Vec<String>>;
     /// `CREATE` statements of the schema (tables, indexes, views, triggers).

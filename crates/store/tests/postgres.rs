@@ -244,15 +244,36 @@ async fn export_then_import_round_trips() {
         .unwrap()
         .unwrap();
     t.db.store.revoke_session("jti", i64::MAX).await.unwrap();
-    let dump = t.db.admin.export().await.unwrap();
+    let mut streamed = Vec::new();
+    let summary = t.db.admin.export_to(&mut streamed).await.unwrap();
+    let dump = String::from_utf8(streamed).unwrap();
     assert!(dump.starts_with("-- orquestra SQL dump"));
     assert!(dump.contains("INSERT INTO \"users\""));
+    assert_eq!(summary.bytes, dump.len() as u64);
+    assert_eq!(
+        summary.rows,
+        dump.lines()
+            .filter(|l| l.starts_with("INSERT INTO"))
+            .count() as u64
+    );
+    assert_eq!(
+        summary.rows, 9,
+        "users, projects, search, version, key, socials, list, item, session"
+    );
 
     // Into a database that was never migrated, and into one that was.
     let fresh = common::empty_postgres().await.unwrap();
     let migrated = common::migrated_postgres().await.unwrap();
     for target in [&fresh, &migrated] {
-        target.db.admin.import(&dump).await.unwrap();
+        let mut heard = Vec::new();
+        let done = target
+            .db
+            .admin
+            .import_from(&mut dump.as_bytes(), &mut |p| heard.push(p))
+            .await
+            .unwrap();
+        assert_eq!(done.bytes, dump.len() as u64);
+        assert_eq!(heard.last(), Some(&done), "the end is reported");
         assert_eq!(target.db.admin.export().await.unwrap(), dump);
         assert!(target.db.store.migrate().await.unwrap().is_empty());
         let v = target

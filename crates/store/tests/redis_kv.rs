@@ -363,3 +363,130 @@ async fn connect_only_refuses_malformed_urls() {
     assert_eq!(quickly("get", kv.get(&keys::api_docs("p"))).await, None);
     assert!(!kv.ping().await);
 }
+
+#[tokio::test]
+async fn shared_buckets_are_exact_under_concurrency_and_expire_when_full() {
+    let Some(redis) = Redis::start().await else {
+        return;
+    };
+    // Two clients, as two instances would hold, deciding on the same bucket at once.
+    let a = std::sync::Arc::new(RedisKv::connect(&redis.url()).unwrap());
+    let b = std::sync::Arc::new(RedisKv::connect(&redis.url()).unwrap());
+    let limit = std::num::NonZeroU32::new(7).unwrap();
+    let period = Duration::from_secs(60);
+    let mut tasks = Vec::new();
+    for n in 0..40 {
+        let kv = if n % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            let buckets = kv.shared_buckets().unwrap();
+            buckets
+                .take("api:ip:10.0.0.1", limit, period)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut decisions = Vec::new();
+    for task in tasks {
+        decisions.push(task.await.unwrap());
+    }
+    let allowed: Vec<_> = decisions.iter().filter(|d| d.allowed).collect();
+    assert_eq!(allowed.len(), 7, "{decisions:?}");
+    // Each success left one fewer; the last one left none.
+    let mut remaining: Vec<u32> = allowed.iter().map(|d| d.remaining).collect();
+    remaining.sort_unstable();
+    assert_eq!(remaining, vec![0, 1, 2, 3, 4, 5, 6]);
+    for refused in decisions.iter().filter(|d| !d.allowed) {
+        assert_eq!(refused.remaining, 0);
+        // One more slot opens every 60 s / 7 ≈ 8.6 s.
+        assert!(
+            refused.reset > Duration::from_secs(8) && refused.reset <= Duration::from_secs(9),
+            "{refused:?}"
+        );
+    }
+    // Another client's bucket is untouched, and the key lives only until the bucket is full again.
+    let other = a.shared_buckets().unwrap();
+    let first = other.take("api:ip:10.0.0.2", limit, period).await.unwrap();
+    assert!(first.allowed);
+    assert_eq!(first.remaining, 6);
+    let mut c = redis.raw().await.unwrap();
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg("RATE:api:ip:10.0.0.2")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    assert!((8_000..=8_600).contains(&ttl), "PTTL {ttl}");
+    // Bucket keys are apart from the cache: a project-wide invalidation leaves them alone.
+    forget_project(a.as_ref(), "p").await;
+    assert!(exists(&mut c, "RATE:api:ip:10.0.0.2").await);
+}
+
+#[tokio::test]
+async fn shared_buckets_say_unavailable_when_redis_is_down() {
+    let Some(mut redis) = Redis::start().await else {
+        return;
+    };
+    let kv = RedisKv::connect(&redis.url()).unwrap();
+    let limit = std::num::NonZeroU32::new(3).unwrap();
+    let buckets = kv.shared_buckets().unwrap();
+    assert!(buckets
+        .take("build:ip:1.1.1.1", limit, Duration::from_secs(60))
+        .await
+        .is_ok());
+    redis.stop();
+    let outcome = quickly(
+        "a decision with Redis down",
+        buckets.take("build:ip:1.1.1.1", limit, Duration::from_secs(60)),
+    )
+    .await;
+    assert!(outcome.is_err(), "{outcome:?}");
+    // Right after a failure, decisions do not wait on Redis at all.
+    let started = Instant::now();
+    assert!(buckets
+        .take("build:ip:1.1.1.1", limit, Duration::from_secs(60))
+        .await
+        .is_err());
+    assert!(started.elapsed() < Duration::from_millis(50));
+}
+
+#[tokio::test]
+async fn a_hung_redis_costs_one_timeout_then_decisions_skip_it_for_a_while() {
+    let Some(redis) = Redis::start().await else {
+        return;
+    };
+    let kv = RedisKv::connect(&redis.url()).unwrap();
+    let limit = std::num::NonZeroU32::new(3).unwrap();
+    let buckets = kv.shared_buckets().unwrap();
+    assert!(buckets
+        .take("api:ip:2.2.2.2", limit, Duration::from_secs(60))
+        .await
+        .is_ok());
+    let mut c = redis.raw().await.unwrap();
+    let _: () = redis::cmd("CLIENT")
+        .arg("PAUSE")
+        .arg(3000)
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    assert!(buckets
+        .take("api:ip:2.2.2.2", limit, Duration::from_secs(60))
+        .await
+        .is_err());
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "{:?}",
+        started.elapsed()
+    );
+    let started = Instant::now();
+    for _ in 0..20 {
+        assert!(buckets
+            .take("api:ip:2.2.2.2", limit, Duration::from_secs(60))
+            .await
+            .is_err());
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -127,8 +127,17 @@ pub async fn start_with_rpc(
 /// Another instance of a deployment: a server on the database at `store_url` (already used by
 /// another test server) with the given KV, so several instances can share one cache.
 pub async fn start_sharing(store_url: &str, kv: Arc<dyn Kv>) -> TestServer {
+    start_sharing_with(store_url, kv, |_| {}).await
+}
+
+/// [`start_sharing`] with the configuration adjusted first.
+pub async fn start_sharing_with(
+    store_url: &str,
+    kv: Arc<dyn Kv>,
+    adjust: impl FnOnce(&mut ServerConfig),
+) -> TestServer {
     start_on(
-        |_| {},
+        adjust,
         orquestra_rpc::RpcConfig::default(),
         Some(store_url),
         kv,

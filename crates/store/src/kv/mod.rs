@@ -7,6 +7,7 @@
 mod memory;
 mod redis;
 
+use std::num::NonZeroU32;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -157,6 +158,41 @@ pub trait Kv: Send + Sync + 'static {
     async fn ping(&self) -> bool {
         true
     }
+    /// Rate-limit buckets shared with every other instance using this KV, when it has them (an
+    /// embedded cache does not: each process keeps its own).
+    fn shared_buckets(&self) -> Option<&dyn SharedBuckets> {
+        None
+    }
+}
+
+/// One decision of a shared rate-limit bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BucketDecision {
+    pub allowed: bool,
+    /// Requests the bucket would still let through at once after this decision.
+    pub remaining: u32,
+    /// Until the bucket is full again (allowed), or until the next request may pass (refused).
+    pub reset: Duration,
+}
+
+/// The shared bucket store could not decide (unreachable, or no answer in time).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("shared rate-limit buckets are unavailable: {0}")]
+pub struct BucketsUnavailable(pub String);
+
+/// Rate-limit buckets that every instance sees alike: GCRA with a burst of `limit`, then one
+/// request per `period / limit`. Each decision is a single atomic step in the shared store, so
+/// `N` simultaneous requests against a fresh bucket get exactly `limit` successes whichever
+/// instances they reach.
+#[async_trait]
+pub trait SharedBuckets: Send + Sync {
+    /// Counts one request against `bucket` (a name the caller makes unique per class and client).
+    async fn take(
+        &self,
+        bucket: &str,
+        limit: NonZeroU32,
+        period: Duration,
+    ) -> Result<BucketDecision, BucketsUnavailable>;
 }
 
 /// Deletes a project's cached docs in every form (after a docs or known-address change), for

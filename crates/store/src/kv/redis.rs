@@ -31,7 +31,9 @@ use bytes::Bytes;
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, Client, RedisError};
 
-use super::{Key, Kv, Namespace};
+mod buckets;
+
+use super::{Key, Kv, Namespace, SharedBuckets};
 
 /// Bound on connecting plus one command. A cache answer slower than this is worth less than the
 /// database read it would save, and it keeps a hung Redis from holding a request.
@@ -98,6 +100,8 @@ pub struct RedisKv {
     replaying: tokio::sync::Mutex<()>,
     /// Whether the last call failed (to log once when Redis answers again).
     degraded: AtomicBool,
+    /// Until when rate-limit decisions do not try Redis after one failed (see `buckets`).
+    buckets_paused_until: Mutex<Option<Instant>>,
 }
 
 impl std::fmt::Debug for RedisKv {
@@ -124,6 +128,7 @@ impl RedisKv {
             has_pending: AtomicBool::new(false),
             replaying: tokio::sync::Mutex::new(()),
             degraded: AtomicBool::new(false),
+            buckets_paused_until: Mutex::new(None),
         })
     }
 
@@ -340,6 +345,10 @@ impl Kv for RedisKv {
                 self.failed("delete_prefix", &error).await;
             }
         }
+    }
+
+    fn shared_buckets(&self) -> Option<&dyn SharedBuckets> {
+        Some(self)
     }
 
     async fn ping(&self) -> bool {

@@ -1,6 +1,6 @@
 //! `db export` / `db import` for PostgreSQL: a data-only SQL dump (the migrations build the
-//! schema), written row by row to any `std::io::Write` and read back statement by statement, so
-//! neither side needs the whole database in memory once callers stream.
+//! schema), written row by row to any `std::io::Write` and read back statement by statement with
+//! the shared [`Statements`] reader, so neither side holds the whole database in memory.
 //!
 //! The dump is plain SQL that `psql` can also run into a migrated database: a header comment,
 //! `BEGIN`, session settings, user triggers disabled (the dump carries `project_search` rows
@@ -18,17 +18,36 @@ use sqlx::{AssertSqlSafe, Executor, PgConnection, Row, TypeInfo, ValueRef};
 use super::admin::quote_ident;
 use super::migrate::{self, MIGRATIONS_TABLE};
 use super::PostgresStore;
+use crate::dump::{ExportSummary, ImportProgress, Statements};
 use crate::error::db_err;
 use crate::StoreError;
 
 const DUMP_HEADER: &str =
     "-- orquestra SQL dump (PostgreSQL, data only; import into a migrated or empty database)";
 
-/// Statements executed per round trip on import.
-const IMPORT_BATCH_BYTES: usize = 1 << 20;
+/// How often (in bytes of dump read) an import reports its progress.
+const PROGRESS_EVERY: u64 = 8 * 1024 * 1024;
 
 fn write_error(e: std::io::Error) -> StoreError {
-    StoreError::Database(format!("export: {e}"))
+    StoreError::DumpWrite(e)
+}
+
+/// A writer that counts the bytes through it.
+struct CountingWriter<'a> {
+    inner: &'a mut (dyn Write + Send),
+    bytes: u64,
+}
+
+impl Write for CountingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.bytes += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The application's tables in an order that inserts parents before children (the migrations
@@ -126,10 +145,15 @@ fn literal(kind: &str, text: Option<&str>) -> String {
 }
 
 /// Writes the dump of the database `conn` sees (its caller holds one snapshot) to `out`.
-pub(crate) async fn write_dump(
+async fn write_dump(
     conn: &mut PgConnection,
     out: &mut (dyn Write + Send),
-) -> Result<(), StoreError> {
+) -> Result<ExportSummary, StoreError> {
+    let mut out = CountingWriter {
+        inner: out,
+        bytes: 0,
+    };
+    let mut summary = ExportSummary::default();
     let tables = data_tables(conn).await?;
     let triggered: Vec<(String,)> = sqlx::query_as(
         "SELECT DISTINCT c.relname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
@@ -156,6 +180,7 @@ pub(crate) async fn write_dump(
         if columns.is_empty() {
             continue;
         }
+        summary.tables += 1;
         let list = columns
             .iter()
             .map(|c| quote_ident(c))
@@ -191,6 +216,7 @@ pub(crate) async fn write_dump(
                 values.join(", ")
             )
             .map_err(write_error)?;
+            summary.rows += 1;
         }
     }
     for (table,) in &triggered {
@@ -202,84 +228,37 @@ pub(crate) async fn write_dump(
         .map_err(write_error)?;
     }
     writeln!(out, "COMMIT;").map_err(write_error)?;
-    Ok(())
-}
-
-/// Splits SQL text into statements at `;` outside quotes and comments. Fed line by line, so an
-/// import can read its input as a stream.
-#[derive(Default)]
-pub(crate) struct StatementSplitter {
-    current: String,
-    /// Inside a `'…'` literal or a `"…"` identifier.
-    quote: Option<char>,
-}
-
-impl StatementSplitter {
-    /// Feeds one line (with or without its newline); returns the statements it completed.
-    pub(crate) fn push_line(&mut self, line: &str) -> Vec<String> {
-        let mut done = Vec::new();
-        let (line, newline) = match line.strip_suffix('\n') {
-            Some(body) => (body, true),
-            None => (line, false),
-        };
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
-            match self.quote {
-                Some(q) => {
-                    self.current.push(c);
-                    // A doubled quote is an escaped one and keeps us inside: the second of the
-                    // pair reopens what the first closed.
-                    if c == q {
-                        self.quote = None;
-                    }
-                }
-                None if c == '-' && chars.peek() == Some(&'-') => break,
-                None if c == ';' => {
-                    let statement = self.current.trim().to_string();
-                    self.current.clear();
-                    if !statement.is_empty() {
-                        done.push(statement);
-                    }
-                }
-                None => {
-                    if c == '\'' || c == '"' {
-                        self.quote = Some(c);
-                    }
-                    self.current.push(c);
-                }
-            }
-        }
-        if newline && (self.quote.is_some() || !self.current.trim().is_empty()) {
-            self.current.push('\n');
-        }
-        done
-    }
-
-    /// What is left after the last `;` (an unterminated statement), if anything.
-    pub(crate) fn finish(self) -> Option<String> {
-        let rest = self.current.trim();
-        (!rest.is_empty()).then(|| rest.to_string())
-    }
+    out.flush().map_err(write_error)?;
+    summary.bytes = out.bytes;
+    Ok(summary)
 }
 
 /// Whether a statement of the dump is its transaction wrapper, which the importer replaces with
 /// its own transaction.
 fn is_wrapper(statement: &str) -> bool {
+    let normalized: String = statement
+        .trim_end_matches(';')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_uppercase();
     matches!(
-        statement.to_ascii_uppercase().as_str(),
-        "BEGIN" | "BEGIN TRANSACTION" | "START TRANSACTION" | "COMMIT" | "END"
+        normalized.as_str(),
+        "BEGIN"
+            | "BEGIN TRANSACTION"
+            | "START TRANSACTION"
+            | "COMMIT"
+            | "COMMIT TRANSACTION"
+            | "END"
     )
 }
 
 impl PostgresStore {
-    pub(crate) async fn export_impl(&self) -> Result<String, StoreError> {
-        let mut out = Vec::new();
-        self.export_to(&mut out).await?;
-        String::from_utf8(out).map_err(|e| StoreError::Database(format!("export: {e}")))
-    }
-
     /// Writes the dump to `out` from one consistent snapshot.
-    pub(crate) async fn export_to(&self, out: &mut (dyn Write + Send)) -> Result<(), StoreError> {
+    pub(crate) async fn export_impl(
+        &self,
+        out: &mut (dyn Write + Send),
+    ) -> Result<ExportSummary, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)
@@ -289,21 +268,19 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        write_dump(&mut tx, out).await?;
-        tx.commit().await.map_err(db_err)
-    }
-
-    pub(crate) async fn import_impl(&self, script: &str) -> Result<(), StoreError> {
-        self.import_from(&mut script.as_bytes()).await
+        let summary = write_dump(&mut tx, out).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(summary)
     }
 
     /// Migrates the database if it is new, refuses one that holds data, then runs the dump read
-    /// from `input` statement by statement (in batches), all in one transaction: a failure leaves
-    /// the database as it was.
-    pub(crate) async fn import_from(
+    /// from `input` one statement at a time, all in one transaction: a failure leaves the
+    /// database as it was (not even the migrations stay).
+    pub(crate) async fn import_impl(
         &self,
         input: &mut (dyn BufRead + Send),
-    ) -> Result<(), StoreError> {
+        progress: &mut (dyn FnMut(ImportProgress) + Send),
+    ) -> Result<ImportProgress, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         migrate::lock(&mut tx).await?;
         while migrate::apply_next(&mut tx).await?.is_some() {}
@@ -319,43 +296,36 @@ impl PostgresStore {
                 return Err(StoreError::NotEmpty { table });
             }
         }
-        let mut splitter = StatementSplitter::default();
-        let mut batch = String::new();
-        let mut line = String::new();
-        loop {
-            line.clear();
-            let read = input
-                .read_line(&mut line)
-                .map_err(|e| StoreError::Database(format!("import: {e}")))?;
-            let statements = if read == 0 {
-                std::mem::take(&mut splitter).finish().into_iter().collect()
-            } else {
-                splitter.push_line(&line)
-            };
-            for statement in statements {
-                if is_wrapper(&statement) {
-                    continue;
-                }
-                batch.push_str(&statement);
-                batch.push_str(";\n");
+        let mut statements = Statements::new(input);
+        let mut done = ImportProgress::default();
+        let mut reported = 0;
+        while let Some(statement) = statements.next_statement()? {
+            if is_wrapper(&statement.sql) {
+                continue;
             }
-            if batch.len() >= IMPORT_BATCH_BYTES || (read == 0 && !batch.is_empty()) {
-                run_batch(&mut tx, std::mem::take(&mut batch)).await?;
-            }
-            if read == 0 {
-                break;
+            // `raw_sql`: each statement runs once, so none is kept in the statement cache.
+            sqlx::raw_sql(AssertSqlSafe(statement.sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::DumpStatement {
+                    line: statement.line,
+                    reason: match e {
+                        sqlx::Error::Database(db) => db.message().to_string(),
+                        other => other.to_string(),
+                    },
+                })?;
+            done.statements += 1;
+            done.bytes = statements.bytes_read();
+            if done.bytes - reported >= PROGRESS_EVERY {
+                reported = done.bytes;
+                progress(done);
             }
         }
-        tx.commit().await.map_err(db_err)
+        tx.commit().await.map_err(db_err)?;
+        done.bytes = statements.bytes_read();
+        progress(done);
+        Ok(done)
     }
-}
-
-async fn run_batch(conn: &mut PgConnection, batch: String) -> Result<(), StoreError> {
-    sqlx::raw_sql(AssertSqlSafe(batch))
-        .execute(conn)
-        .await
-        .map(|_| ())
-        .map_err(|e| StoreError::Database(format!("import: {e}")))
 }
 
 #[cfg(test)]
@@ -363,24 +333,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn splits_statements_outside_quotes_and_comments() {
-        let script = "-- header; not a statement\nBEGIN;\nINSERT INTO t VALUES ('a;b', 'it''s\n-- inside;\nCOMMIT;');\nINSERT INTO \"we;ird\" VALUES (1); -- trailing\nCOMMIT;\n";
-        let mut splitter = StatementSplitter::default();
-        let mut out = Vec::new();
-        for line in script.split_inclusive('\n') {
-            out.extend(splitter.push_line(line));
-        }
-        assert_eq!(splitter.finish(), None);
-        assert_eq!(
-            out,
-            [
-                "BEGIN",
-                "INSERT INTO t VALUES ('a;b', 'it''s\n-- inside;\nCOMMIT;')",
-                "INSERT INTO \"we;ird\" VALUES (1)",
-                "COMMIT"
-            ]
-        );
-        assert!(is_wrapper("BEGIN") && is_wrapper("commit") && !is_wrapper("INSERT"));
+    fn the_dump_wrapper_is_recognised() {
+        assert!(is_wrapper("BEGIN;") && is_wrapper("commit") && is_wrapper("COMMIT ;"));
+        assert!(!is_wrapper("INSERT INTO t VALUES (1);"));
     }
 
     #[test]

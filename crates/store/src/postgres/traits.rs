@@ -263,11 +263,18 @@ impl Admin for PostgresStore {
     async fn query(&self, sql: &str) -> Result<QueryResult> {
         self.query_impl(sql).await
     }
-    async fn export(&self) -> Result<String> {
-        self.export_impl().await
+    async fn export_to(
+        &self,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<crate::dump::ExportSummary> {
+        self.export_impl(out).await
     }
-    async fn import(&self, script: &str) -> Result<()> {
-        self.import_impl(script).await
+    async fn import_from(
+        &self,
+        input: &mut (dyn std::io::BufRead + Send),
+        progress: &mut (dyn FnMut(crate::dump::ImportProgress) + Send),
+    ) -> Result<crate::dump::ImportProgress> {
+        self.import_impl(input, progress).await
     }
     async fn tables(&self) -> Result<Vec<String>> {
         self.tables_impl().await

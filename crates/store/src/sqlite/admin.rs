@@ -1,11 +1,15 @@
-//! Operator functions: raw queries with dynamic typing, a `.dump`-style export, and import.
+//! Operator functions: raw queries with dynamic typing, a `.dump`-style export streamed row by
+//! row, and an import that runs a dump statement by statement.
 
 use std::fmt::Write as _;
+use std::io::{BufRead, Write};
 
+use futures_util::TryStreamExt;
 use sqlx::sqlite::{SqliteRow, SqliteValueRef};
 use sqlx::{AssertSqlSafe, Column, Executor, Row, SqlSafeStr, Statement, TypeInfo, ValueRef};
 
 use super::SqliteStore;
+use crate::dump::{ExportSummary, ImportProgress, Statements};
 use crate::error::db_err;
 use crate::model::QueryResult;
 use crate::StoreError;
@@ -48,26 +52,37 @@ impl Cell {
         }
     }
 
-    /// A SQL literal that reads back as exactly this value and storage class.
-    fn to_sql_literal(&self) -> String {
+    /// Appends a SQL literal that reads back as exactly this value and storage class.
+    fn push_sql_literal(&self, out: &mut String) {
         match self {
-            Cell::Null => "NULL".into(),
-            Cell::Integer(i) => i.to_string(),
+            Cell::Null => out.push_str("NULL"),
+            Cell::Integer(i) => {
+                let _ = write!(out, "{i}");
+            }
             Cell::Real(f) if f.is_infinite() => {
-                if *f > 0.0 {
-                    "9e999".into()
-                } else {
-                    "-9e999".into()
-                }
+                out.push_str(if *f > 0.0 { "9e999" } else { "-9e999" });
             }
             // `{:?}` is the shortest exact representation and always keeps a '.' or 'e', so the
             // value stays REAL on the way back in.
-            Cell::Real(f) => format!("{f:?}"),
-            Cell::Text(s) if s.contains('\0') => {
-                format!("CAST(X'{}' AS TEXT)", hex::encode(s.as_bytes()))
+            Cell::Real(f) => {
+                let _ = write!(out, "{f:?}");
             }
-            Cell::Text(s) => format!("'{}'", s.replace('\'', "''")),
-            Cell::Blob(b) => format!("X'{}'", hex::encode(b)),
+            Cell::Text(s) if s.contains('\0') => {
+                let _ = write!(out, "CAST(X'{}' AS TEXT)", hex::encode(s.as_bytes()));
+            }
+            Cell::Text(s) => {
+                out.push('\'');
+                for (n, part) in s.split('\'').enumerate() {
+                    if n > 0 {
+                        out.push_str("''");
+                    }
+                    out.push_str(part);
+                }
+                out.push('\'');
+            }
+            Cell::Blob(b) => {
+                let _ = write!(out, "X'{}'", hex::encode(b));
+            }
         }
     }
 }
@@ -145,7 +160,16 @@ impl SqliteStore {
         Ok(rows.into_iter().map(|(s,)| format!("{s};")).collect())
     }
 
-    pub(crate) async fn export_impl(&self) -> Result<String, StoreError> {
+    pub(crate) async fn export_impl(
+        &self,
+        out: &mut (dyn Write + Send),
+    ) -> Result<ExportSummary, StoreError> {
+        let mut out = CountingWriter {
+            inner: out,
+            bytes: 0,
+        };
+        let mut summary = ExportSummary::default();
+        // One read transaction: the dump is a consistent snapshot even while the server writes.
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         // Shadow tables of virtual tables are rebuilt by the virtual table itself.
         let objects: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
@@ -157,8 +181,13 @@ impl SqliteStore {
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;
-        let mut out = format!("{DUMP_HEADER}\nPRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n");
+        write!(
+            out,
+            "{DUMP_HEADER}\nPRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n"
+        )
+        .map_err(StoreError::DumpWrite)?;
         let mut deferred = Vec::new();
+        let mut line = String::new();
         for (kind, name, sql, table_kind) in &objects {
             if kind != "table" {
                 deferred.push(sql);
@@ -167,46 +196,75 @@ impl SqliteStore {
             if table_kind.as_deref() == Some("shadow") {
                 continue;
             }
-            let _ = writeln!(out, "{sql};");
+            writeln!(out, "{sql};").map_err(StoreError::DumpWrite)?;
+            summary.tables += 1;
+            let insert = format!("INSERT INTO {} VALUES(", quote_ident(name));
             let select = format!("SELECT * FROM {} ORDER BY rowid", quote_ident(name));
-            let rows = tx.fetch_all(AssertSqlSafe(select)).await.map_err(db_err)?;
-            for row in &rows {
-                let mut values = Vec::with_capacity(row.columns().len());
+            let mut rows = tx.fetch(AssertSqlSafe(select));
+            while let Some(row) = rows.try_next().await.map_err(db_err)? {
+                line.clear();
+                line.push_str(&insert);
                 for index in 0..row.columns().len() {
-                    values.push(read_cell(row, index)?.to_sql_literal());
+                    if index > 0 {
+                        line.push(',');
+                    }
+                    read_cell(&row, index)?.push_sql_literal(&mut line);
                 }
-                let _ = writeln!(
-                    out,
-                    "INSERT INTO {} VALUES({});",
-                    quote_ident(name),
-                    values.join(",")
-                );
+                line.push_str(");\n");
+                out.write_all(line.as_bytes())
+                    .map_err(StoreError::DumpWrite)?;
+                summary.rows += 1;
             }
         }
         for sql in deferred {
-            let _ = writeln!(out, "{sql};");
+            writeln!(out, "{sql};").map_err(StoreError::DumpWrite)?;
         }
-        out.push_str("COMMIT;\n");
+        out.write_all(b"COMMIT;\n").map_err(StoreError::DumpWrite)?;
+        out.flush().map_err(StoreError::DumpWrite)?;
         tx.commit().await.map_err(db_err)?;
-        Ok(out)
+        summary.bytes = out.bytes;
+        Ok(summary)
     }
 
-    pub(crate) async fn import_impl(&self, script: &str) -> Result<(), StoreError> {
+    pub(crate) async fn import_impl(
+        &self,
+        input: &mut (dyn BufRead + Send),
+        progress: &mut (dyn FnMut(ImportProgress) + Send),
+    ) -> Result<ImportProgress, StoreError> {
         if let Some(table) = self.tables_impl().await?.into_iter().next() {
             return Err(StoreError::NotEmpty { table });
         }
-        // Run the dump's body inside our own transaction so a failure, or rows that break a
-        // foreign key, leave the database exactly as empty as it was.
-        let body = strip_transaction_wrapper(script);
+        // Every statement runs inside our own transaction (the dump's own BEGIN and COMMIT are
+        // skipped), so a failure, or rows that break a foreign key, leave the database exactly as
+        // empty as it was.
         let mut conn = self.pool.acquire().await.map_err(db_err)?;
         conn.execute("PRAGMA foreign_keys=OFF")
             .await
             .map_err(db_err)?;
         conn.execute("BEGIN IMMEDIATE").await.map_err(db_err)?;
         let outcome = async {
-            conn.execute(AssertSqlSafe(body.to_string()))
-                .await
-                .map_err(|e| StoreError::Database(format!("import: {e}")))?;
+            let mut statements = Statements::new(input);
+            let mut done = ImportProgress::default();
+            let mut reported = 0;
+            while let Some(statement) = statements.next_statement()? {
+                if is_transaction_wrapper(&statement.sql) {
+                    continue;
+                }
+                // `raw_sql`: each statement is run once, so none is kept in the statement cache.
+                sqlx::raw_sql(AssertSqlSafe(statement.sql))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| StoreError::DumpStatement {
+                        line: statement.line,
+                        reason: query_error(e).to_string(),
+                    })?;
+                done.statements += 1;
+                done.bytes = statements.bytes_read();
+                if done.bytes - reported >= PROGRESS_EVERY {
+                    reported = done.bytes;
+                    progress(done);
+                }
+            }
             let broken: Vec<(String,)> =
                 sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
                     .fetch_all(&mut *conn)
@@ -216,7 +274,11 @@ impl SqliteStore {
                 Some((table,)) => Err(StoreError::Database(format!(
                     "import: rows of {table} reference missing parents"
                 ))),
-                None => Ok(()),
+                None => {
+                    done.bytes = statements.bytes_read();
+                    progress(done);
+                    Ok(done)
+                }
             }
         }
         .await;
@@ -229,33 +291,55 @@ impl SqliteStore {
         conn.execute("PRAGMA foreign_keys=ON")
             .await
             .map_err(db_err)?;
-        outcome?;
-        finished.map(|_| ())
+        let done = outcome?;
+        finished.map(|_| done)
     }
 }
 
-/// The statements of a dump without its `PRAGMA foreign_keys`/`BEGIN` header and final `COMMIT`.
-/// Only the wrapper lines at the very start and end are removed: a line inside a multi-line text
-/// value must never be touched.
-fn strip_transaction_wrapper(script: &str) -> &str {
-    let mut body = script.trim();
-    loop {
-        let (first, rest) = body.split_once('\n').unwrap_or((body, ""));
-        let line = first.trim().to_ascii_uppercase();
-        let wrapper = line.starts_with("--")
-            || matches!(
-                line.as_str(),
-                "PRAGMA FOREIGN_KEYS=OFF;" | "BEGIN TRANSACTION;" | "BEGIN;"
-            );
-        if !wrapper || first.is_empty() {
-            break;
-        }
-        body = rest.trim_start();
+/// How often (in bytes of dump read) an import reports its progress.
+const PROGRESS_EVERY: u64 = 8 * 1024 * 1024;
+
+/// The dump's own transaction control: the import runs everything in a transaction of its own,
+/// with foreign keys checked once at the end.
+fn is_transaction_wrapper(sql: &str) -> bool {
+    let normalized: String = sql
+        .trim_end_matches(';')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_uppercase();
+    matches!(
+        normalized.as_str(),
+        "PRAGMA FOREIGN_KEYS=OFF"
+            | "PRAGMA FOREIGN_KEYS = OFF"
+            | "BEGIN"
+            | "BEGIN TRANSACTION"
+            | "BEGIN IMMEDIATE"
+            | "BEGIN DEFERRED"
+            | "BEGIN EXCLUSIVE"
+            | "COMMIT"
+            | "COMMIT TRANSACTION"
+            | "END"
+            | "END TRANSACTION"
+    )
+}
+
+/// A writer that counts the bytes through it.
+struct CountingWriter<'a> {
+    inner: &'a mut (dyn Write + Send),
+    bytes: u64,
+}
+
+impl Write for CountingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.bytes += written as u64;
+        Ok(written)
     }
-    if let Some(stripped) = body.strip_suffix("COMMIT;") {
-        body = stripped;
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
-    body
 }
 
 fn query_error(error: sqlx::Error) -> StoreError {

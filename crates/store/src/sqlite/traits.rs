@@ -4,6 +4,7 @@ use async_trait::async_trait;
 
 use super::project_cache::ListingKey;
 use super::SqliteStore;
+use crate::dump::{ExportSummary, ImportProgress};
 use crate::error::db_err;
 use crate::model::*;
 use crate::{Admin, Store, StoreError};
@@ -282,11 +283,16 @@ impl Admin for SqliteStore {
     async fn query(&self, sql: &str) -> Result<QueryResult> {
         self.changing_projects(self.query_impl(sql)).await
     }
-    async fn export(&self) -> Result<String> {
-        self.export_impl().await
+    async fn export_to(&self, out: &mut (dyn std::io::Write + Send)) -> Result<ExportSummary> {
+        self.export_impl(out).await
     }
-    async fn import(&self, script: &str) -> Result<()> {
-        self.changing_projects(self.import_impl(script)).await
+    async fn import_from(
+        &self,
+        input: &mut (dyn std::io::BufRead + Send),
+        progress: &mut (dyn FnMut(ImportProgress) + Send),
+    ) -> Result<ImportProgress> {
+        self.changing_projects(self.import_impl(input, progress))
+            .await
     }
     async fn tables(&self) -> Result<Vec<String>> {
         self.tables_impl().await
