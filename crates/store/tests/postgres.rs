@@ -538,3 +538,46 @@ async fn another_instance_sees_writes_at_once() {
     let status = other.store.pool_status().unwrap();
     assert!(status.size >= 1 && status.idle <= status.size, "{status:?}");
 }
+
+/// Lists created at once from two instances: exactly one becomes the default (SQLite gets this
+/// from its single writer; PostgreSQL from the partial unique index and a retry as non-default).
+#[tokio::test]
+async fn concurrent_first_lists_make_one_default() {
+    let Some(t) = common::migrated_postgres().await else {
+        return;
+    };
+    let alice = user(&t.db, 1).await;
+    let other = open(&t.url, OpenOptions::default()).await.unwrap();
+    let mut tasks = Vec::new();
+    for (i, db) in [t.db.clone(), other]
+        .into_iter()
+        .cycle()
+        .take(12)
+        .enumerate()
+    {
+        let user_id = alice.id.clone();
+        tasks.push(tokio::spawn(async move {
+            db.store
+                .create_list(
+                    &user_id,
+                    &NewProgramList {
+                        name: format!("L{i}"),
+                        description: None,
+                    },
+                )
+                .await
+                .unwrap()
+        }));
+    }
+    let mut defaults = 0;
+    for task in tasks {
+        defaults += usize::from(task.await.unwrap().list.is_default);
+    }
+    assert_eq!(defaults, 1);
+    let lists = t.db.store.list_lists(&alice.id).await.unwrap();
+    assert_eq!(lists.len(), 12);
+    assert!(lists[0].is_default, "the default first");
+    let (default, key) = t.db.store.default_list(&alice.id).await.unwrap();
+    assert_eq!(default.id, lists[0].id);
+    assert!(key.is_none(), "not created again");
+}
