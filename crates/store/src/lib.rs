@@ -8,7 +8,7 @@
 //! * [`PostgresStore`] (`postgres://…`): for several instances on one database. Same tables,
 //!   constraints, cascades and index names (its migrations under `migrations/postgres/` mirror
 //!   SQLite's one for one), same ordering, errors and JSON shapes. It differs where the engines
-//!   do: appends lock the project row (`SELECT … FOR UPDATE`) so version numbers stay gap-free
+//!   do: appends lock the project row (`FOR NO KEY UPDATE`) so version numbers stay gap-free
 //!   across processes; search is PostgreSQL full-text search (a weighted `tsvector` with a GIN
 //!   index) instead of FTS5; there is no project cache, because nothing cheap would tell one
 //!   instance of another's writes; migrations run under an advisory lock, so instances starting

@@ -5,11 +5,14 @@
 //! * timestamps are `TIMESTAMP` (UTC, microseconds) formatted as SQLite's `YYYY-MM-DD HH:MM:SS`
 //!   on read, so callers see the same text; the sub-second part orders rows within one second,
 //!   where SQLite uses its rowid;
-//! * version numbers are made gap-free by locking the project row (`FOR UPDATE`) in the appending
+//! * version numbers are made gap-free by locking the project row (`FOR NO KEY UPDATE`) in the appending
 //!   transaction, which serialises writers of every process, not only of this one;
 //! * search is PostgreSQL full-text search (`tsvector`, GIN index, `ts_rank`);
 //! * there is no in-process project cache: another instance may write at any time, and nothing
-//!   like SQLite's `data_version` would tell us, so every read asks the database.
+//!   like SQLite's `data_version` would tell us, so every read asks the database (a cache
+//!   invalidated by `LISTEN`/`NOTIFY` would need every writer, raw SQL included, to notify);
+//! * migrations take an advisory lock, so instances starting together apply each one once;
+//! * the dump holds data only: import migrates the target first (see `dump.rs`).
 
 mod admin;
 mod dump;
