@@ -56,6 +56,7 @@ pub async fn migrate(database: &str) -> Result<(), CliError> {
 
 pub async fn run(database: &str, command: DbCommand) -> Result<(), CliError> {
     match command {
+        DbCommand::Shell if is_postgres(database) => psql_shell(database),
         DbCommand::Shell => shell(open_existing(database).await?).await,
         DbCommand::Query { sql, json } => {
             let db = open_existing(database).await?;
@@ -128,11 +129,11 @@ async fn import(db: &Database, file: &PathBuf) -> Result<(), CliError> {
     let mut input = std::io::BufReader::with_capacity(1 << 20, opened);
     let started = std::time::Instant::now();
     let mut report = |done: orquestra_store::dump::ImportProgress| {
-        let percent = if total == 0 {
-            100
-        } else {
-            done.bytes.saturating_mul(100) / total
-        };
+        let percent = done
+            .bytes
+            .saturating_mul(100)
+            .checked_div(total)
+            .unwrap_or(100);
         eprintln!(
             "import: {} of {} ({percent}%), {} statements, {:.1} s",
             megabytes(done.bytes),
@@ -153,6 +154,24 @@ async fn import(db: &Database, file: &PathBuf) -> Result<(), CliError> {
 
 fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+fn is_postgres(database: &str) -> bool {
+    database.starts_with("postgres://") || database.starts_with("postgresql://")
+}
+
+/// `db shell` on PostgreSQL is `psql` itself (stdio inherited): its prompt, completion and
+/// meta-commands beat anything built in.
+fn psql_shell(database: &str) -> Result<(), CliError> {
+    let status = std::process::Command::new("psql")
+        .arg(database)
+        .status()
+        .map_err(|e| CliError::Shell(format!("cannot run psql ({e}); is it installed?")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(CliError::Shell(format!("psql exited with {status}")))
+    }
 }
 
 pub async fn stats(database: &str, json: bool, recent: u32) -> Result<(), CliError> {

@@ -31,7 +31,7 @@ use error::CliError;
     about = "Solana IDLs in, docs, REST API, transactions and MCP out"
 )]
 struct Cli {
-    /// Database URL (`sqlite://PATH`).
+    /// Database URL (`sqlite://PATH` or `postgres://USER@HOST/DB`).
     #[arg(
         long,
         global = true,

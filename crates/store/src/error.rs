@@ -3,7 +3,7 @@
 /// Everything that can go wrong in the data layer, with enough context for a one-line message.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("unsupported database URL {url:?}: expected sqlite://PATH")]
+    #[error("unsupported database URL {url:?}: expected sqlite://PATH or postgres://…")]
     UnsupportedUrl { url: String },
     #[error("database {path} does not exist (run `orquestra migrate` to create it)")]
     Missing { path: String },

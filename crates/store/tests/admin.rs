@@ -156,7 +156,7 @@ async fn a_file_that_is_not_sqlite_is_refused_clearly() {
     .unwrap();
     assert!(matches!(missing, StoreError::Missing { .. }), "{missing:?}");
     assert!(!dir.path().join("absent.db").exists());
-    let pg = open("postgres://localhost/x", OpenOptions::default())
+    let pg = open("mysql://localhost/x", OpenOptions::default())
         .await
         .err()
         .unwrap();

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! API-key validation writes (at most once a minute per valid key, never for an invalid one),
-//! expiries the database cannot represent, and public-only totals.
+//! expiries the database cannot represent, and public-only totals, on SQLite and PostgreSQL.
 
 mod common;
 
@@ -25,19 +25,19 @@ async fn last_used(t: &TestDb, id: &str) -> serde_json::Value {
     .await
 }
 
-async fn set_last_used(t: &TestDb, id: &str, modifier: &str) -> serde_json::Value {
-    t.db.admin
-        .query(&format!(
-            "UPDATE api_keys SET last_used = datetime('now', '{modifier}') WHERE id = '{id}'"
-        ))
-        .await
-        .unwrap();
+/// Sets `last_used` to now plus `secs` (negative: in the past).
+async fn set_last_used(t: &TestDb, id: &str, secs: i64) -> serde_json::Value {
+    let sql = t.sql(
+        "UPDATE api_keys SET last_used = datetime('now', '{secs} seconds') WHERE id = '{id}'",
+        "UPDATE api_keys SET last_used = (now() AT TIME ZONE 'utc') + interval '{secs} seconds'
+         WHERE id = '{id}'",
+    );
+    let sql = sql.replace("{secs}", &secs.to_string()).replace("{id}", id);
+    t.db.admin.query(&sql).await.unwrap();
     last_used(t, id).await
 }
 
-#[tokio::test]
-async fn validation_writes_last_used_at_most_once_a_minute() {
-    let t = migrated().await;
+async fn validation_writes_last_used_at_most_once_a_minute(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
     let issued = t.db.store.create_api_key(&p.id, None).await.unwrap();
@@ -50,7 +50,7 @@ async fn validation_writes_last_used_at_most_once_a_minute() {
     assert_eq!(last_used(&t, id).await, valid.last_used.clone().unwrap());
 
     // Used 30 s ago: valid, and left alone however often it is checked.
-    let recent = set_last_used(&t, id, "-30 seconds").await;
+    let recent = set_last_used(&t, id, -30).await;
     for _ in 0..5 {
         let again = t.db.store.validate_api_key(&issued.plain).await.unwrap();
         assert_eq!(again.unwrap().last_used.as_deref(), recent.as_str());
@@ -58,7 +58,7 @@ async fn validation_writes_last_used_at_most_once_a_minute() {
     assert_eq!(last_used(&t, id).await, recent);
 
     // Used 61 s ago: the seed's UPDATE runs again.
-    let old = set_last_used(&t, id, "-61 seconds").await;
+    let old = set_last_used(&t, id, -61).await;
     let again =
         t.db.store
             .validate_api_key(&issued.plain)
@@ -147,9 +147,63 @@ async fn invalid_keys_and_recent_uses_do_not_write() {
     );
 }
 
+/// PostgreSQL's version of the test above: a `SHARE` lock on `api_keys` held by another
+/// connection blocks every write to it but no read.
 #[tokio::test]
-async fn an_unrepresentable_expiry_is_refused_not_made_permanent() {
-    let t = migrated().await;
+async fn postgres_invalid_keys_and_recent_uses_do_not_write() {
+    let Some(t) = common::migrated_postgres().await else {
+        return;
+    };
+    let alice = user(&t.db, 1).await;
+    let p = project(&t.db, &alice, PROGRAM_A, true).await;
+    let recent = t.db.store.create_api_key(&p.id, None).await.unwrap();
+    let unused = t.db.store.create_api_key(&p.id, None).await.unwrap();
+    let expired = t.db.store.create_api_key(&p.id, Some(0)).await.unwrap();
+    t.db.store
+        .validate_api_key(&recent.plain)
+        .await
+        .unwrap()
+        .unwrap();
+
+    let mut writer = sqlx::PgConnection::connect(&t.url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut writer).await.unwrap();
+    sqlx::query("LOCK TABLE api_keys IN SHARE MODE")
+        .execute(&mut writer)
+        .await
+        .unwrap();
+    let quick = |plain: String| {
+        let store = t.db.store.clone();
+        async move { tokio::time::timeout(Duration::from_secs(2), store.validate_api_key(&plain)).await }
+    };
+    for refused in [
+        "b58_wrong".to_string(),
+        String::new(),
+        expired.plain.clone(),
+    ] {
+        let outcome = quick(refused.clone()).await;
+        assert!(
+            matches!(outcome, Ok(Ok(None))),
+            "{refused:?} must be refused without waiting for the lock: {outcome:?}"
+        );
+    }
+    let outcome = quick(recent.plain.clone()).await;
+    assert!(
+        matches!(&outcome, Ok(Ok(Some(k))) if k.id == recent.key.id),
+        "a key used within the minute needs no write: {outcome:?}"
+    );
+    assert!(
+        quick(unused.plain.clone()).await.is_err(),
+        "a first use writes last_used, so it waits for the lock"
+    );
+    sqlx::query("ROLLBACK").execute(&mut writer).await.unwrap();
+    writer.close().await.unwrap();
+    assert_eq!(
+        last_used(&t, &expired.key.id).await,
+        serde_json::Value::Null
+    );
+}
+
+async fn an_unrepresentable_expiry_is_refused_not_made_permanent(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
     // 3,000,000 days (the review's request) lands past year 9999, where SQLite's datetime is NULL.
@@ -172,9 +226,7 @@ async fn an_unrepresentable_expiry_is_refused_not_made_permanent() {
     assert!(forever.key.expires_at.is_none());
 }
 
-#[tokio::test]
-async fn public_totals_count_public_projects_and_their_rows_only() {
-    let t = migrated().await;
+async fn public_totals_count_public_projects_and_their_rows_only(t: TestDb) {
     let alice = user(&t.db, 1).await;
     user(&t.db, 2).await;
     let public = project(&t.db, &alice, PROGRAM_A, true).await;
@@ -247,3 +299,9 @@ async fn public_totals_count_public_projects_and_their_rows_only() {
         }
     );
 }
+
+common::both_backends!(
+    validation_writes_last_used_at_most_once_a_minute,
+    an_unrepresentable_expiry_is_refused_not_made_permanent,
+    public_totals_count_public_projects_and_their_rows_only,
+);

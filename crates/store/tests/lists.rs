@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{migrated, project, user};
+use common::{project, user, TestDb};
 use orquestra_store::*;
 
 const PROGRAM_A: &str = "BUYuxRfhCMWavaUWxhGtPP3ksKEDZxCD5gzknk3JfAya";
@@ -17,9 +17,7 @@ fn new_list(name: &str) -> NewProgramList {
     }
 }
 
-#[tokio::test]
-async fn lists_are_owned_ordered_and_keys_are_hashed() {
-    let t = migrated().await;
+async fn lists_are_owned_ordered_and_keys_are_hashed(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let bob = user(&t.db, 2).await;
     let first =
@@ -118,9 +116,7 @@ async fn lists_are_owned_ordered_and_keys_are_hashed() {
     assert_eq!(lists[0].name, "Third", "default first");
 }
 
-#[tokio::test]
-async fn default_list_is_created_once() {
-    let t = migrated().await;
+async fn default_list_is_created_once(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let (list, key) = t.db.store.default_list(&alice.id).await.unwrap();
     assert_eq!(list.name, "Default");
@@ -147,9 +143,7 @@ async fn default_list_is_created_once() {
     assert_eq!(t.db.store.list_lists(&bob.id).await.unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn items_scope_keys_and_visibility() {
-    let t = migrated().await;
+async fn items_scope_keys_and_visibility(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let bob = user(&t.db, 2).await;
     let public = project(&t.db, &bob, PROGRAM_A, true).await;
@@ -310,3 +304,9 @@ async fn items_scope_keys_and_visibility() {
             .unwrap();
     assert_eq!(left.rows[0][0].as_i64(), Some(0));
 }
+
+common::both_backends!(
+    lists_are_owned_ordered_and_keys_are_hashed,
+    default_list_is_created_once,
+    items_scope_keys_and_visibility,
+);

@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The migrated schema matches its specification (the tables, columns, constraints and indexes
 //! written out in this test) column by column, and every statement of the specification runs
-//! unchanged against it.
+//! unchanged against it. The PRAGMA-based checks are SQLite's; `postgres.rs` checks that the
+//! PostgreSQL schema has the same tables, columns, cascades and index names.
 
 mod common;
 
@@ -98,9 +99,7 @@ const SEED_TABLES: [&str; 6] = [
     "known_addresses",
 ];
 
-#[tokio::test]
-async fn tables_are_the_seeds_plus_the_documented_extras() {
-    let t = common::migrated().await;
+async fn tables_are_the_seeds_plus_the_documented_extras(t: common::TestDb) {
     let mut tables = t.db.admin.tables().await.unwrap();
     tables.retain(|n| !n.starts_with('_'));
     let mut expected: Vec<String> = SEED_TABLES
@@ -274,9 +273,7 @@ async fn indexes_and_unique_constraints_match_the_seed() {
     }
 }
 
-#[tokio::test]
-async fn migrating_twice_is_a_no_op() {
-    let t = common::migrated().await;
+async fn migrating_twice_is_a_no_op(t: common::TestDb) {
     let before = t.db.admin.export().await.unwrap();
     let applied = t.db.store.migrate().await.unwrap();
     assert!(applied.is_empty());
@@ -493,10 +490,8 @@ GROUP BY u.id;",
     }
 }
 
-#[tokio::test]
-async fn a_version_check_is_replaced_per_cluster_and_goes_with_its_version() {
+async fn a_version_check_is_replaced_per_cluster_and_goes_with_its_version(t: common::TestDb) {
     use orquestra_store::{NewVerification, VerificationOutcome};
-    let t = common::migrated().await;
     let owner = common::user(&t.db, 1).await;
     let project = common::project(&t.db, &owner, "11111111111111111111111111111111", true).await;
     t.db.store
@@ -547,3 +542,9 @@ async fn a_version_check_is_replaced_per_cluster_and_goes_with_its_version() {
     store.delete_project(&project.id).await.unwrap();
     assert!(store.verification_targets().await.unwrap().is_empty());
 }
+
+common::both_backends!(
+    tables_are_the_seeds_plus_the_documented_extras,
+    migrating_twice_is_a_no_op,
+    a_version_check_is_replaced_per_cluster_and_goes_with_its_version,
+);

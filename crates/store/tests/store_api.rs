@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{migrated, project, user};
+use common::{project, user, TestDb};
 use orquestra_store::*;
 
 const PROGRAM_A: &str = "BUYuxRfhCMWavaUWxhGtPP3ksKEDZxCD5gzknk3JfAya";
@@ -20,9 +20,7 @@ async fn count(db: &Database, table: &str) -> i64 {
     r.rows[0][0].as_i64().unwrap()
 }
 
-#[tokio::test]
-async fn upsert_user_by_github_id_updates_in_place() {
-    let t = migrated().await;
+async fn upsert_user_by_github_id_updates_in_place(t: TestDb) {
     let first = user(&t.db, 7).await;
     let again =
         t.db.store
@@ -53,9 +51,7 @@ async fn upsert_user_by_github_id_updates_in_place() {
     );
 }
 
-#[tokio::test]
-async fn deleting_a_user_cascades_to_everything_below() {
-    let t = migrated().await;
+async fn deleting_a_user_cascades_to_everything_below(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let bob = user(&t.db, 2).await;
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
@@ -102,9 +98,7 @@ async fn deleting_a_user_cascades_to_everything_below() {
     assert!(!t.db.store.delete_user(&alice.id).await.unwrap());
 }
 
-#[tokio::test]
-async fn concurrent_appends_store_docs_and_search_terms_for_the_version_they_get() {
-    let t = migrated().await;
+async fn concurrent_appends_store_docs_and_search_terms_for_the_version_they_get(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
     let store: Arc<dyn Store> = t.db.store.clone();
@@ -155,9 +149,7 @@ async fn concurrent_appends_store_docs_and_search_terms_for_the_version_they_get
     assert_eq!(found.total, 1);
 }
 
-#[tokio::test]
-async fn fifty_concurrent_appends_get_versions_one_to_fifty() {
-    let t = migrated().await;
+async fn fifty_concurrent_appends_get_versions_one_to_fifty(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
     let store: Arc<dyn Store> = t.db.store.clone();
@@ -197,9 +189,7 @@ async fn fifty_concurrent_appends_get_versions_one_to_fifty() {
     assert!(t.db.store.idl_version(&p.id, 51).await.unwrap().is_none());
 }
 
-#[tokio::test]
-async fn appending_to_a_missing_project_is_not_found() {
-    let t = migrated().await;
+async fn appending_to_a_missing_project_is_not_found(t: TestDb) {
     let err =
         t.db.store
             .append_idl_version("nope", NewVersion::plain("{}"))
@@ -208,9 +198,7 @@ async fn appending_to_a_missing_project_is_not_found() {
     assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
 }
 
-#[tokio::test]
-async fn api_keys_store_only_hashes_and_honour_expiry() {
-    let t = migrated().await;
+async fn api_keys_store_only_hashes_and_honour_expiry(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
     let issued = t.db.store.create_api_key(&p.id, None).await.unwrap();
@@ -306,9 +294,7 @@ async fn api_keys_store_only_hashes_and_honour_expiry() {
     );
 }
 
-#[tokio::test]
-async fn rotate_and_revoke_keys() {
-    let t = migrated().await;
+async fn rotate_and_revoke_keys(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
     let other = project(&t.db, &alice, PROGRAM_B, true).await;
@@ -371,9 +357,7 @@ async fn rotate_and_revoke_keys() {
         .is_none());
 }
 
-#[tokio::test]
-async fn projects_crud_and_listings() {
-    let t = migrated().await;
+async fn projects_crud_and_listings(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let bob = user(&t.db, 2).await;
     let a1 = project(&t.db, &alice, PROGRAM_A, true).await;
@@ -517,9 +501,7 @@ async fn projects_crud_and_listings() {
     assert_eq!(count(&t.db, "project_socials").await, 0);
 }
 
-#[tokio::test]
-async fn socials_upsert_replaces_and_clears() {
-    let t = migrated().await;
+async fn socials_upsert_replaces_and_clears(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
     assert!(t.db.store.get_socials(&p.id).await.unwrap().is_none());
@@ -552,9 +534,7 @@ async fn socials_upsert_replaces_and_clears() {
     assert_eq!(count(&t.db, "project_socials").await, 1);
 }
 
-#[tokio::test]
-async fn known_addresses_are_scoped_to_their_project() {
-    let t = migrated().await;
+async fn known_addresses_are_scoped_to_their_project(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
     let q = project(&t.db, &alice, PROGRAM_B, true).await;
@@ -613,9 +593,7 @@ async fn known_addresses_are_scoped_to_their_project() {
     );
 }
 
-#[tokio::test]
-async fn stats_report_the_seed_queries() {
-    let t = migrated().await;
+async fn stats_report_the_seed_queries(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let _bob = user(&t.db, 2).await;
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
@@ -655,9 +633,7 @@ async fn stats_report_the_seed_queries() {
     assert_eq!((bob_stats.project_count, bob_stats.version_count), (0, 0));
 }
 
-#[tokio::test]
-async fn revoked_sessions_are_remembered_and_pruned() {
-    let t = migrated().await;
+async fn revoked_sessions_are_remembered_and_pruned(t: TestDb) {
     assert!(!t.db.store.is_session_revoked("jti-1").await.unwrap());
     let in_an_hour = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -683,9 +659,7 @@ async fn revoked_sessions_are_remembered_and_pruned() {
     assert!(t.db.store.is_session_revoked("jti-1").await.unwrap());
 }
 
-#[tokio::test]
-async fn search_finds_public_projects_by_name_program_and_instruction() {
-    let t = migrated().await;
+async fn search_finds_public_projects_by_name_program_and_instruction(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let new = |name: &str, program: &str, public: bool| NewProject {
         user_id: alice.id.clone(),
@@ -786,9 +760,7 @@ async fn search_finds_public_projects_by_name_program_and_instruction() {
     assert!(t.db.store.get_project(&hidden.id).await.unwrap().is_none());
 }
 
-#[tokio::test]
-async fn creating_a_project_with_its_first_version_is_atomic() {
-    let t = migrated().await;
+async fn creating_a_project_with_its_first_version_is_atomic(t: TestDb) {
     let alice = user(&t.db, 1).await;
     project(&t.db, &alice, PROGRAM_A, true).await;
     let clash = NewProject {
@@ -810,9 +782,7 @@ async fn creating_a_project_with_its_first_version_is_atomic() {
     assert_eq!(sitemap[0].program_id, PROGRAM_A);
 }
 
-#[tokio::test]
-async fn totals_match_the_full_statistics() {
-    let t = migrated().await;
+async fn totals_match_the_full_statistics(t: TestDb) {
     let alice = user(&t.db, 1).await;
     let p = project(&t.db, &alice, PROGRAM_A, true).await;
     project(&t.db, &alice, PROGRAM_B, false).await;
@@ -837,3 +807,73 @@ async fn totals_match_the_full_statistics() {
         (1, 1, 2)
     );
 }
+
+/// Best match first (a name outweighs a description), and `total` counts every match, not the
+/// page.
+async fn search_ranks_names_first_and_pages_with_totals(t: TestDb) {
+    let alice = user(&t.db, 1).await;
+    let programs = [PROGRAM_A, PROGRAM_B, "11111111111111111111111111111111"];
+    let named = [
+        ("Vault keeper", "keeps things"),
+        ("Lending", "a vault for lenders"),
+        ("Other", "nothing to see"),
+    ];
+    for ((name, description), program) in named.iter().zip(programs) {
+        t.db.store
+            .create_project(&NewProject {
+                user_id: alice.id.clone(),
+                name: name.to_string(),
+                description: Some(description.to_string()),
+                program_id: program.into(),
+                is_public: true,
+            })
+            .await
+            .unwrap();
+    }
+    let first =
+        t.db.store
+            .search_public_projects("vault", Page::new(1, 0))
+            .await
+            .unwrap();
+    assert_eq!(first.total, 2);
+    assert_eq!(first.items.len(), 1);
+    assert_eq!(first.items[0].name, "Vault keeper", "the name match first");
+    let second =
+        t.db.store
+            .search_public_projects("vault", Page::new(1, 1))
+            .await
+            .unwrap();
+    assert_eq!(second.items[0].name, "Lending");
+    let both =
+        t.db.store
+            .search_public_projects("vau lend", Page::new(10, 0))
+            .await
+            .unwrap();
+    assert_eq!(
+        both.items
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Lending"],
+        "every word must match, each as a prefix"
+    );
+}
+
+common::both_backends!(
+    upsert_user_by_github_id_updates_in_place,
+    deleting_a_user_cascades_to_everything_below,
+    concurrent_appends_store_docs_and_search_terms_for_the_version_they_get,
+    fifty_concurrent_appends_get_versions_one_to_fifty,
+    appending_to_a_missing_project_is_not_found,
+    api_keys_store_only_hashes_and_honour_expiry,
+    rotate_and_revoke_keys,
+    projects_crud_and_listings,
+    socials_upsert_replaces_and_clears,
+    known_addresses_are_scoped_to_their_project,
+    stats_report_the_seed_queries,
+    revoked_sessions_are_remembered_and_pruned,
+    search_finds_public_projects_by_name_program_and_instruction,
+    creating_a_project_with_its_first_version_is_atomic,
+    totals_match_the_full_statistics,
+    search_ranks_names_first_and_pages_with_totals,
+);
