@@ -3,7 +3,7 @@
 # uploads the IDL file "$IDL". Sets BIN, WORK, BASE, TOKEN, PROJECT and SERVER (the server's pid);
 # the server is stopped and the temporary folder removed on exit.
 cargo build --release --locked -q
-BIN=target/release/orquestra
+BIN=${CARGO_TARGET_DIR:-target}/release/orquestra
 WORK=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export ORQUESTRA_DATABASE_URL="sqlite://$WORK/bench.db" RUST_LOG=warn

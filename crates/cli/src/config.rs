@@ -14,7 +14,8 @@ const SECRET_FILE: &str = "orquestra.secret";
 
 #[derive(clap::Args, Clone)]
 pub struct AuthArgs {
-    /// HMAC secret for session tokens (default: generated once into the data folder).
+    /// HMAC secret for session tokens (default on SQLite: generated once into the data folder;
+    /// required on PostgreSQL, shared by every instance).
     #[arg(long, env = "ORQUESTRA_JWT_SECRET", hide_env_values = true)]
     jwt_secret: Option<String>,
     /// Lifetime of a session token (`7d`, `12h`, …).
@@ -182,7 +183,8 @@ pub fn data_dir(database_url: &str) -> PathBuf {
     }
 }
 
-/// The configured secret, or the one kept in the data folder (created on first use, mode 0600).
+/// The configured secret, or on SQLite the one kept in the data folder (created on first use, mode
+/// 0600). A PostgreSQL database needs the configured one.
 pub fn session_secret(args: &AuthArgs, database_url: &str) -> Result<Vec<u8>, CliError> {
     if let Some(secret) = args.jwt_secret.as_deref().filter(|s| !s.is_empty()) {
         if secret.len() < 32 {
@@ -191,6 +193,16 @@ pub fn session_secret(args: &AuthArgs, database_url: &str) -> Result<Vec<u8>, Cl
             ));
         }
         return Ok(secret.as_bytes().to_vec());
+    }
+    // A secret generated on one machine would not be known to the other instances a PostgreSQL
+    // database is shared with: each would refuse the others' sessions.
+    if !database_url.starts_with("sqlite:") {
+        return Err(CliError::Config(
+            "ORQUESTRA_JWT_SECRET is required with a PostgreSQL database: every instance on it \
+             must sign sessions with the same secret (at least 32 characters, e.g. \
+             `openssl rand -hex 32`)"
+                .into(),
+        ));
     }
     let path = data_dir(database_url).join(SECRET_FILE);
     let io = |e| CliError::Io {
@@ -292,7 +304,9 @@ pub fn server_config(
 
 #[cfg(test)]
 mod tests {
-    use super::{apply_connection_args, data_dir, ConnectionArgs, RateLimitArgs};
+    use super::{
+        apply_connection_args, data_dir, session_secret, AuthArgs, ConnectionArgs, RateLimitArgs,
+    };
     use clap::Parser;
     use orquestra_server::{RateLimits, SharedLimitFailure};
     use std::path::PathBuf;
@@ -381,6 +395,25 @@ mod tests {
             "invalid configuration: ORQUESTRA_BODY_TIMEOUT \"soon\": expected e.g. 10s, 2m"
         );
         assert!(connections(&["--max-connections", "0"]).is_err());
+    }
+
+    #[test]
+    fn a_postgres_database_needs_a_configured_secret() {
+        let auth = |secret: Option<&str>| AuthArgs {
+            jwt_secret: secret.map(str::to_owned),
+            session_ttl: "7d".into(),
+        };
+        let url = "postgres://o@db.example/orquestra";
+        let refused = session_secret(&auth(None), url).unwrap_err().to_string();
+        assert!(
+            refused.contains("ORQUESTRA_JWT_SECRET is required"),
+            "{refused}"
+        );
+        let secret = "s".repeat(32);
+        assert_eq!(
+            session_secret(&auth(Some(&secret)), url).unwrap(),
+            secret.as_bytes()
+        );
     }
 
     #[test]

@@ -3,6 +3,12 @@
 //!
 //! A stored entry is `v{version} {etag}\n{body}`. The version tag makes a body built from an older
 //! IDL (e.g. computed while an upload raced) a miss instead of an hour of stale answers.
+//!
+//! With a shared KV (Redis), views of hundreds of KB would cross the network on every request, and
+//! Redis would spend itself copying them. So each instance keeps a near copy of the entries it
+//! read or wrote ([`NearViews`]) and, before serving one, reads only the head line of the shared
+//! entry (`GETRANGE`): the ETag there is a hash of the body, so an equal head means an equal body,
+//! and a deleted or replaced entry never matches. Invalidation stays exactly that of the shared KV.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -10,6 +16,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use orquestra_store::kv::Key;
+use orquestra_store::Kv;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -61,13 +68,67 @@ fn split_entry(entry: &Bytes, version: i64) -> Option<(HeaderValue, Bytes)> {
     Some((etag, entry.slice(newline + 1..)))
 }
 
+/// The longest head line an entry can have: `v` + an `i64` + a space + a quoted ETag + newline.
+const MAX_HEAD: usize = 64;
+
+/// Near copies of shared-KV entries, bounded by their total size.
+pub struct NearViews {
+    entries: moka::sync::Cache<(orquestra_store::Namespace, String), Bytes>,
+}
+
+impl NearViews {
+    pub fn new(max_bytes: u64) -> Self {
+        Self {
+            entries: moka::sync::Cache::builder()
+                .max_capacity(max_bytes)
+                .weigher(|_, entry: &Bytes| u32::try_from(entry.len()).unwrap_or(u32::MAX))
+                .build(),
+        }
+    }
+
+    /// The entry at `key`: the near copy when the shared head still matches it, else read whole
+    /// (and kept) from the KV.
+    async fn get(&self, kv: &dyn Kv, key: &Key) -> Option<Bytes> {
+        let id = (key.namespace, key.key.clone());
+        if let Some(near) = self.entries.get(&id) {
+            let head = near.iter().position(|b| *b == b'\n').map(|n| n + 1);
+            if let Some(head) = head.filter(|n| *n <= MAX_HEAD) {
+                match kv.get_prefix(key, head).await {
+                    Some(shared) if shared == near[..head] => return Some(near),
+                    // Deleted: no need to read the whole value to learn that.
+                    None => {
+                        self.entries.invalidate(&id);
+                        return None;
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let entry = kv.get(key).await?;
+        self.entries.insert(id, entry.clone());
+        Some(entry)
+    }
+
+    fn keep(&self, key: &Key, entry: Bytes) {
+        self.entries.insert((key.namespace, key.key.clone()), entry);
+    }
+}
+
+impl Default for NearViews {
+    /// 64 MiB of near copies.
+    fn default() -> Self {
+        Self::new(64 * 1024 * 1024)
+    }
+}
+
 /// The body stored at `key` for `version`, with its ETag, if any.
 pub async fn lookup(state: &AppState, key: &Key, version: i64) -> Option<(HeaderValue, Bytes)> {
-    state
-        .kv
-        .get(key)
-        .await
-        .and_then(|entry| split_entry(&entry, version))
+    let entry = if state.kv.is_shared() {
+        state.near_views.get(state.kv.as_ref(), key).await
+    } else {
+        state.kv.get(key).await
+    };
+    entry.and_then(|entry| split_entry(&entry, version))
 }
 
 /// Stores `body` for `version` at `key`; returns its ETag.
@@ -82,7 +143,11 @@ pub async fn store(
     entry.extend_from_slice(etag.as_bytes());
     entry.push(b'\n');
     entry.extend_from_slice(&body);
-    state.kv.put(key, entry.into(), key.ttl()).await;
+    let entry = Bytes::from(entry);
+    if state.kv.is_shared() {
+        state.near_views.keep(key, entry.clone());
+    }
+    state.kv.put(key, entry, key.ttl()).await;
     (etag, Bytes::from(body))
 }
 

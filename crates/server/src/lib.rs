@@ -72,6 +72,8 @@ pub struct AppServices {
     pub database_probe: Arc<routes::health::DatabaseProbe>,
     /// What `/metrics` reports.
     pub metrics: Arc<metrics::Metrics>,
+    /// Near copies of the views read from a shared KV (see [`http_cache`]).
+    pub near_views: http_cache::NearViews,
 }
 
 impl AppState {
@@ -91,6 +93,7 @@ impl AppState {
             rpc,
             database_probe: Arc::default(),
             metrics: Arc::default(),
+            near_views: http_cache::NearViews::default(),
         };
         Self {
             services: Arc::new(services),

@@ -490,3 +490,26 @@ async fn a_hung_redis_costs_one_timeout_then_decisions_skip_it_for_a_while() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_prefix_read_returns_the_head_of_the_value_or_none() {
+    let Some(redis) = Redis::start().await else {
+        return;
+    };
+    let kv = RedisKv::connect(&redis.url()).unwrap();
+    assert!(kv.is_shared());
+    let key = keys::api_docs("p1");
+    assert!(kv.get_prefix(&key, 8).await.is_none());
+    kv.put(&key, Bytes::from_static(b"v1 \"abc\"\nbody"), CACHE_TTL)
+        .await;
+    assert_eq!(
+        kv.get_prefix(&key, 9).await.as_deref(),
+        Some(&b"v1 \"abc\"\n"[..])
+    );
+    assert_eq!(
+        kv.get_prefix(&key, 100).await.as_deref(),
+        Some(&b"v1 \"abc\"\nbody"[..])
+    );
+    kv.delete(&key).await;
+    assert!(kv.get_prefix(&key, 9).await.is_none());
+}

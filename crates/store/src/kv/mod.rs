@@ -163,6 +163,17 @@ pub trait Kv: Send + Sync + 'static {
     fn shared_buckets(&self) -> Option<&dyn SharedBuckets> {
         None
     }
+    /// Whether other processes share this KV, so a read crosses the network (callers may keep a
+    /// near copy of large values and check it with [`Kv::get_prefix`]).
+    fn is_shared(&self) -> bool {
+        false
+    }
+    /// The first `len` bytes of the value at `key` (all of it when shorter); `None` when absent.
+    async fn get_prefix(&self, key: &Key, len: usize) -> Option<Bytes> {
+        self.get(key)
+            .await
+            .map(|value| value.slice(..len.min(value.len())))
+    }
 }
 
 /// One decision of a shared rate-limit bucket.

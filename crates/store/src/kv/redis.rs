@@ -257,21 +257,12 @@ impl RedisKv {
         warn_rate_limited(operation, error);
     }
 
-    fn succeeded(&self) {
-        if self.degraded.swap(false, Ordering::Relaxed) {
-            tracing::info!("Redis KV answers again");
-        }
-    }
-}
-
-#[async_trait]
-impl Kv for RedisKv {
-    async fn get(&self, key: &Key) -> Option<Bytes> {
+    /// Runs a command that reads one value; any failure is a miss.
+    async fn read(&self, operation: &'static str, command: redis::Cmd) -> Option<Bytes> {
         let result = async {
             let mut connection = self.ready_connection().await?;
             bounded(OP_TIMEOUT, async {
-                Ok(redis::cmd("GET")
-                    .arg(redis_key(key.namespace, &key.key))
+                Ok(command
                     .query_async::<Option<Vec<u8>>>(&mut connection)
                     .await?)
             })
@@ -284,10 +275,44 @@ impl Kv for RedisKv {
                 value.map(Bytes::from)
             }
             Err(error) => {
-                self.failed("get", &error).await;
+                self.failed(operation, &error).await;
                 None
             }
         }
+    }
+
+    fn succeeded(&self) {
+        if self.degraded.swap(false, Ordering::Relaxed) {
+            tracing::info!("Redis KV answers again");
+        }
+    }
+}
+
+#[async_trait]
+impl Kv for RedisKv {
+    async fn get(&self, key: &Key) -> Option<Bytes> {
+        let mut command = redis::cmd("GET");
+        command.arg(redis_key(key.namespace, &key.key));
+        self.read("get", command).await
+    }
+
+    async fn get_prefix(&self, key: &Key, len: usize) -> Option<Bytes> {
+        if len == 0 {
+            return self.get(key).await.map(|_| Bytes::new());
+        }
+        let mut command = redis::cmd("GETRANGE");
+        command
+            .arg(redis_key(key.namespace, &key.key))
+            .arg(0)
+            .arg(len - 1);
+        // A missing key reads as an empty range; stored values are never empty.
+        self.read("get_prefix", command)
+            .await
+            .filter(|prefix| !prefix.is_empty())
+    }
+
+    fn is_shared(&self) -> bool {
+        true
     }
 
     async fn put(&self, key: &Key, value: Bytes, ttl: Duration) {
