@@ -25,6 +25,8 @@ BIN=${CARGO_TARGET_DIR:-target}/release/orquestra
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
+  # Warnings (a Redis call that timed out, a pool that ran dry) explain odd numbers.
+  grep -h -m3 -E "WARN|ERROR" "$WORK"/*.err 2>/dev/null >&2 || true
   kill "${PIDS[@]}" 2>/dev/null || true
   scripts/postgres.sh stop "$WORK/pg" 2>/dev/null || true
   rm -rf "$WORK"

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use common::redis::Redis;
-use common::{start_sharing, start_sharing_with, As, TestServer};
+use common::{start_sharing_with, As, TestServer};
 use orquestra_store::{Kv, RedisKv};
 use serde_json::{json, Value};
 
