@@ -17,6 +17,7 @@
 //! Callers only see the traits and the row types in [`model`]; SQL lives per backend (`sqlite/`,
 //! `postgres/`).
 
+pub mod copy;
 pub mod dump;
 pub mod error;
 pub mod ids;
@@ -26,6 +27,7 @@ mod postgres;
 mod sqlite;
 mod store;
 
+pub use copy::{copy_database, Cell, CopyPhase, CopyProgress, CopyReport, RowPage, TableCopy};
 pub use error::StoreError;
 pub use kv::{
     BucketDecision, BucketsUnavailable, Kv, MemoryKv, Namespace, RedisKv, RedisKvError,
