@@ -184,11 +184,16 @@ pub async fn copy_database(
         list.into_iter().map(|m| (m.version, m.name)).collect()
     };
     let wanted = names(target.store.applied_migrations().await?);
-    let found = names(source.store.applied_migrations().await.map_err(|e| {
-        StoreError::CopyMigrations {
-            reason: format!("cannot read the source's migrations ({e})"),
-        }
-    })?);
+    let found =
+        names(
+            source
+                .store
+                .applied_migrations()
+                .await
+                .map_err(|e| StoreError::CopyMigrations {
+                    reason: format!("cannot read the source's migrations ({e})"),
+                })?,
+        );
     if found != wanted {
         let last = |list: &[(i64, String)]| {
             list.last()
@@ -204,7 +209,10 @@ pub async fn copy_database(
             ),
         });
     }
-    target.admin.copy_from(source.admin.as_ref(), progress).await
+    target
+        .admin
+        .copy_from(source.admin.as_ref(), progress)
+        .await
 }
 
 /// The copy itself, run by a backend inside its transaction (committed only when this succeeds).
@@ -256,7 +264,9 @@ pub(crate) async fn run(
     }
     let mut report = CopyReport::default();
     for table in COPY_TABLES {
-        report.tables.push(verify(source, target, table, progress).await?);
+        report
+            .tables
+            .push(verify(source, target, table, progress).await?);
     }
     Ok(report)
 }
@@ -320,25 +330,35 @@ async fn verify(
     let mut buffer = Vec::new();
     loop {
         if ours.needs_page() {
-            ours.fill(source.read_page(table, ours.after.as_deref(), ours.limit).await?);
+            ours.fill(
+                source
+                    .read_page(table, ours.after.as_deref(), ours.limit)
+                    .await?,
+            );
         }
         if theirs.needs_page() {
-            theirs.fill(target.read_page(table, theirs.after.as_deref(), theirs.limit).await?);
+            theirs.fill(
+                target
+                    .read_page(table, theirs.after.as_deref(), theirs.limit)
+                    .await?,
+            );
         }
         let mismatch = |key: &str, reason: String| StoreError::CopyMismatch {
             table: table.to_string(),
             key: key.to_string(),
             reason,
         };
-        let (source_row, target_row) = match (ours.buffered.pop_front(), theirs.buffered.pop_front())
-        {
-            (None, None) => break,
-            (Some((key, _)), None) => return Err(mismatch(&key, "missing on the target".into())),
-            (None, Some((key, _))) => {
-                return Err(mismatch(&key, "on the target only".into()));
-            }
-            (Some(s), Some(t)) => (s, t),
-        };
+        let (source_row, target_row) =
+            match (ours.buffered.pop_front(), theirs.buffered.pop_front()) {
+                (None, None) => break,
+                (Some((key, _)), None) => {
+                    return Err(mismatch(&key, "missing on the target".into()))
+                }
+                (None, Some((key, _))) => {
+                    return Err(mismatch(&key, "on the target only".into()));
+                }
+                (Some(s), Some(t)) => (s, t),
+            };
         if source_row.0 != target_row.0 {
             let first = source_row.0.clone().min(target_row.0.clone());
             let reason = if first == source_row.0 {
@@ -372,10 +392,7 @@ async fn verify(
                 })
                 .and_then(|i| ours.columns.get(i))
                 .map_or_else(|| "?".to_string(), Clone::clone);
-            return Err(mismatch(
-                &source_row.0,
-                format!("column {column} differs"),
-            ));
+            return Err(mismatch(&source_row.0, format!("column {column} differs")));
         }
         digest.update(source_hash);
         rows += 1;

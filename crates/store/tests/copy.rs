@@ -162,7 +162,10 @@ async fn answers_the_same(source: &Database, target: &Database, f: &Fixture) {
         );
     }
     assert_eq!(s.totals().await.unwrap(), t.totals().await.unwrap());
-    assert_eq!(s.public_totals().await.unwrap(), t.public_totals().await.unwrap());
+    assert_eq!(
+        s.public_totals().await.unwrap(),
+        t.public_totals().await.unwrap()
+    );
     assert_eq!(
         s.get_user(&f.alice.id).await.unwrap(),
         t.get_user(&f.alice.id).await.unwrap()
@@ -185,8 +188,16 @@ async fn answers_the_same(source: &Database, target: &Database, f: &Fixture) {
         )
     };
     assert_eq!(
-        items(s.list_items(&f.alice.id, &f.list, Page::new(10, 0)).await.unwrap()),
-        items(t.list_items(&f.alice.id, &f.list, Page::new(10, 0)).await.unwrap())
+        items(
+            s.list_items(&f.alice.id, &f.list, Page::new(10, 0))
+                .await
+                .unwrap()
+        ),
+        items(
+            t.list_items(&f.alice.id, &f.list, Page::new(10, 0))
+                .await
+                .unwrap()
+        )
     );
     assert_eq!(
         s.scope_project_ids(&f.scope_key).await.unwrap().map(sorted),
@@ -252,7 +263,11 @@ async fn round_trip(source: TestDb, target: TestDb) {
     assert_eq!(rows("users"), Some(2));
     assert_eq!(rows("idl_versions"), Some(8));
     assert_eq!(rows("program_lists"), Some(2));
-    assert_eq!(rows("project_search"), Some(1), "projects with instruction names");
+    assert_eq!(
+        rows("project_search"),
+        Some(1),
+        "projects with instruction names"
+    );
     assert!(heard
         .iter()
         .any(|p| p.phase == CopyPhase::Copying && p.table == "idl_versions" && p.rows == 8));

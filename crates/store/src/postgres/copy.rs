@@ -94,10 +94,7 @@ pub(super) async fn read_page_on(
             .iter()
             .map(|(name, kind, _)| {
                 if kind == "timestamp" {
-                    format!(
-                        "to_char({}, 'YYYY-MM-DD HH24:MI:SS.US')",
-                        quote_ident(name)
-                    )
+                    format!("to_char({}, 'YYYY-MM-DD HH24:MI:SS.US')", quote_ident(name))
                 } else {
                     quote_ident(name)
                 }
