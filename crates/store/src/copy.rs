@@ -396,7 +396,7 @@ async fn verify(
         }
         digest.update(source_hash);
         rows += 1;
-        if rows % u64::from(PAGE_ROWS) == 0 {
+        if rows.is_multiple_of(u64::from(PAGE_ROWS)) {
             progress(CopyProgress {
                 phase: CopyPhase::Verifying,
                 table: table.to_string(),
