@@ -8,7 +8,7 @@
 //! `TIMESTAMP` become [`Cell::Timestamp`]) and writes them back with binds of the target column's
 //! type.
 //!
-//! Pages follow the primary key (keyset pagination, bytewise order on both backends), at most
+//! Pages follow the primary key (keyset pagination in each backend's index order), at most
 //! [`PAGE_ROWS`] rows and, once [`PAGE_BYTES`] of values are read, fewer: `idl_versions` rows
 //! carry whole IDLs and their docs, so a page of them is cut by size, not by count.
 //!
@@ -18,12 +18,17 @@
 //! non-empty `instructions` by `project_id`), and the target puts them into its search rows.
 //!
 //! Verification reads both sides again through the same read path (the target inside its still
-//! open transaction) and compares them row by row in key order: each row's canonical cells are
+//! open transaction): the source page by page in its key order, and for each page the target's
+//! rows of the same keys, compared row by row; then the row counts. Each row's canonical cells are
 //! hashed with SHA-256 (timestamps to the second, the precision both backends share), and the
-//! per-table digest is the SHA-256 of those hashes. The first difference fails the copy, naming
-//! the table and the primary key, and the target's transaction is rolled back.
+//! per-table digest is the SHA-256 of those hashes in the source's key order. The first
+//! difference fails the copy, naming the table and the primary key, and the target's transaction
+//! is rolled back. Looking rows up by key, rather than walking both sides in one shared order,
+//! lets each side page through its own primary-key index: SQLite orders text bytewise,
+//! PostgreSQL by the database's collation, and ordering PostgreSQL bytewise (`COLLATE "C"`)
+//! would sort the whole table for every page.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
@@ -168,6 +173,10 @@ pub(crate) trait CopyTarget: Send {
     async fn insert(&mut self, table: &str, page: &RowPage) -> Result<()>;
     /// Reads a page back inside the transaction, like [`Admin::read_page`].
     async fn read_page(&mut self, table: &str, after: Option<&str>, limit: u32) -> Result<RowPage>;
+    /// Reads rows by key inside the transaction, like [`Admin::read_rows`].
+    async fn read_rows(&mut self, table: &str, keys: &[String]) -> Result<RowPage>;
+    /// Rows of `table` (for [`SEARCH_TABLE`]: those with instruction names).
+    async fn count(&mut self, table: &str) -> Result<u64>;
 }
 
 /// Migrates `target`, checks that it is empty and at the source's migrations, then copies and
@@ -282,138 +291,127 @@ fn next_limit(limit: u32, page: &RowPage) -> u32 {
     }
 }
 
-/// A table read page by page, one row at a time.
-struct Cursor {
-    after: Option<String>,
-    limit: u32,
-    buffered: VecDeque<(String, Vec<Cell>)>,
-    columns: Vec<String>,
-    done: bool,
-}
-
-impl Cursor {
-    fn new() -> Self {
-        Self {
-            after: None,
-            limit: PAGE_ROWS,
-            buffered: VecDeque::new(),
-            columns: Vec::new(),
-            done: false,
-        }
-    }
-
-    /// Takes in a page just read (by whichever side this cursor reads).
-    fn fill(&mut self, page: RowPage) {
-        self.limit = next_limit(self.limit, &page);
-        self.done = !page.more || page.rows.is_empty();
-        self.after = page.rows.last().map(|(key, _)| key.clone());
-        self.columns = page.columns;
-        self.buffered.extend(page.rows);
-    }
-
-    fn needs_page(&self) -> bool {
-        self.buffered.is_empty() && !self.done
-    }
-}
-
-/// Compares `table` between source and target row by row, in key order.
+/// Compares `table` between source and target: every source row, page by page in the source's
+/// key order, against the target's row of the same key, then the row counts. Each side reads in
+/// its own key order (its primary-key index), so no shared collation is needed.
 async fn verify(
     source: &dyn Admin,
     target: &mut dyn CopyTarget,
     table: &'static str,
     progress: &mut (dyn FnMut(CopyProgress) + Send),
 ) -> Result<TableCopy> {
-    let mut ours = Cursor::new();
-    let mut theirs = Cursor::new();
+    let mismatch = |key: &str, reason: String| StoreError::CopyMismatch {
+        table: table.to_string(),
+        key: key.to_string(),
+        reason,
+    };
     let mut digest = Sha256::new();
     let mut rows = 0u64;
     let mut buffer = Vec::new();
+    let mut after: Option<String> = None;
+    let mut limit = PAGE_ROWS;
     loop {
-        if ours.needs_page() {
-            ours.fill(
-                source
-                    .read_page(table, ours.after.as_deref(), ours.limit)
-                    .await?,
-            );
+        let ours = source.read_page(table, after.as_deref(), limit).await?;
+        limit = next_limit(limit, &ours);
+        if ours.rows.is_empty() {
+            break;
         }
-        if theirs.needs_page() {
-            theirs.fill(
-                target
-                    .read_page(table, theirs.after.as_deref(), theirs.limit)
-                    .await?,
-            );
-        }
-        let mismatch = |key: &str, reason: String| StoreError::CopyMismatch {
-            table: table.to_string(),
-            key: key.to_string(),
-            reason,
-        };
-        let (source_row, target_row) =
-            match (ours.buffered.pop_front(), theirs.buffered.pop_front()) {
-                (None, None) => break,
-                (Some((key, _)), None) => {
-                    return Err(mismatch(&key, "missing on the target".into()))
-                }
-                (None, Some((key, _))) => {
-                    return Err(mismatch(&key, "on the target only".into()));
-                }
-                (Some(s), Some(t)) => (s, t),
-            };
-        if source_row.0 != target_row.0 {
-            let first = source_row.0.clone().min(target_row.0.clone());
-            let reason = if first == source_row.0 {
-                "missing on the target"
-            } else {
-                "on the target only"
-            };
-            return Err(mismatch(&first, reason.into()));
-        }
+        let keys: Vec<String> = ours.rows.iter().map(|(key, _)| key.clone()).collect();
+        let theirs = target.read_rows(table, &keys).await?;
         if ours.columns != theirs.columns {
             return Err(mismatch(
-                &source_row.0,
+                &keys[0],
                 format!(
                     "columns differ: source {:?}, target {:?}",
                     ours.columns, theirs.columns
                 ),
             ));
         }
-        let source_hash = row_hash(&source_row.1, &mut buffer);
-        let target_hash = row_hash(&target_row.1, &mut buffer);
-        if source_hash != target_hash {
-            let column = source_row
-                .1
-                .iter()
-                .zip(&target_row.1)
-                .position(|(s, t)| {
-                    let (mut a, mut b) = (Vec::new(), Vec::new());
-                    s.canonical(&mut a);
-                    t.canonical(&mut b);
-                    a != b
-                })
-                .and_then(|i| ours.columns.get(i))
-                .map_or_else(|| "?".to_string(), Clone::clone);
-            return Err(mismatch(&source_row.0, format!("column {column} differs")));
+        let mut found = theirs.rows.iter().peekable();
+        for (key, cells) in &ours.rows {
+            let Some((_, their_cells)) = found.next_if(|(k, _)| k == key) else {
+                return Err(mismatch(key, "missing on the target".into()));
+            };
+            let source_hash = row_hash(cells, &mut buffer);
+            if source_hash != row_hash(their_cells, &mut buffer) {
+                let column = cells
+                    .iter()
+                    .zip(their_cells)
+                    .position(|(s, t)| {
+                        let (mut a, mut b) = (Vec::new(), Vec::new());
+                        s.canonical(&mut a);
+                        t.canonical(&mut b);
+                        a != b
+                    })
+                    .and_then(|i| ours.columns.get(i))
+                    .map_or_else(|| "?".to_string(), Clone::clone);
+                return Err(mismatch(key, format!("column {column} differs")));
+            }
+            digest.update(source_hash);
+            rows += 1;
         }
-        digest.update(source_hash);
-        rows += 1;
-        if rows.is_multiple_of(u64::from(PAGE_ROWS)) {
-            progress(CopyProgress {
-                phase: CopyPhase::Verifying,
-                table: table.to_string(),
-                rows,
-            });
+        progress(CopyProgress {
+            phase: CopyPhase::Verifying,
+            table: table.to_string(),
+            rows,
+        });
+        if !ours.more {
+            break;
         }
+        after = keys.last().cloned();
     }
-    progress(CopyProgress {
-        phase: CopyPhase::Verifying,
-        table: table.to_string(),
-        rows,
-    });
+    if rows == 0 {
+        progress(CopyProgress {
+            phase: CopyPhase::Verifying,
+            table: table.to_string(),
+            rows,
+        });
+    }
+    let on_target = target.count(table).await?;
+    if on_target != rows {
+        let key = extra_key(source, target, table).await?.unwrap_or_default();
+        return Err(mismatch(
+            &key,
+            format!("on the target only ({on_target} rows there, {rows} in the source)"),
+        ));
+    }
     Ok(TableCopy {
         table: table.to_string(),
         rows,
         digest: hex::encode(digest.finalize()),
     })
+}
+
+/// The first key (in the target's order) of a row the target has and the source has not.
+async fn extra_key(
+    source: &dyn Admin,
+    target: &mut dyn CopyTarget,
+    table: &'static str,
+) -> Result<Option<String>> {
+    let mut after: Option<String> = None;
+    loop {
+        let theirs = target.read_page(table, after.as_deref(), PAGE_ROWS).await?;
+        let keys: Vec<String> = theirs.rows.iter().map(|(key, _)| key.clone()).collect();
+        let ours = source.read_rows(table, &keys).await?;
+        let known: BTreeSet<&String> = ours.rows.iter().map(|(key, _)| key).collect();
+        if let Some(key) = keys.iter().find(|key| !known.contains(key)) {
+            return Ok(Some(key.clone()));
+        }
+        if !theirs.more || keys.is_empty() {
+            return Ok(None);
+        }
+        after = keys.last().cloned();
+    }
+}
+
+/// The page's rows in the order of `keys`.
+pub(crate) fn in_key_order(mut page: RowPage, keys: &[String]) -> RowPage {
+    let mut by_key: std::collections::HashMap<String, Vec<Cell>> = page.rows.drain(..).collect();
+    page.rows = keys
+        .iter()
+        .filter_map(|key| by_key.remove(key).map(|cells| (key.clone(), cells)))
+        .collect();
+    page
 }
 
 /// SHA-256 of a row's canonical cells.

@@ -70,7 +70,98 @@ fn read_cell(row: &PgRow, index: usize, kind: &str) -> Result<Cell> {
     Ok(cell.unwrap_or(Cell::Null))
 }
 
+/// How a table is read for a copy: its columns with their types, its key and the `SELECT`
+/// (ending in a `WHERE` clause that conditions can be appended to).
+struct Select {
+    info: Vec<(String, String, bool)>,
+    key_index: usize,
+    key: String,
+    base: String,
+}
+
+async fn select_for(conn: &mut PgConnection, table: &'static str) -> Result<Select> {
+    if table == copy::SEARCH_TABLE {
+        // Only the instruction names: the rest of a search row is made by the insert trigger.
+        return Ok(Select {
+            info: vec![
+                ("project_id".into(), "text".into(), true),
+                ("instructions".into(), "text".into(), false),
+            ],
+            key_index: 0,
+            key: "project_id".into(),
+            base: "SELECT project_id, instructions FROM project_search WHERE instructions <> ''"
+                .into(),
+        });
+    }
+    let info = table_columns(conn, table).await?;
+    let keys: Vec<usize> = (0..info.len()).filter(|i| info[*i].2).collect();
+    let [key_index] = keys.as_slice() else {
+        return Err(StoreError::CopySchema(format!(
+            "table {table} has no single-column primary key"
+        )));
+    };
+    // Timestamps as text with their microseconds (the row types' `ts!` drops them).
+    let list = info
+        .iter()
+        .map(|(name, kind, _)| {
+            if kind == "timestamp" {
+                format!("to_char({}, 'YYYY-MM-DD HH24:MI:SS.US')", quote_ident(name))
+            } else {
+                quote_ident(name)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Select {
+        key_index: *key_index,
+        key: quote_ident(&info[*key_index].0),
+        base: format!("SELECT {list} FROM {} WHERE TRUE", quote_ident(table)),
+        info,
+    })
+}
+
+/// Reads the rows `query` returns into a page, stopping after `limit` rows or once the page
+/// holds [`copy::PAGE_BYTES`] of values (`more` then says rows may follow).
+async fn collect(
+    conn: &mut PgConnection,
+    table: &str,
+    select: &Select,
+    query: sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    limit: usize,
+) -> Result<RowPage> {
+    let mut rows = query.fetch(&mut *conn);
+    let mut page = RowPage {
+        columns: select.info.iter().map(|c| c.0.clone()).collect(),
+        rows: Vec::new(),
+        more: false,
+    };
+    let mut bytes = 0;
+    while let Some(row) = rows.try_next().await.map_err(db_err)? {
+        let mut cells = Vec::with_capacity(select.info.len());
+        for (index, (_, kind, _)) in select.info.iter().enumerate() {
+            let cell = read_cell(&row, index, kind)?;
+            bytes += cell.size();
+            cells.push(cell);
+        }
+        let row_key = match cells.get(select.key_index) {
+            Some(Cell::Text(k)) => k.clone(),
+            other => {
+                return Err(StoreError::CopySchema(format!(
+                    "table {table}: a primary key is not text ({other:?})"
+                )))
+            }
+        };
+        page.rows.push((row_key, cells));
+        if page.rows.len() >= limit || bytes >= copy::PAGE_BYTES {
+            page.more = true;
+            break;
+        }
+    }
+    Ok(page)
+}
+
 /// [`Admin::read_page`] on one connection (the pool's, or the target's inside its transaction).
+/// The order is the database's collation, so the primary-key index serves every page.
 pub(super) async fn read_page_on(
     conn: &mut PgConnection,
     table: &str,
@@ -78,41 +169,8 @@ pub(super) async fn read_page_on(
     limit: u32,
 ) -> Result<RowPage> {
     let table = known_table(table)?;
-    let (info, base) = if table == copy::SEARCH_TABLE {
-        // Only the instruction names: the rest of a search row is made by the insert trigger.
-        (
-            vec![
-                ("project_id".to_string(), "text".to_string(), true),
-                ("instructions".to_string(), "text".to_string(), false),
-            ],
-            "SELECT project_id, instructions FROM project_search WHERE instructions <> ''"
-                .to_string(),
-        )
-    } else {
-        let info = table_columns(conn, table).await?;
-        let list = info
-            .iter()
-            .map(|(name, kind, _)| {
-                if kind == "timestamp" {
-                    format!("to_char({}, 'YYYY-MM-DD HH24:MI:SS.US')", quote_ident(name))
-                } else {
-                    quote_ident(name)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let base = format!("SELECT {list} FROM {} WHERE TRUE", quote_ident(table));
-        (info, base)
-    };
-    let keys: Vec<usize> = (0..info.len()).filter(|i| info[*i].2).collect();
-    let [key_index] = keys.as_slice() else {
-        return Err(StoreError::CopySchema(format!(
-            "table {table} has no single-column primary key"
-        )));
-    };
-    let key_index = *key_index;
-    // Bytewise order, like SQLite's BINARY, whatever the database's collation.
-    let key = format!("{} COLLATE \"C\"", quote_ident(&info[key_index].0));
+    let select = select_for(conn, table).await?;
+    let (base, key) = (&select.base, &select.key);
     let sql = match after {
         Some(_) => format!("{base} AND {key} > $1 ORDER BY {key} LIMIT $2"),
         None => format!("{base} ORDER BY {key} LIMIT $1"),
@@ -122,35 +180,21 @@ pub(super) async fn read_page_on(
         query = query.bind(after.to_string());
     }
     query = query.bind(i64::from(limit));
-    let mut rows = query.fetch(&mut *conn);
-    let mut page = RowPage {
-        columns: info.iter().map(|c| c.0.clone()).collect(),
-        rows: Vec::new(),
-        more: false,
-    };
-    let mut bytes = 0;
-    while let Some(row) = rows.try_next().await.map_err(db_err)? {
-        let mut cells = Vec::with_capacity(info.len());
-        for (index, (_, kind, _)) in info.iter().enumerate() {
-            let cell = read_cell(&row, index, kind)?;
-            bytes += cell.size();
-            cells.push(cell);
-        }
-        let row_key = match cells.get(key_index) {
-            Some(Cell::Text(k)) => k.clone(),
-            other => {
-                return Err(StoreError::CopySchema(format!(
-                    "table {table}: a primary key is not text ({other:?})"
-                )))
-            }
-        };
-        page.rows.push((row_key, cells));
-        if page.rows.len() as u64 >= u64::from(limit) || bytes >= copy::PAGE_BYTES {
-            page.more = true;
-            break;
-        }
-    }
-    Ok(page)
+    collect(conn, table, &select, query, limit as usize).await
+}
+
+/// [`Admin::read_rows`] on one connection.
+pub(super) async fn read_rows_on(
+    conn: &mut PgConnection,
+    table: &str,
+    keys: &[String],
+) -> Result<RowPage> {
+    let table = known_table(table)?;
+    let select = select_for(conn, table).await?;
+    let sql = format!("{} AND {} = ANY($1)", select.base, select.key);
+    let query = sqlx::query(AssertSqlSafe(sql)).bind(keys.to_vec());
+    let page = collect(conn, table, &select, query, usize::MAX).await?;
+    Ok(crate::copy::in_key_order(page, keys))
 }
 
 /// The target's side of a copy: the transaction's connection.
@@ -290,6 +334,24 @@ impl CopyTarget for Target<'_> {
     async fn read_page(&mut self, table: &str, after: Option<&str>, limit: u32) -> Result<RowPage> {
         read_page_on(self.conn, table, after, limit).await
     }
+
+    async fn read_rows(&mut self, table: &str, keys: &[String]) -> Result<RowPage> {
+        read_rows_on(self.conn, table, keys).await
+    }
+
+    async fn count(&mut self, table: &str) -> Result<u64> {
+        let table = known_table(table)?;
+        let sql = if table == copy::SEARCH_TABLE {
+            "SELECT count(*) FROM project_search WHERE instructions <> ''".to_string()
+        } else {
+            format!("SELECT count(*) FROM {}", quote_ident(table))
+        };
+        let (n,): (i64,) = sqlx::query_as(AssertSqlSafe(sql))
+            .fetch_one(&mut *self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
 }
 
 impl Target<'_> {
@@ -349,6 +411,11 @@ impl PostgresStore {
     ) -> Result<RowPage> {
         let mut conn = self.pool.acquire().await.map_err(db_err)?;
         read_page_on(&mut conn, table, after, limit).await
+    }
+
+    pub(crate) async fn read_rows_impl(&self, table: &str, keys: &[String]) -> Result<RowPage> {
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
+        read_rows_on(&mut conn, table, keys).await
     }
 
     /// The copy in one transaction: rolled back on any failure, verification included.

@@ -49,6 +49,89 @@ fn to_cell(stored: Stored, declared: &str) -> Cell {
     }
 }
 
+/// How a table is read for a copy: its columns, their declared types, its key and the `SELECT`
+/// (ending in a `WHERE` clause that conditions can be appended to).
+struct Select {
+    columns: Vec<String>,
+    declared: Vec<String>,
+    key_index: usize,
+    key: String,
+    base: String,
+}
+
+async fn select_for(conn: &mut SqliteConnection, table: &'static str) -> Result<Select> {
+    if table == copy::SEARCH_TABLE {
+        // Only the instruction names: the rest of a search row is made by the insert trigger.
+        return Ok(Select {
+            columns: vec!["project_id".into(), "instructions".into()],
+            declared: vec!["TEXT".into(), "TEXT".into()],
+            key_index: 0,
+            key: "project_id".into(),
+            base: "SELECT project_id, instructions FROM project_search WHERE instructions <> ''"
+                .into(),
+        });
+    }
+    let info = table_columns(conn, table).await?;
+    let keys: Vec<usize> = (0..info.len()).filter(|i| info[*i].2).collect();
+    let [key_index] = keys.as_slice() else {
+        return Err(StoreError::CopySchema(format!(
+            "table {table} has no single-column primary key"
+        )));
+    };
+    let list = info
+        .iter()
+        .map(|c| quote_ident(&c.0))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Select {
+        key_index: *key_index,
+        key: quote_ident(&info[*key_index].0),
+        base: format!("SELECT {list} FROM {} WHERE TRUE", quote_ident(table)),
+        columns: info.iter().map(|c| c.0.clone()).collect(),
+        declared: info.into_iter().map(|c| c.1).collect(),
+    })
+}
+
+/// Reads the rows `query` returns into a page, stopping after `limit` rows or once the page
+/// holds [`copy::PAGE_BYTES`] of values (`more` then says rows may follow).
+async fn collect(
+    conn: &mut SqliteConnection,
+    table: &str,
+    select: &Select,
+    query: sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    limit: usize,
+) -> Result<RowPage> {
+    let mut rows = query.fetch(&mut *conn);
+    let mut page = RowPage {
+        columns: select.columns.clone(),
+        rows: Vec::new(),
+        more: false,
+    };
+    let mut bytes = 0;
+    while let Some(row) = rows.try_next().await.map_err(db_err)? {
+        let mut cells = Vec::with_capacity(select.declared.len());
+        for (index, kind) in select.declared.iter().enumerate() {
+            let cell = to_cell(read_cell(&row, index)?, kind);
+            bytes += cell.size();
+            cells.push(cell);
+        }
+        let row_key = match cells.get(select.key_index) {
+            Some(Cell::Text(k)) => k.clone(),
+            other => {
+                return Err(StoreError::CopySchema(format!(
+                    "table {table}: a primary key is not text ({other:?})"
+                )))
+            }
+        };
+        page.rows.push((row_key, cells));
+        if page.rows.len() >= limit || bytes >= copy::PAGE_BYTES {
+            page.more = true;
+            break;
+        }
+    }
+    Ok(page)
+}
+
 /// [`Admin::read_page`] on one connection (the pool's, or the target's inside its transaction).
 pub(super) async fn read_page_on(
     conn: &mut SqliteConnection,
@@ -57,38 +140,8 @@ pub(super) async fn read_page_on(
     limit: u32,
 ) -> Result<RowPage> {
     let table = known_table(table)?;
-    let (columns, declared, key, base) = if table == copy::SEARCH_TABLE {
-        // Only the instruction names: the rest of a search row is made by the insert trigger.
-        (
-            vec!["project_id".to_string(), "instructions".to_string()],
-            vec!["TEXT".to_string(), "TEXT".to_string()],
-            "project_id".to_string(),
-            "SELECT project_id, instructions FROM project_search WHERE instructions <> ''"
-                .to_string(),
-        )
-    } else {
-        let info = table_columns(conn, table).await?;
-        let keys: Vec<&(String, String, bool)> = info.iter().filter(|c| c.2).collect();
-        let [(key, _, _)] = keys.as_slice() else {
-            return Err(StoreError::CopySchema(format!(
-                "table {table} has no single-column primary key"
-            )));
-        };
-        let list = info
-            .iter()
-            .map(|c| quote_ident(&c.0))
-            .collect::<Vec<_>>()
-            .join(", ");
-        (
-            info.iter().map(|c| c.0.clone()).collect(),
-            info.iter().map(|c| c.1.clone()).collect(),
-            key.clone(),
-            format!("SELECT {list} FROM {} WHERE TRUE", quote_ident(table)),
-        )
-    };
-    let key_index = columns.iter().position(|c| *c == key).unwrap_or(0);
-    let key = quote_ident(&key);
-    // Text keys order bytewise (BINARY), like PostgreSQL's COLLATE "C".
+    let select = select_for(conn, table).await?;
+    let (base, key) = (&select.base, &select.key);
     let sql = match after {
         Some(_) => format!("{base} AND {key} > ?1 ORDER BY {key} LIMIT ?2"),
         None => format!("{base} ORDER BY {key} LIMIT ?1"),
@@ -98,35 +151,37 @@ pub(super) async fn read_page_on(
         query = query.bind(after.to_string());
     }
     query = query.bind(i64::from(limit));
-    let mut rows = query.fetch(&mut *conn);
+    collect(conn, table, &select, query, limit as usize).await
+}
+
+/// [`Admin::read_rows`] on one connection.
+pub(super) async fn read_rows_on(
+    conn: &mut SqliteConnection,
+    table: &str,
+    keys: &[String],
+) -> Result<RowPage> {
+    let table = known_table(table)?;
+    let select = select_for(conn, table).await?;
     let mut page = RowPage {
-        columns,
+        columns: select.columns.clone(),
         rows: Vec::new(),
         more: false,
     };
-    let mut bytes = 0;
-    while let Some(row) = rows.try_next().await.map_err(db_err)? {
-        let mut cells = Vec::with_capacity(declared.len());
-        for (index, kind) in declared.iter().enumerate() {
-            let cell = to_cell(read_cell(&row, index)?, kind);
-            bytes += cell.size();
-            cells.push(cell);
+    for chunk in keys.chunks(MAX_BINDS) {
+        let sql = format!(
+            "{} AND {} IN ({})",
+            select.base,
+            select.key,
+            vec!["?"; chunk.len()].join(", ")
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for key in chunk {
+            query = query.bind(key.clone());
         }
-        let row_key = match cells.get(key_index) {
-            Some(Cell::Text(k)) => k.clone(),
-            other => {
-                return Err(StoreError::CopySchema(format!(
-                    "table {table}: a primary key is not text ({other:?})"
-                )))
-            }
-        };
-        page.rows.push((row_key, cells));
-        if page.rows.len() as u64 >= u64::from(limit) || bytes >= copy::PAGE_BYTES {
-            page.more = true;
-            break;
-        }
+        page.rows
+            .extend(collect(conn, table, &select, query, usize::MAX).await?.rows);
     }
-    Ok(page)
+    Ok(copy::in_key_order(page, keys))
 }
 
 /// The target's side of a copy: the connection holding the write transaction.
@@ -213,6 +268,24 @@ impl CopyTarget for Target<'_> {
     async fn read_page(&mut self, table: &str, after: Option<&str>, limit: u32) -> Result<RowPage> {
         read_page_on(self.conn, table, after, limit).await
     }
+
+    async fn read_rows(&mut self, table: &str, keys: &[String]) -> Result<RowPage> {
+        read_rows_on(self.conn, table, keys).await
+    }
+
+    async fn count(&mut self, table: &str) -> Result<u64> {
+        let table = known_table(table)?;
+        let sql = if table == copy::SEARCH_TABLE {
+            "SELECT count(*) FROM project_search WHERE instructions <> ''".to_string()
+        } else {
+            format!("SELECT count(*) FROM {}", quote_ident(table))
+        };
+        let (n,): (i64,) = sqlx::query_as(AssertSqlSafe(sql))
+            .fetch_one(&mut *self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
 }
 
 impl Target<'_> {
@@ -280,6 +353,11 @@ impl SqliteStore {
     ) -> Result<RowPage> {
         let mut conn = self.pool.acquire().await.map_err(db_err)?;
         read_page_on(&mut conn, table, after, limit).await
+    }
+
+    pub(crate) async fn read_rows_impl(&self, table: &str, keys: &[String]) -> Result<RowPage> {
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
+        read_rows_on(&mut conn, table, keys).await
     }
 
     /// The copy on one connection in `BEGIN IMMEDIATE` (so no other writer slips in between the

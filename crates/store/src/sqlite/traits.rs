@@ -302,6 +302,9 @@ impl Admin for SqliteStore {
     ) -> Result<crate::RowPage> {
         self.read_page_impl(table, after, limit).await
     }
+    async fn read_rows(&self, table: &str, keys: &[String]) -> Result<crate::RowPage> {
+        self.read_rows_impl(table, keys).await
+    }
     async fn copy_from(
         &self,
         source: &dyn Admin,
