@@ -384,3 +384,35 @@ async fn a_source_behind_the_targets_migrations_is_refused() {
         "{refused:?}"
     );
 }
+
+#[tokio::test]
+async fn a_value_changed_on_the_way_fails_verification_and_leaves_the_target_empty() {
+    let Some(target) = common::migrated_postgres().await else {
+        return;
+    };
+    let source = common::migrated().await;
+    let f = populate(&source.db).await;
+    // PostgreSQL takes this text as a TIMESTAMP but drops the offset: the row is inserted, reads
+    // back as another value, and verification catches it.
+    source
+        .db
+        .admin
+        .query(&format!(
+            "UPDATE projects SET updated_at = '2026-01-02 03:04:05+02:00' WHERE id = '{}'",
+            f.other.id
+        ))
+        .await
+        .unwrap();
+    let failed = copy_database(&source.db, &target.db, &mut |_| {}).await;
+    match &failed {
+        Err(StoreError::CopyMismatch { table, key, reason }) => {
+            assert_eq!(
+                (table.as_str(), key.as_str()),
+                ("projects", f.other.id.as_str())
+            );
+            assert!(reason.contains("updated_at"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_empty(&target.db).await;
+}
