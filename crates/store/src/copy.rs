@@ -180,9 +180,11 @@ pub(crate) trait CopyTarget: Send {
 }
 
 /// Migrates `target`, checks that it is empty and at the source's migrations, then copies and
-/// verifies everything in one transaction on the target. The source is only read; it should not
-/// be written meanwhile (stop the service): rows written during the copy either fail it or show
-/// up as a verification difference, and either way the target stays empty.
+/// verifies everything in one transaction on the target. The source is only read, page by page
+/// rather than from one snapshot (the pages come through the stateless [`Admin::read_page`]), so
+/// it should not be written meanwhile (stop the service): a row written during the copy may fail
+/// it (a missing parent, a verification difference, which leave the target empty) or, written to
+/// a table already verified, be left out.
 pub async fn copy_database(
     source: &Database,
     target: &Database,

@@ -429,6 +429,19 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
+        // No other writer between the emptiness check and the commit (readers are not blocked),
+        // as SQLite's BEGIN IMMEDIATE gives.
+        let tables = copy::COPY_TABLES
+            .iter()
+            .map(|t| quote_ident(t))
+            .collect::<Vec<_>>()
+            .join(", ");
+        sqlx::query(AssertSqlSafe(format!(
+            "LOCK TABLE {tables} IN EXCLUSIVE MODE"
+        )))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         let outcome = copy::run(source, &mut Target { conn: &mut tx }, progress).await;
         match outcome {
             Ok(report) => {
