@@ -416,3 +416,42 @@ async fn a_value_changed_on_the_way_fails_verification_and_leaves_the_target_emp
     }
     assert_empty(&target.db).await;
 }
+
+#[tokio::test]
+async fn postgres_to_postgres_round_trips() {
+    let Some(source) = common::migrated_postgres().await else {
+        return;
+    };
+    round_trip(source, common::empty_postgres().await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn a_row_only_the_target_has_fails_verification_naming_it() {
+    let Some(target) = common::migrated_postgres().await else {
+        return;
+    };
+    let source = common::migrated().await;
+    populate(&source.db).await;
+    // Something on the target (here a trigger of its own) adds a row the source does not have.
+    for sql in [
+        "CREATE FUNCTION add_session() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           INSERT INTO revoked_sessions (jti, expires_at) VALUES ('extra-' || new.id, 1);
+           RETURN NULL;
+         END;
+         $$",
+        "CREATE TRIGGER add_session AFTER INSERT ON users FOR EACH ROW EXECUTE FUNCTION add_session()",
+    ] {
+        target.db.admin.query(sql).await.unwrap();
+    }
+    let failed = copy_database(&source.db, &target.db, &mut |_| {}).await;
+    match &failed {
+        Err(StoreError::CopyMismatch { table, key, reason }) => {
+            assert_eq!(table, "revoked_sessions");
+            assert!(key.starts_with("extra-"), "{key}");
+            assert!(reason.contains("on the target only"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_empty(&target.db).await;
+}
