@@ -14,6 +14,9 @@
 //!   instance of another's writes; migrations run under an advisory lock, so instances starting
 //!   together apply each once; and the dump is data only (import migrates the database first).
 //!
+//! The dumps are each in their own backend's dialect; [`copy_database`] moves an installation
+//! between backends instead (see [`copy`]).
+//!
 //! Callers only see the traits and the row types in [`model`]; SQL lives per backend (`sqlite/`,
 //! `postgres/`).
 
