@@ -33,6 +33,24 @@ pub enum StoreError {
     DumpRead(#[from] crate::dump::ReadError),
     #[error("import: statement on line {line} failed: {reason}")]
     DumpStatement { line: u64, reason: String },
+    #[error("copy: the target database is not empty (table {table} has rows); copy only into a new database")]
+    CopyTargetNotEmpty { table: String },
+    #[error("copy: the source is not at the target's migrations: {reason}; run `orquestra migrate` on the source with this build first")]
+    CopyMigrations { reason: String },
+    #[error("copy: {0}")]
+    CopySchema(String),
+    #[error("copy: table {table}, primary key {key}: {reason}")]
+    Copy {
+        table: String,
+        key: String,
+        reason: String,
+    },
+    #[error("copy: verification failed: table {table} differs at primary key {key}: {reason}")]
+    CopyMismatch {
+        table: String,
+        key: String,
+        reason: String,
+    },
     #[error("writing the dump: {0}")]
     DumpWrite(#[source] std::io::Error),
 }

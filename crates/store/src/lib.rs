@@ -14,9 +14,13 @@
 //!   instance of another's writes; migrations run under an advisory lock, so instances starting
 //!   together apply each once; and the dump is data only (import migrates the database first).
 //!
+//! The dumps are each in their own backend's dialect; [`copy_database`] moves an installation
+//! between backends instead (see [`copy`]).
+//!
 //! Callers only see the traits and the row types in [`model`]; SQL lives per backend (`sqlite/`,
 //! `postgres/`).
 
+pub mod copy;
 pub mod dump;
 pub mod error;
 pub mod ids;
@@ -26,6 +30,7 @@ mod postgres;
 mod sqlite;
 mod store;
 
+pub use copy::{copy_database, Cell, CopyPhase, CopyProgress, CopyReport, RowPage, TableCopy};
 pub use error::StoreError;
 pub use kv::{
     BucketDecision, BucketsUnavailable, Kv, MemoryKv, Namespace, RedisKv, RedisKvError,

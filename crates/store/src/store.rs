@@ -5,6 +5,7 @@ use std::io::{BufRead, Write};
 
 use async_trait::async_trait;
 
+use crate::copy::{CopyProgress, CopyReport, RowPage};
 use crate::dump::{ExportSummary, ImportProgress};
 use crate::model::*;
 use crate::StoreError;
@@ -244,6 +245,26 @@ pub trait Admin: Send + Sync + 'static {
         let mut input = script.as_bytes();
         self.import_from(&mut input, &mut |_| {}).await.map(|_| ())
     }
+    /// For `db copy`: up to `limit` rows of `table` (one of [`crate::copy::COPY_TABLES`]) whose
+    /// primary key follows `after` (from the start when `None`), in this backend's key order
+    /// (its primary-key index), each cell read as this backend's column type says
+    /// ([`crate::copy::Cell`]). Fewer rows once [`crate::copy::PAGE_BYTES`] of values are read, so
+    /// big rows never pile up in memory.
+    async fn read_page(&self, table: &str, after: Option<&str>, limit: u32) -> Result<RowPage>;
+    /// For `db copy`'s verification: the rows of `table` with these primary keys, in the order of
+    /// `keys` (absent keys left out), read like [`Admin::read_page`].
+    async fn read_rows(&self, table: &str, keys: &[String]) -> Result<RowPage>;
+    /// Copies every application table of `source` (another backend or this one) into this
+    /// database, which must be migrated to the same migrations and hold no rows: in one
+    /// transaction, page by page with [`Admin::read_page`], each value bound as this database's
+    /// column type wants, then verified row for row against the source before the transaction
+    /// commits, so a failure leaves this database as empty as it was. Call it through
+    /// [`crate::copy_database`], which migrates and compares the migrations first.
+    async fn copy_from(
+        &self,
+        source: &dyn Admin,
+        progress: &mut (dyn FnMut(CopyProgress) + Send),
+    ) -> Result<CopyReport>;
     /// Names of the user tables, sorted.
     async fn tables(&self) -> Result<Vec<String>>;
     /// `CREATE` statements of the schema (tables, indexes, views, triggers).

@@ -15,6 +15,7 @@
 //! * the dump holds data only: import migrates the target first (see `dump.rs`).
 
 mod admin;
+mod copy;
 mod dump;
 mod keys;
 mod lists;

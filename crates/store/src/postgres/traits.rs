@@ -276,6 +276,24 @@ impl Admin for PostgresStore {
     ) -> Result<crate::dump::ImportProgress> {
         self.import_impl(input, progress).await
     }
+    async fn read_page(
+        &self,
+        table: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<crate::RowPage> {
+        self.read_page_impl(table, after, limit).await
+    }
+    async fn read_rows(&self, table: &str, keys: &[String]) -> Result<crate::RowPage> {
+        self.read_rows_impl(table, keys).await
+    }
+    async fn copy_from(
+        &self,
+        source: &dyn Admin,
+        progress: &mut (dyn FnMut(crate::CopyProgress) + Send),
+    ) -> Result<crate::CopyReport> {
+        self.copy_from_impl(source, progress).await
+    }
     async fn tables(&self) -> Result<Vec<String>> {
         self.tables_impl().await
     }

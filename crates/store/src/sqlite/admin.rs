@@ -17,7 +17,7 @@ use crate::StoreError;
 const DUMP_HEADER: &str = "-- orquestra SQL dump";
 
 /// One SQLite storage value, read without caring about the column's declared type.
-enum Cell {
+pub(super) enum Cell {
     Null,
     Integer(i64),
     Real(f64),
@@ -25,7 +25,7 @@ enum Cell {
     Blob(Vec<u8>),
 }
 
-fn read_cell(row: &SqliteRow, index: usize) -> Result<Cell, StoreError> {
+pub(super) fn read_cell(row: &SqliteRow, index: usize) -> Result<Cell, StoreError> {
     let raw: SqliteValueRef<'_> = row.try_get_raw(index).map_err(db_err)?;
     if raw.is_null() {
         return Ok(Cell::Null);
@@ -87,7 +87,7 @@ impl Cell {
     }
 }
 
-fn quote_ident(name: &str) -> String {
+pub(super) fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 

@@ -1,6 +1,7 @@
 //! The SQLite backend: WAL mode, `foreign_keys=ON`, a busy timeout, pooled connections.
 
 mod admin;
+mod copy;
 mod keys;
 mod lists;
 mod migrate;
