@@ -28,6 +28,54 @@ pub struct ExportSummary {
     pub bytes: u64,
 }
 
+/// How often (in bytes of dump read) an import reports its progress.
+pub(crate) const PROGRESS_EVERY: u64 = 8 * 1024 * 1024;
+
+/// Whether a statement of a dump is transaction control (`BEGIN`, `COMMIT`, …), which an import
+/// replaces with its own transaction.
+pub(crate) fn is_transaction_control(sql: &str) -> bool {
+    matches!(
+        normalized(sql).as_str(),
+        "BEGIN"
+            | "BEGIN TRANSACTION"
+            | "BEGIN IMMEDIATE"
+            | "BEGIN DEFERRED"
+            | "BEGIN EXCLUSIVE"
+            | "START TRANSACTION"
+            | "COMMIT"
+            | "COMMIT TRANSACTION"
+            | "END"
+            | "END TRANSACTION"
+    )
+}
+
+/// `sql` upper-cased, without its final `;` and with single spaces.
+pub(crate) fn normalized(sql: &str) -> String {
+    sql.trim_end_matches(';')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_uppercase()
+}
+
+/// A writer that counts the bytes through it (for an export's summary).
+pub(crate) struct CountingWriter<'a> {
+    pub(crate) inner: &'a mut (dyn std::io::Write + Send),
+    pub(crate) bytes: u64,
+}
+
+impl std::io::Write for CountingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.bytes += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Why a dump could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -375,6 +423,22 @@ mod tests {
             ),
             "{error}"
         );
+    }
+
+    #[test]
+    fn transaction_control_is_recognised() {
+        for sql in [
+            "BEGIN;",
+            "commit",
+            "COMMIT ;",
+            "begin  transaction;",
+            "START TRANSACTION;",
+            "END;",
+        ] {
+            assert!(is_transaction_control(sql), "{sql}");
+        }
+        assert!(!is_transaction_control("INSERT INTO t VALUES (1);"));
+        assert!(!is_transaction_control("BEGIN SELECT 1; END;"));
     }
 
     #[test]

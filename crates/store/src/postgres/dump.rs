@@ -18,36 +18,18 @@ use sqlx::{AssertSqlSafe, Executor, PgConnection, Row, TypeInfo, ValueRef};
 use super::admin::quote_ident;
 use super::migrate::{self, MIGRATIONS_TABLE};
 use super::PostgresStore;
-use crate::dump::{ExportSummary, ImportProgress, Statements};
+use crate::dump::{
+    is_transaction_control, CountingWriter, ExportSummary, ImportProgress, Statements,
+    PROGRESS_EVERY,
+};
 use crate::error::db_err;
 use crate::StoreError;
 
 const DUMP_HEADER: &str =
     "-- orquestra SQL dump (PostgreSQL, data only; import into a migrated or empty database)";
 
-/// How often (in bytes of dump read) an import reports its progress.
-const PROGRESS_EVERY: u64 = 8 * 1024 * 1024;
-
 fn write_error(e: std::io::Error) -> StoreError {
     StoreError::DumpWrite(e)
-}
-
-/// A writer that counts the bytes through it.
-struct CountingWriter<'a> {
-    inner: &'a mut (dyn Write + Send),
-    bytes: u64,
-}
-
-impl Write for CountingWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let written = self.inner.write(buf)?;
-        self.bytes += written as u64;
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 /// The application's tables in an order that inserts parents before children (the migrations
@@ -233,26 +215,6 @@ async fn write_dump(
     Ok(summary)
 }
 
-/// Whether a statement of the dump is its transaction wrapper, which the importer replaces with
-/// its own transaction.
-fn is_wrapper(statement: &str) -> bool {
-    let normalized: String = statement
-        .trim_end_matches(';')
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_uppercase();
-    matches!(
-        normalized.as_str(),
-        "BEGIN"
-            | "BEGIN TRANSACTION"
-            | "START TRANSACTION"
-            | "COMMIT"
-            | "COMMIT TRANSACTION"
-            | "END"
-    )
-}
-
 impl PostgresStore {
     /// Writes the dump to `out` from one consistent snapshot.
     pub(crate) async fn export_impl(
@@ -300,7 +262,7 @@ impl PostgresStore {
         let mut done = ImportProgress::default();
         let mut reported = 0;
         while let Some(statement) = statements.next_statement()? {
-            if is_wrapper(&statement.sql) {
+            if is_transaction_control(&statement.sql) {
                 continue;
             }
             // `raw_sql`: each statement runs once, so none is kept in the statement cache.
@@ -331,12 +293,6 @@ impl PostgresStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_dump_wrapper_is_recognised() {
-        assert!(is_wrapper("BEGIN;") && is_wrapper("commit") && is_wrapper("COMMIT ;"));
-        assert!(!is_wrapper("INSERT INTO t VALUES (1);"));
-    }
 
     #[test]
     fn literals_read_back_as_the_same_value() {

@@ -9,7 +9,10 @@ use sqlx::sqlite::{SqliteRow, SqliteValueRef};
 use sqlx::{AssertSqlSafe, Column, Executor, Row, SqlSafeStr, Statement, TypeInfo, ValueRef};
 
 use super::SqliteStore;
-use crate::dump::{ExportSummary, ImportProgress, Statements};
+use crate::dump::{
+    is_transaction_control, normalized, CountingWriter, ExportSummary, ImportProgress, Statements,
+    PROGRESS_EVERY,
+};
 use crate::error::db_err;
 use crate::model::QueryResult;
 use crate::StoreError;
@@ -296,50 +299,14 @@ impl SqliteStore {
     }
 }
 
-/// How often (in bytes of dump read) an import reports its progress.
-const PROGRESS_EVERY: u64 = 8 * 1024 * 1024;
-
-/// The dump's own transaction control: the import runs everything in a transaction of its own,
-/// with foreign keys checked once at the end.
+/// The dump's own transaction control and its `PRAGMA foreign_keys=OFF`: the import runs
+/// everything in a transaction of its own, with foreign keys checked once at the end.
 fn is_transaction_wrapper(sql: &str) -> bool {
-    let normalized: String = sql
-        .trim_end_matches(';')
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_uppercase();
-    matches!(
-        normalized.as_str(),
-        "PRAGMA FOREIGN_KEYS=OFF"
-            | "PRAGMA FOREIGN_KEYS = OFF"
-            | "BEGIN"
-            | "BEGIN TRANSACTION"
-            | "BEGIN IMMEDIATE"
-            | "BEGIN DEFERRED"
-            | "BEGIN EXCLUSIVE"
-            | "COMMIT"
-            | "COMMIT TRANSACTION"
-            | "END"
-            | "END TRANSACTION"
-    )
-}
-
-/// A writer that counts the bytes through it.
-struct CountingWriter<'a> {
-    inner: &'a mut (dyn Write + Send),
-    bytes: u64,
-}
-
-impl Write for CountingWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let written = self.inner.write(buf)?;
-        self.bytes += written as u64;
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
+    is_transaction_control(sql)
+        || matches!(
+            normalized(sql).as_str(),
+            "PRAGMA FOREIGN_KEYS=OFF" | "PRAGMA FOREIGN_KEYS = OFF"
+        )
 }
 
 fn query_error(error: sqlx::Error) -> StoreError {
