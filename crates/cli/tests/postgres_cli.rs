@@ -77,3 +77,51 @@ fn migrate_query_stats_and_shell_work_on_postgres() {
     ));
     assert!(shell.contains("from psql: 1"), "{shell}");
 }
+
+#[test]
+fn export_then_import_round_trips_on_postgres_with_progress() {
+    let (Some(source), Some(target)) = (postgres::fresh_database(), postgres::fresh_database())
+    else {
+        return;
+    };
+    let url = source.url.as_str();
+    ok(&orquestra(url, &["migrate"], None));
+    for sql in [
+        "INSERT INTO users (id, github_id, username, email) VALUES ('u1', 1, 'o''brien', 'a@e.com')",
+        "INSERT INTO projects (id, user_id, name, description, program_id, is_public) VALUES ('p1', 'u1', 'Demo', 'line one\nline; two', 'BUYuxRfhCMWavaUWxhGtPP3ksKEDZxCD5gzknk3JfAya', false)",
+        "INSERT INTO idl_versions (id, project_id, idl_json, version) VALUES ('v1', 'p1', '{\"a\": \"b;c\"}', 1)",
+    ] {
+        ok(&orquestra(url, &["db", "query", sql], None));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("pg.sql");
+    let dump_arg = dump.to_str().unwrap();
+    ok(&orquestra(
+        url,
+        &["db", "export", "--output", dump_arg],
+        None,
+    ));
+    let imported = orquestra(&target.url, &["db", "import", dump_arg], None);
+    let progress = String::from_utf8_lossy(&imported.stderr).to_string();
+    assert!(ok(&imported).starts_with("imported "));
+    assert!(
+        progress
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("(100%)")),
+        "{progress}"
+    );
+    let again = dir.path().join("again.sql");
+    ok(&orquestra(
+        &target.url,
+        &["db", "export", "--output", again.to_str().unwrap()],
+        None,
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&dump).unwrap(),
+        std::fs::read_to_string(&again).unwrap()
+    );
+    // A second import into the now populated target is refused.
+    let refused = orquestra(&target.url, &["db", "import", dump_arg], None);
+    assert!(!refused.status.success());
+}
