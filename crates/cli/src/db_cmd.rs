@@ -1,4 +1,4 @@
-//! `orquestra migrate`, `orquestra db …` and `orquestra stats`: the seed's "Database
+//! `orquestra migrate`, `orquestra db …` and `orquestra stats`: the data-layer specification's "Database
 //! Administration" without an external `sqlite3`.
 
 use std::io::Write;

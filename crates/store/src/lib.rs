@@ -1,5 +1,5 @@
 //! `orquestra-store`: the data layer. A SQL [`Store`] with its migrations, the operator's
-//! [`Admin`] functions (raw queries, dump, restore), and the [`Kv`] cache with the seed's two
+//! [`Admin`] functions (raw queries, dump, restore), and the [`Kv`] cache with the data-layer specification's two
 //! namespaces (`IDLS`, `CACHE`). Knows nothing of HTTP.
 //!
 //! Two backends implement the same traits, chosen by [`open`]'s URL:

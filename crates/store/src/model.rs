@@ -54,7 +54,7 @@ pub struct ProjectUpdate {
     pub custom_docs: Option<Option<String>>,
 }
 
-/// One entry of the seed's "user with projects" aggregate.
+/// One entry of the data-layer specification's "user with projects" aggregate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectRef {
     pub id: String,
@@ -137,7 +137,7 @@ pub struct Verification {
     pub checked_at: Option<String>,
 }
 
-/// The seed's "project with latest IDL and socials", from one query.
+/// The data-layer specification's "project with latest IDL and socials", from one query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ProjectDetails {
     #[sqlx(flatten)]
@@ -281,7 +281,7 @@ pub struct PublicTotals {
     pub known_addresses: i64,
 }
 
-/// The seed's "Common SQL Queries", as one report.
+/// The data-layer specification's "Common SQL Queries", as one report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stats {
     pub users: i64,

@@ -1,4 +1,4 @@
-//! The backend-neutral traits. Every function is one of the seed's usage examples or complex
+//! The backend-neutral traits. Every function is one of the data-layer specification's usage examples or complex
 //! queries (or what the service needs around them); each backend implements them with its own SQL.
 
 use std::io::{BufRead, Write};
@@ -43,7 +43,7 @@ pub trait Store: Send + Sync + 'static {
     async fn get_user_by_username(&self, username: &str) -> Result<Option<User>>;
     /// Deletes the user and, by cascade, their projects and everything under them.
     async fn delete_user(&self, id: &str) -> Result<bool>;
-    /// The seed's "user with projects": one query with a JSON aggregate, newest project first.
+    /// The data-layer specification's "user with projects": one query with a JSON aggregate, newest project first.
     async fn user_with_projects(&self, id: &str) -> Result<Option<UserWithProjects>>;
 
     // projects
@@ -59,9 +59,9 @@ pub trait Store: Send + Sync + 'static {
     async fn list_user_projects(&self, user_id: &str) -> Result<Vec<Project>>;
     /// Every project registered for a program id, newest first (visibility is the caller's policy).
     async fn projects_by_program(&self, program_id: &str) -> Result<Vec<Project>>;
-    /// The seed's "public projects with version count": owner, avatar, versions; newest first.
+    /// The data-layer specification's "public projects with version count": owner, avatar, versions; newest first.
     async fn list_public_projects(&self, page: Page) -> Result<Paged<PublicProject>>;
-    /// The seed's "project with latest IDL and socials", one query.
+    /// The data-layer specification's "project with latest IDL and socials", one query.
     async fn project_details(&self, id: &str) -> Result<Option<ProjectDetails>>;
 
     /// Creates project `project_id` (from [`crate::ids::new_id`]; chosen by the caller so the docs
@@ -115,7 +115,7 @@ pub trait Store: Send + Sync + 'static {
         project_id: &str,
         expires_in_secs: Option<u64>,
     ) -> Result<IssuedApiKey>;
-    /// The key row if the plain key is valid and unexpired. A read-only look-up first; the seed's
+    /// The key row if the plain key is valid and unexpired. A read-only look-up first; the data-layer specification's
     /// `UPDATE … RETURNING` (setting `last_used` to now) runs only when `last_used` is unset or
     /// older than a minute, so an invalid key writes nothing and a valid one at most once a minute.
     async fn validate_api_key(&self, plain: &str) -> Result<Option<ApiKey>>;
@@ -214,11 +214,11 @@ pub trait Store: Send + Sync + 'static {
     /// Counts of public data only (what the public `/api/stats` shows): users, public projects,
     /// their versions and their known addresses.
     async fn public_totals(&self) -> Result<PublicTotals>;
-    /// The seed's statistics queries; `recent` limits the recent-uploads list.
+    /// The data-layer specification's statistics queries; `recent` limits the recent-uploads list.
     async fn stats(&self, recent: u32) -> Result<Stats>;
 }
 
-/// Operator functions (the seed's "Database Administration"): raw SQL, dump and restore.
+/// Operator functions (the data-layer specification's "Database Administration"): raw SQL, dump and restore.
 #[async_trait]
 pub trait Admin: Send + Sync + 'static {
     /// Runs one SQL statement and returns its rows.

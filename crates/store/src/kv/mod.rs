@@ -1,4 +1,4 @@
-//! The KV cache: the seed's two namespaces, its key patterns and TTLs, behind one trait so the
+//! The KV cache: the data-layer specification's two namespaces, its key patterns and TTLs, behind one trait so the
 //! embedded in-process store ([`MemoryKv`]) and the shared one ([`RedisKv`], for several
 //! instances) are interchangeable.
 //!
@@ -34,9 +34,9 @@ impl Namespace {
     }
 }
 
-/// TTL of entries in `IDLS` (24 h, as in the seed).
+/// TTL of entries in `IDLS` (24 h, as specified).
 pub const IDLS_TTL: Duration = Duration::from_secs(86_400);
-/// TTL of entries in `CACHE` (1 h, as in the seed).
+/// TTL of entries in `CACHE` (1 h, as specified).
 pub const CACHE_TTL: Duration = Duration::from_secs(3_600);
 
 /// A key together with its namespace and TTL, so a put can never use the wrong TTL.
@@ -47,7 +47,7 @@ pub struct Key {
 }
 
 impl Key {
-    /// The seed's TTL for this key's namespace.
+    /// The data-layer specification's TTL for this key's namespace.
     pub fn ttl(&self) -> Duration {
         match self.namespace {
             Namespace::Idls => IDLS_TTL,
@@ -56,7 +56,7 @@ impl Key {
     }
 }
 
-/// Builders for every key pattern of the seed.
+/// Builders for every specified key pattern.
 pub mod keys {
     use super::{Key, Namespace};
 
@@ -100,7 +100,7 @@ pub mod keys {
         }
     }
 
-    /// `CACHE` `api:{projectId}:docs:md` — the generated docs as Markdown (the seed's
+    /// `CACHE` `api:{projectId}:docs:md` — the generated docs as Markdown (the data-layer specification's
     /// `api:{projectId}:docs` holds the default JSON response).
     pub fn api_docs_markdown(project_id: &str) -> Key {
         Key {
@@ -110,7 +110,7 @@ pub mod keys {
     }
 
     /// `CACHE` `api:{projectId}:{view}` — another generated view of the latest version (`types`,
-    /// `openapi`, `llms`, `instruction:{name}`, …), under the same prefix as the seed's keys so
+    /// `openapi`, `llms`, `instruction:{name}`, …), under the same prefix as the data-layer specification's keys so
     /// every project-wide invalidation reaches it.
     pub fn api_view(project_id: &str, view: &str) -> Key {
         Key {

@@ -110,7 +110,7 @@ impl PostgresStore {
         if !found.stale {
             return Ok(Some(found.key));
         }
-        // The seed's statement, binding the hash instead of the plain key. It re-checks the key,
+        // The data-layer specification's statement, binding the hash instead of the plain key. It re-checks the key,
         // so one revoked or expired since the read is still refused.
         sqlx::query_as::<_, ApiKey>(concat!(
             "UPDATE api_keys SET last_used = ",

@@ -208,7 +208,7 @@ impl PostgresStore {
         &self,
         id: &str,
     ) -> Result<Option<ProjectDetails>, StoreError> {
-        // The seed's query (plus `telegram`, which the seed forgot).
+        // The data-layer specification's query (plus `telegram`, which the specification forgot).
         sqlx::query_as::<_, ProjectDetails>(concat!(
             "SELECT ",
             project_columns!("p."),
@@ -241,7 +241,7 @@ impl PostgresStore {
         project_id: &str,
         s: &Socials,
     ) -> Result<ProjectSocials, StoreError> {
-        // Unlike the seed's example, every field is replaced, so a field can be cleared.
+        // Unlike the data-layer specification's example, every field is replaced, so a field can be cleared.
         sqlx::query_as::<_, ProjectSocials>(concat!(
             "INSERT INTO project_socials (id, project_id, twitter, discord, telegram, github, website)
              VALUES ($1, $2, $3, $4, $5, $6, $7)

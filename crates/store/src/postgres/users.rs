@@ -104,7 +104,7 @@ impl PostgresStore {
         &self,
         id: &str,
     ) -> Result<Option<UserWithProjects>, StoreError> {
-        // The seed's query with SQLite's two fixes: `[]` for a user without projects, and
+        // The data-layer specification's query with SQLite's two fixes: `[]` for a user without projects, and
         // projects newest first.
         let row: Option<UserProjectsRow> = sqlx::query_as(concat!(
             "SELECT ",

@@ -81,7 +81,7 @@ impl SqliteStore {
         if !found.stale {
             return Ok(Some(found.key));
         }
-        // The seed's statement, verbatim apart from binding the hash instead of the plain key. It
+        // The data-layer specification's statement, verbatim apart from binding the hash instead of the plain key. It
         // re-checks the key, so one revoked or expired since the read is still refused.
         sqlx::query_as::<_, ApiKey>(
             "UPDATE api_keys SET last_used = CURRENT_TIMESTAMP

@@ -58,7 +58,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
 ];
 
-/// The bookkeeping table. Its name starts with an underscore so the seed's tables stay the only
+/// The bookkeeping table. Its name starts with an underscore so the data-layer specification's tables stay the only
 /// application tables.
 pub(crate) const MIGRATIONS_TABLE: &str = "_orquestra_migrations";
 

@@ -176,7 +176,7 @@ impl SqliteStore {
         &self,
         id: &str,
     ) -> Result<Option<ProjectDetails>, StoreError> {
-        // The seed's query (plus `telegram`, which the seed forgot).
+        // The data-layer specification's query (plus `telegram`, which the specification forgot).
         sqlx::query_as::<_, ProjectDetails>(
             "SELECT
                p.*,
@@ -209,7 +209,7 @@ impl SqliteStore {
         project_id: &str,
         s: &Socials,
     ) -> Result<ProjectSocials, StoreError> {
-        // Unlike the seed's example, every field is replaced, so a field can be cleared.
+        // Unlike the data-layer specification's example, every field is replaced, so a field can be cleared.
         sqlx::query_as::<_, ProjectSocials>(
             "INSERT INTO project_socials (id, project_id, twitter, discord, telegram, github, website)
              VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -1,4 +1,4 @@
-//! The seed's "Common SQL Queries" as one statistics report.
+//! The data-layer specification's "Common SQL Queries" as one statistics report.
 
 use super::SqliteStore;
 use crate::error::db_err;
@@ -55,7 +55,7 @@ impl SqliteStore {
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;
-        // The seed's query counts `p.id` once per version row; DISTINCT gives the real number of
+        // The data-layer specification's query counts `p.id` once per version row; DISTINCT gives the real number of
         // projects.
         let per_user = sqlx::query_as::<_, UserStats>(
             "SELECT

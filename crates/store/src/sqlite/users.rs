@@ -76,7 +76,7 @@ impl SqliteStore {
         &self,
         id: &str,
     ) -> Result<Option<UserWithProjects>, StoreError> {
-        // The seed's query, with two fixes: a user without projects gets `[]` (not `[{id: null}]`),
+        // The data-layer specification's query, with two fixes: a user without projects gets `[]` (not `[{id: null}]`),
         // and projects come newest first.
         let row: Option<UserProjectsRow> =
             sqlx::query_as(
