@@ -18,17 +18,24 @@ impl Viewer {
     }
 }
 
+/// What every document's `<head>` starts with: encoding, viewport, colour schemes, title, icon.
+pub fn head_common(title: &str) -> Markup {
+    html! {
+        meta charset="utf-8";
+        meta name="viewport" content="width=device-width, initial-scale=1";
+        meta name="color-scheme" content="light dark";
+        title { (title) }
+        link rel="icon" href=(assets::FAVICON.url()) type="image/svg+xml";
+    }
+}
+
 /// A whole HTML document around `body`.
 pub fn page(title: &str, viewer: &Viewer, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
             head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="color-scheme" content="light dark";
-                title { (title) " · Orquestra" }
-                link rel="icon" href=(assets::FAVICON.url()) type="image/svg+xml";
+                (head_common(&format!("{title} · Orquestra")))
                 link rel="stylesheet" href=(assets::APP_CSS.url());
                 script type="module" src=(assets::APP_JS.url()) {}
             }

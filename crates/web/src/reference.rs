@@ -11,11 +11,7 @@ pub fn render(title: &str, spec_url: &str) -> Markup {
         (DOCTYPE)
         html lang="en" {
             head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="color-scheme" content="light dark";
-                title { (title) " · API reference · Orquestra" }
-                link rel="icon" href=(assets::FAVICON.url()) type="image/svg+xml";
+                (crate::layout::head_common(&format!("{title} · API reference · Orquestra")))
                 script type="module" src=(assets::RAPIDOC_JS.url()) {}
             }
             body style="margin:0" {
