@@ -17,6 +17,11 @@ pub struct ServeArgs {
     /// `redis://[user:password@]host[:port][/db]` (shared by several instances).
     #[arg(long = "kv", env = "ORQUESTRA_KV_URL", default_value = "memory")]
     kv_url: String,
+    /// Database connections each instance keeps at most (PostgreSQL: mind the server's
+    /// `max_connections` across all instances).
+    #[arg(long, env = "ORQUESTRA_DB_MAX_CONNECTIONS", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    db_max_connections: u32,
     /// Log lines on stderr: `text` (readable) or `json` (one object per line, for collectors).
     #[arg(long, env = "ORQUESTRA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -68,7 +73,14 @@ pub async fn serve(database: &str, args: ServeArgs) -> Result<(), CliError> {
     })?;
     // Configuration errors stop startup before the database is touched.
     let config = crate::config::server_config(args.service, &local, database)?;
-    let db = orquestra_store::open(database, OpenOptions::default()).await?;
+    let db = orquestra_store::open(
+        database,
+        OpenOptions {
+            max_connections: args.db_max_connections,
+            ..OpenOptions::default()
+        },
+    )
+    .await?;
     for migration in db.store.migrate().await? {
         tracing::info!(migration = %migration.name, "applied migration");
     }
