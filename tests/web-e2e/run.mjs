@@ -441,6 +441,21 @@ const scenarios = [
       assert((await listed.innerText()).includes("1 program ·"), "the project was not added to the list");
       await listed.getByRole("button", { name: "New scope key" }).click();
       await listed.locator(".issued-secret code.secret").waitFor();
+      // The list shows its project; Remove takes it out, Delete list removes the list.
+      await page.goto("/dashboard");
+      const withItem = page.locator("#lists > li", { hasText: listName });
+      assert((await withItem.locator("ul.list-items li").count()) === 1, "the list does not show its project");
+      await Promise.all([page.waitForNavigation(), withItem.getByRole("button", { name: /^Remove / }).click()]);
+      const emptied = page.locator("#lists > li", { hasText: listName });
+      assert((await emptied.innerText()).includes("0 programs ·"), "the project is still in the list after Remove");
+      const lists = await api("GET", "/api/lists", { token: config.aliceToken });
+      const listId = lists.json.lists.find((l) => l.name === listName).id;
+      const items = await api("GET", `/api/lists/${listId}/items`, { token: config.aliceToken });
+      assert(items.json.total === 0, `the API still lists ${items.json.total} items`);
+      await Promise.all([page.waitForNavigation(), emptied.getByRole("button", { name: /^Delete the list / }).click()]);
+      assert((await page.locator("#lists > li", { hasText: listName }).count()) === 0, "the deleted list is still shown");
+      const after = await api("GET", "/api/lists", { token: config.aliceToken });
+      assert(!after.json.lists.some((l) => l.id === listId), "the API still has the deleted list");
 
       // Delete needs the name repeated.
       await page.goto(settings);

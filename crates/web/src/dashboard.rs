@@ -5,7 +5,7 @@
 use maud::{html, Markup, PreEscaped};
 use orquestra_api::intake::IdlVersionInfo;
 use orquestra_api::keys::{ApiKey, KnownAddress};
-use orquestra_api::lists::ProgramList;
+use orquestra_api::lists::{ProgramList, ProgramListItem};
 use orquestra_api::projects::{OwnProject, Project};
 
 use crate::layout::{count, page, problem, Viewer};
@@ -27,7 +27,14 @@ pub fn sign_in(viewer: &Viewer) -> Markup {
 /// What `/dashboard` shows.
 pub struct Dashboard {
     pub projects: Vec<OwnProject>,
-    pub lists: Vec<ProgramList>,
+    pub lists: Vec<ListWithItems>,
+}
+
+/// A program list with the first page of its projects.
+pub struct ListWithItems {
+    pub list: ProgramList,
+    /// Newest-added first.
+    pub items: Vec<ProgramListItem>,
 }
 
 pub fn render(viewer: &Viewer, dashboard: &Dashboard) -> Markup {
@@ -72,10 +79,26 @@ pub fn render(viewer: &Viewer, dashboard: &Dashboard) -> Markup {
             h2 #lists-heading { "Program lists" }
             p.muted { "A list scopes an MCP or API client to some programs through its scope key." }
             ul.cards #lists {
-                @for list in &dashboard.lists {
+                @for ListWithItems { list, items } in &dashboard.lists {
                     li {
                         strong { (list.name) } @if list.is_default { " " span.badge { "default" } }
                         p.meta { (count(usize::try_from(list.item_count).unwrap_or(0), "program")) " · scope key " code { (list.scope_key_prefix) "…" } }
+                        @if !items.is_empty() {
+                            ul.list-items {
+                                @for item in items {
+                                    li {
+                                        a href=(format!("/programs/{}", item.project_id)) { (item.name) }
+                                        " " code.address { (item.program_id) }
+                                        form.api-form.inline data-endpoint=(format!("/api/lists/{}/items/{}", list.id, item.project_id)) data-method="DELETE" data-then="reload" {
+                                            button type="submit" aria-label=(format!("Remove {} from {}", item.name, list.name)) { "Remove" }
+                                            p.form-error role="alert" hidden {}
+                                        }
+                                    }
+                                }
+                            }
+                            @let more = usize::try_from(list.item_count).unwrap_or(0).saturating_sub(items.len());
+                            @if more > 0 { p.meta { "and " (more) " more" } }
+                        }
                         form.api-form data-endpoint=(format!("/api/lists/{}/items", list.id)) data-method="POST" data-then="reload" {
                             label for=(format!("add-{}", list.id)) { "Add a project by id" }
                             div.inline {
@@ -88,6 +111,10 @@ pub fn render(viewer: &Viewer, dashboard: &Dashboard) -> Markup {
                             button type="submit" { "New scope key" }
                             p.form-error role="alert" hidden {}
                             div.issued-secret aria-live="polite" {}
+                        }
+                        form.api-form data-endpoint=(format!("/api/lists/{}", list.id)) data-method="DELETE" data-then="reload" data-confirm=(format!("Delete the list {}? Its scope key stops working.", list.name)) {
+                            button.danger type="submit" aria-label=(format!("Delete the list {}", list.name)) { "Delete list" }
+                            p.form-error role="alert" hidden {}
                         }
                     }
                 }

@@ -5,14 +5,17 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use orquestra_api::intake::IdlVersionList;
 use orquestra_api::keys::{ApiKeyList, KnownAddressList};
-use orquestra_api::lists::ProgramListList;
+use orquestra_api::lists::{ProgramListItemPage, ProgramListList};
 use orquestra_api::projects::{OwnProjects, ProjectEnvelope};
 use orquestra_api::views::DocsView;
-use orquestra_web::dashboard::{self, Dashboard, ProjectSettings};
+use orquestra_web::dashboard::{self, Dashboard, ListWithItems, ProjectSettings};
 
 use super::{html, refused, viewer, Pages};
 use crate::http_cache::IfNoneMatch;
 use crate::rest::segment;
+
+/// Projects of each list shown on the dashboard (the rest is counted).
+const LIST_ITEMS_SHOWN: u32 = 20;
 
 /// Largest Markdown the preview renders (the docs route's own limit).
 const MAX_PREVIEW_BYTES: usize = 1024 * 1024;
@@ -27,16 +30,30 @@ pub async fn home(State(pages): State<Pages>, headers: HeaderMap, inm: IfNoneMat
         rest.get_as::<OwnProjects>("/api/projects/mine"),
         rest.get_as::<ProgramListList>("/api/lists"),
     );
-    match (projects, lists) {
-        (Ok(projects), Ok(lists)) => {
-            let page = Dashboard {
-                projects: projects.projects,
-                lists: lists.lists,
-            };
-            html(StatusCode::OK, dashboard::render(&viewer, &page), &inm)
+    let (projects, lists) = match (projects, lists) {
+        (Ok(projects), Ok(lists)) => (projects, lists),
+        (Err(refusal), _) | (_, Err(refusal)) => return refused(&viewer, "Page", refusal, &inm),
+    };
+    // One in-process read per list (a user has a handful), each its first page.
+    let mut with_items = Vec::with_capacity(lists.lists.len());
+    for list in lists.lists {
+        let path = format!(
+            "/api/lists/{}/items?limit={LIST_ITEMS_SHOWN}",
+            segment(&list.id)
+        );
+        match rest.get_as::<ProgramListItemPage>(path).await {
+            Ok(page) => with_items.push(ListWithItems {
+                list,
+                items: page.items,
+            }),
+            Err(refusal) => return refused(&viewer, "Page", refusal, &inm),
         }
-        (Err(refusal), _) | (_, Err(refusal)) => refused(&viewer, "Page", refusal, &inm),
     }
+    let page = Dashboard {
+        projects: projects.projects,
+        lists: with_items,
+    };
+    html(StatusCode::OK, dashboard::render(&viewer, &page), &inm)
 }
 
 pub async fn project(
