@@ -126,6 +126,59 @@ pub struct RowPage {
     pub more: bool,
 }
 
+/// Fills a [`RowPage`] from rows read in key order: each row's key taken from its key column,
+/// and the page full at `limit` rows or once [`PAGE_BYTES`] of values are in it.
+pub(crate) struct PageFiller<'a> {
+    table: &'a str,
+    key_index: usize,
+    limit: usize,
+    bytes: usize,
+    page: RowPage,
+}
+
+impl<'a> PageFiller<'a> {
+    pub(crate) fn new(
+        table: &'a str,
+        columns: Vec<String>,
+        key_index: usize,
+        limit: usize,
+    ) -> Self {
+        Self {
+            table,
+            key_index,
+            limit,
+            bytes: 0,
+            page: RowPage {
+                columns,
+                rows: Vec::new(),
+                more: false,
+            },
+        }
+    }
+
+    /// Adds a row; `true` when the page is now full (rows may follow it).
+    pub(crate) fn push(&mut self, cells: Vec<Cell>) -> Result<bool> {
+        self.bytes += cells.iter().map(Cell::size).sum::<usize>();
+        let key = match cells.get(self.key_index) {
+            Some(Cell::Text(key)) => key.clone(),
+            other => {
+                return Err(StoreError::CopySchema(format!(
+                    "table {}: a primary key is not text ({other:?})",
+                    self.table
+                )))
+            }
+        };
+        self.page.rows.push((key, cells));
+        let full = self.page.rows.len() >= self.limit || self.bytes >= PAGE_BYTES;
+        self.page.more |= full;
+        Ok(full)
+    }
+
+    pub(crate) fn finish(self) -> RowPage {
+        self.page
+    }
+}
+
 /// Where a copy is, for progress reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CopyPhase {

@@ -10,7 +10,9 @@ use sqlx::{AssertSqlSafe, PgConnection, Row};
 use super::admin::quote_ident;
 use super::migrate::MIGRATIONS_TABLE;
 use super::PostgresStore;
-use crate::copy::{self, known_table, Cell, CopyProgress, CopyReport, CopyTarget, RowPage};
+use crate::copy::{
+    self, known_table, Cell, CopyProgress, CopyReport, CopyTarget, PageFiller, RowPage,
+};
 use crate::error::db_err;
 use crate::store::Admin;
 use crate::StoreError;
@@ -130,34 +132,18 @@ async fn collect(
     limit: usize,
 ) -> Result<RowPage> {
     let mut rows = query.fetch(&mut *conn);
-    let mut page = RowPage {
-        columns: select.info.iter().map(|c| c.0.clone()).collect(),
-        rows: Vec::new(),
-        more: false,
-    };
-    let mut bytes = 0;
+    let columns = select.info.iter().map(|c| c.0.clone()).collect();
+    let mut page = PageFiller::new(table, columns, select.key_index, limit);
     while let Some(row) = rows.try_next().await.map_err(db_err)? {
         let mut cells = Vec::with_capacity(select.info.len());
         for (index, (_, kind, _)) in select.info.iter().enumerate() {
-            let cell = read_cell(&row, index, kind)?;
-            bytes += cell.size();
-            cells.push(cell);
+            cells.push(read_cell(&row, index, kind)?);
         }
-        let row_key = match cells.get(select.key_index) {
-            Some(Cell::Text(k)) => k.clone(),
-            other => {
-                return Err(StoreError::CopySchema(format!(
-                    "table {table}: a primary key is not text ({other:?})"
-                )))
-            }
-        };
-        page.rows.push((row_key, cells));
-        if page.rows.len() >= limit || bytes >= copy::PAGE_BYTES {
-            page.more = true;
+        if page.push(cells)? {
             break;
         }
     }
-    Ok(page)
+    Ok(page.finish())
 }
 
 /// [`Admin::read_page`] on one connection (the pool's, or the target's inside its transaction).

@@ -9,7 +9,9 @@ use sqlx::{AssertSqlSafe, Executor, SqliteConnection};
 use super::admin::{quote_ident, read_cell, Cell as Stored};
 use super::migrate::MIGRATIONS_TABLE;
 use super::SqliteStore;
-use crate::copy::{self, known_table, Cell, CopyProgress, CopyReport, CopyTarget, RowPage};
+use crate::copy::{
+    self, known_table, Cell, CopyProgress, CopyReport, CopyTarget, PageFiller, RowPage,
+};
 use crate::error::db_err;
 use crate::store::Admin;
 use crate::StoreError;
@@ -102,34 +104,17 @@ async fn collect(
     limit: usize,
 ) -> Result<RowPage> {
     let mut rows = query.fetch(&mut *conn);
-    let mut page = RowPage {
-        columns: select.columns.clone(),
-        rows: Vec::new(),
-        more: false,
-    };
-    let mut bytes = 0;
+    let mut page = PageFiller::new(table, select.columns.clone(), select.key_index, limit);
     while let Some(row) = rows.try_next().await.map_err(db_err)? {
         let mut cells = Vec::with_capacity(select.declared.len());
         for (index, kind) in select.declared.iter().enumerate() {
-            let cell = to_cell(read_cell(&row, index)?, kind);
-            bytes += cell.size();
-            cells.push(cell);
+            cells.push(to_cell(read_cell(&row, index)?, kind));
         }
-        let row_key = match cells.get(select.key_index) {
-            Some(Cell::Text(k)) => k.clone(),
-            other => {
-                return Err(StoreError::CopySchema(format!(
-                    "table {table}: a primary key is not text ({other:?})"
-                )))
-            }
-        };
-        page.rows.push((row_key, cells));
-        if page.rows.len() >= limit || bytes >= copy::PAGE_BYTES {
-            page.more = true;
+        if page.push(cells)? {
             break;
         }
     }
-    Ok(page)
+    Ok(page.finish())
 }
 
 /// [`Admin::read_page`] on one connection (the pool's, or the target's inside its transaction).
