@@ -84,12 +84,27 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_)) {
+        exit_quietly_on_closed_stdout();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A command's output piped into `head` must end the command the way it ends `cat`, not panic in
+/// `println!`: Rust starts with `SIGPIPE` ignored, so the default action is put back for the
+/// one-shot commands. `serve` keeps it ignored, so a client that hangs up is an error to handle.
+fn exit_quietly_on_closed_stdout() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any other thread exists; `SIG_DFL` is a valid
+    // disposition for `SIGPIPE`.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

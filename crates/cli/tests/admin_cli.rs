@@ -290,3 +290,26 @@ fn bad_database_files_fail_with_one_line() {
         .unwrap()
         .contains("unsupported database URL"));
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_instead_of_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("o.db");
+    seed(&db);
+    // A reader that is gone before the command writes, as with `orquestra stats | head -0`.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_orquestra"))
+        .args(["stats"])
+        .env(
+            "ORQUESTRA_DATABASE_URL",
+            format!("sqlite://{}", db.display()),
+        )
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!output.status.success());
+}
